@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+PROBABILITY_MIN = 0.001
+PROBABILITY_MAX = 0.999
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        BINARY = "binary", "Binary"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        RESOLVED = "resolved", "Resolved"
+        ANNULLED = "annulled", "Annulled"
+        REJECTED = "rejected", "Rejected"
+
+    class Outcome(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    class Method(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        AUTOMATIC = "automatic", "Automatic"
+        IMPORT = "import", "Import"
+
+    title = models.CharField(max_length=200)
+    statement = models.TextField()
+    resolution_criteria = models.TextField()
+    fine_print = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BINARY)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims_authored",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    open_time = models.DateTimeField()
+    close_time = models.DateTimeField()
+    resolve_after = models.DateTimeField()
+    # A resolver spec (JSON data, validated by resolvers.registry); null for manual claims.
+    resolver_spec = models.JSONField(null=True, blank=True)
+    # Criteria freeze once the first forecast or bet exists; later changes are clarifications.
+    criteria_frozen_at = models.DateTimeField(null=True, blank=True)
+
+    # Moderation.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    # The current resolution (history lives in ResolutionEvent).
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, null=True, blank=True)
+    actual_resolve_time = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims_resolved",
+    )
+    resolution_method = models.CharField(max_length=16, choices=Method.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    # Bumped by every resolve, annul and unresolve. Scoring and settlement tasks carry the
+    # sequence they were dispatched for and do nothing when it is stale, so a late or
+    # duplicated task can never write scores or move money for an outdated resolution.
+    resolution_seq = models.PositiveIntegerField(default=0)
+    scored_seq = models.PositiveIntegerField(default=0)
+    settled_seq = models.PositiveIntegerField(default=0)
+
+    # Auto-resolution bookkeeping (see bets/services/autoresolve.py).
+    resolver_lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolver_next_run_at = models.DateTimeField(null=True, blank=True)
+    resolver_flagged_at = models.DateTimeField(null=True, blank=True)
+    resolver_flag_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(close_time__gt=models.F("open_time")), name="claim_close_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_after__gte=models.F("open_time")),
+                name="claim_resolve_after_not_before_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="resolved", outcome__isnull=False)
+                | (~Q(status="resolved") & Q(outcome__isnull=True)),
+                name="claim_outcome_iff_resolved",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "close_time"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-detail", args=[self.pk])
+
+
+class ClaimClarification(models.Model):
+    """Append-only text added to a claim after its criteria froze."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="clarifications")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Forecast(models.Model):
+    """A probability that stood over [start_time, end_time); end_time null while it stands."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="forecasts")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forecasts"
+    )
+    probability = models.FloatField()
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=PROBABILITY_MIN)
+                & Q(probability__lte=PROBABILITY_MAX),
+                name="forecast_probability_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                name="forecast_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "participant"],
+                condition=Q(end_time__isnull=True),
+                name="forecast_one_standing_per_participant",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["claim", "start_time"]),
+            models.Index(fields=["participant", "claim"]),
+        ]
+
+
+class ResolutionEvent(models.Model):
+    """Append-only history of who resolved, annulled or unresolved a claim, when, how and why."""
+
+    class Action(models.TextChoices):
+        RESOLVE = "resolve", "Resolve"
+        ANNUL = "annul", "Annul"
+        UNRESOLVE = "unresolve", "Unresolve"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="resolution_events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    outcome = models.CharField(max_length=8, blank=True)
+    actual_resolve_time = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    method = models.CharField(max_length=16, choices=Claim.Method.choices)
+    note = models.TextField(blank=True)
+    resolution_seq = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Score(models.Model):
+    """One participant's scores on one resolved claim (all score types in one row).
+
+    Written by the scoring task; re-resolution replaces the claim's rows. Leaderboards and
+    calibration are folds over this table. `resolved_at` is copied from the claim so time
+    windows filter without a join.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="scores")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
+    )
+    baseline = models.FloatField()
+    peer = models.FloatField()
+    coverage = models.FloatField()
+    brier = models.FloatField()
+    log = models.FloatField()
+    resolution_seq = models.PositiveIntegerField()
+    resolved_at = models.DateTimeField(db_index=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "participant"], name="score_once_per_claim"),
+        ]
+        indexes = [models.Index(fields=["participant", "resolved_at"])]

@@ -1,0 +1,112 @@
+"""Automatic resolution: resolver runs, proposed outcomes, disputes and uploaded eval files."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ClaimArtifact(models.Model):
+    """An evaluation result file uploaded to a claim; resolver specs refer to it by name."""
+
+    claim = models.ForeignKey("bets.Claim", on_delete=models.CASCADE, related_name="artifacts")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="artifacts/%Y/%m/")
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "name"], name="artifact_name_once_per_claim")
+        ]
+
+
+class ResolutionAttempt(models.Model):
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        MANUAL = "manual", "Run now"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DECIDED = "decided", "Decided"
+        INCONCLUSIVE = "inconclusive", "Inconclusive"
+        FAILED_TRANSIENT = "failed_transient", "Failed (will retry)"
+        FAILED_PERMANENT = "failed_permanent", "Failed"
+
+    claim = models.ForeignKey(
+        "bets.Claim", on_delete=models.CASCADE, related_name="resolution_attempts"
+    )
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Deterministic per dispatch so a redelivered task records its run once.
+    run_key = models.CharField(max_length=200, unique=True)
+    spec = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    verdict = models.CharField(max_length=16, blank=True)  # yes | no | inconclusive
+    reason = models.TextField(blank=True)
+    measurement = models.JSONField(default=dict, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
+class ResolutionProposal(models.Model):
+    """An outcome a resolver proposed; final after the dispute window unless disputed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (dispute window open)"
+        DISPUTED = "disputed", "Disputed"
+        FINALIZED = "finalized", "Finalized"
+        OVERTURNED = "overturned", "Overturned"
+        SUPERSEDED = "superseded", "Superseded"
+
+    claim = models.ForeignKey("bets.Claim", on_delete=models.CASCADE, related_name="proposals")
+    attempt = models.OneToOneField(
+        ResolutionAttempt, on_delete=models.PROTECT, related_name="proposal"
+    )
+    outcome = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    finalize_after = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status__in=["pending", "disputed"]),
+                name="proposal_one_live_per_claim",
+            )
+        ]
+
+
+class Dispute(models.Model):
+    class Decision(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld (proposal overturned)"
+        REJECTED = "rejected", "Rejected (proposal stands)"
+
+    proposal = models.ForeignKey(
+        ResolutionProposal, on_delete=models.CASCADE, related_name="disputes"
+    )
+    participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    reason = models.TextField()
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes_decided",
+    )
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,220 @@
+"""Resolving, annulling and unresolving claims; computing their scores.
+
+Each resolution bumps Claim.resolution_seq. Scoring and settlement tasks carry the sequence
+they were dispatched for, so a stale or duplicated task does nothing.
+"""
+
+from datetime import datetime
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from bets import scoring
+from bets.dispatch import dispatch_on_commit
+from bets.errors import Conflict, Forbidden, InvalidInput
+from bets.models import Claim, Forecast, ResolutionEvent, Score
+
+RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
+UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
+
+
+def _lock_claim(claim_id: int) -> Claim:
+    try:
+        return Claim.objects.select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise InvalidInput("No such claim.", field="claim") from None
+
+
+def _check_actor(actor, method: str) -> None:
+    if method == Claim.Method.MANUAL and not (actor and actor.is_staff):
+        raise Forbidden("Only moderators can resolve, annul or unresolve claims.")
+
+
+def _check_resolve_time(claim: Claim, actual_resolve_time: datetime, now: datetime) -> None:
+    if timezone.is_naive(actual_resolve_time):
+        raise InvalidInput("Give a time zone.", field="actual_resolve_time")
+    if actual_resolve_time > now:
+        raise InvalidInput(
+            "The answer cannot have become known in the future.", field="actual_resolve_time"
+        )
+    if actual_resolve_time < claim.open_time:
+        raise InvalidInput(
+            "The answer cannot have become known before the claim opened.",
+            field="actual_resolve_time",
+        )
+
+
+def _after_resolution_change(claim: Claim) -> None:
+    from bets.tasks import claim_score, claim_settle
+
+    dispatch_on_commit(claim_score, claim.pk, claim.resolution_seq)
+    dispatch_on_commit(claim_settle, claim.pk, claim.resolution_seq)
+
+
+def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_time=None):
+    ResolutionEvent.objects.create(
+        claim=claim,
+        action=action,
+        outcome=outcome,
+        actual_resolve_time=actual_resolve_time,
+        actor=actor,
+        method=method,
+        note=note or "",
+        resolution_seq=claim.resolution_seq,
+    )
+
+
+@transaction.atomic
+def claim_resolve(
+    *,
+    claim_id: int,
+    outcome: str,
+    actor,
+    method: str = Claim.Method.MANUAL,
+    actual_resolve_time: datetime | None = None,
+    note: str = "",
+) -> Claim:
+    """Resolve an open or closed claim YES or NO. Takes the claim's row lock, so of two
+    concurrent resolutions exactly one succeeds and the other gets a Conflict."""
+    _check_actor(actor, method)
+    if outcome not in Claim.Outcome.values:
+        raise InvalidInput("Outcome must be 'yes' or 'no'.", field="outcome")
+    now = timezone.now()
+    claim = _lock_claim(claim_id)
+    if claim.status not in RESOLVABLE:
+        raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
+    actual_resolve_time = actual_resolve_time or now
+    _check_resolve_time(claim, actual_resolve_time, now)
+    claim.status = Claim.Status.RESOLVED
+    claim.outcome = outcome
+    claim.actual_resolve_time = actual_resolve_time
+    claim.resolved_at = now
+    claim.resolved_by = actor
+    claim.resolution_method = method
+    claim.resolution_note = note or ""
+    claim.resolution_seq += 1
+    claim.save()
+    _record(claim, action="resolve", actor=actor, method=method, note=note, outcome=outcome,
+            actual_resolve_time=actual_resolve_time)
+    _after_resolution_change(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_annul(*, claim_id: int, actor, method: str = Claim.Method.MANUAL, note: str = "",
+                actual_resolve_time: datetime | None = None) -> Claim:
+    """Annul an open or closed claim: no scores, every bet refunded. Takes the row lock."""
+    _check_actor(actor, method)
+    now = timezone.now()
+    claim = _lock_claim(claim_id)
+    if claim.status not in RESOLVABLE:
+        raise Conflict(f"Only open or closed claims can be annulled; this one is {claim.status}.")
+    if actual_resolve_time is not None:
+        _check_resolve_time(claim, actual_resolve_time, now)
+    claim.status = Claim.Status.ANNULLED
+    claim.outcome = None
+    claim.actual_resolve_time = actual_resolve_time
+    claim.resolved_at = now
+    claim.resolved_by = actor
+    claim.resolution_method = method
+    claim.resolution_note = note or ""
+    claim.resolution_seq += 1
+    claim.save()
+    Score.objects.filter(claim=claim).delete()
+    _record(claim, action="annul", actor=actor, method=method, note=note,
+            actual_resolve_time=actual_resolve_time)
+    _after_resolution_change(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_unresolve(*, claim_id: int, actor, note: str = "") -> Claim:
+    """Undo a resolution or annulment: scores are removed, payouts reversed (by compensating
+    transactions in the settlement task). Takes the row lock."""
+    _check_actor(actor, Claim.Method.MANUAL)
+    now = timezone.now()
+    claim = _lock_claim(claim_id)
+    if claim.status not in UNRESOLVABLE:
+        raise Conflict(f"Only resolved or annulled claims can be unresolved; this one is {claim.status}.")
+    claim.status = Claim.Status.CLOSED if now >= claim.close_time else Claim.Status.OPEN
+    claim.outcome = None
+    claim.actual_resolve_time = None
+    claim.resolved_at = None
+    claim.resolved_by = None
+    claim.resolution_method = ""
+    claim.resolution_note = ""
+    claim.resolution_seq += 1
+    claim.save()
+    Score.objects.filter(claim=claim).delete()
+    _record(claim, action="unresolve", actor=actor, method=Claim.Method.MANUAL, note=note)
+    _after_resolution_change(claim)
+    return claim
+
+
+def _forecast_arrays(claim: Claim):
+    rows = list(
+        Forecast.objects.filter(claim=claim).values_list(
+            "participant_id", "probability", "start_time", "end_time"
+        )
+    )
+    participants = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    probabilities = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+    starts = np.fromiter((r[2].timestamp() for r in rows), dtype=np.float64, count=len(rows))
+    ends = np.fromiter(
+        (r[3].timestamp() if r[3] else np.inf for r in rows), dtype=np.float64, count=len(rows)
+    )
+    return participants, probabilities, starts, ends
+
+
+def claim_compute_scores(claim: Claim) -> dict[int, scoring.ParticipantScores]:
+    participants, probabilities, starts, ends = _forecast_arrays(claim)
+    return scoring.binary_scores(
+        outcome=claim.outcome == Claim.Outcome.YES,
+        open_time=claim.open_time.timestamp(),
+        close_time=claim.close_time.timestamp(),
+        actual_close_time=claim.actual_resolve_time.timestamp(),
+        participants=participants,
+        probabilities=probabilities,
+        start_times=starts,
+        end_times=ends,
+    )
+
+
+@transaction.atomic
+def claim_score(*, claim_id: int, seq: int) -> bool:
+    """Write the scores of resolution `seq` of a claim, replacing earlier ones.
+
+    Takes the claim's row lock; returns False (and writes nothing) when the resolution is
+    stale or already scored, so running it twice or concurrently scores once.
+    """
+    claim = _lock_claim(claim_id)
+    if claim.status != Claim.Status.RESOLVED or claim.resolution_seq != seq:
+        return False
+    if claim.scored_seq == seq:
+        return False
+    results = claim_compute_scores(claim)
+    Score.objects.filter(claim=claim).delete()
+    Score.objects.bulk_create(
+        Score(
+            claim=claim,
+            participant_id=pid,
+            baseline=s.baseline,
+            peer=s.peer,
+            coverage=s.coverage,
+            brier=s.brier,
+            log=s.log,
+            resolution_seq=seq,
+            resolved_at=claim.actual_resolve_time,
+        )
+        for pid, s in results.items()
+    )
+    Claim.objects.filter(pk=claim.pk).update(scored_seq=seq)
+    return True
+
+
+def claims_needing_scores():
+    """Resolved claims whose current resolution has no scores yet (for the catch-up sweep)."""
+    from django.db.models import F
+
+    return Claim.objects.filter(status=Claim.Status.RESOLVED).exclude(scored_seq=F("resolution_seq"))

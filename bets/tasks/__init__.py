@@ -1,0 +1,10 @@
+"""Celery tasks: thin, take ids, re-check state, safe to run twice.
+
+Names are explicit ("bets.tasks.<name>") so the beat schedule and routes in config/ never
+depend on which module of this package a task lives in.
+"""
+
+from .core import claim_score, claims_close_due, claims_score_missing
+from .money import claim_settle
+
+__all__ = ["claim_score", "claim_settle", "claims_close_due", "claims_score_missing"]

@@ -1,0 +1,30 @@
+"""Shared fixtures. The suite runs on real PostgreSQL and Redis (see `make test`)."""
+
+import pytest
+from django.conf import settings
+
+from tests.celery_worker import WorkerProcess
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(
+            "Crux's tests run on PostgreSQL: use `make test`, or set DATABASE_URL="
+            "postgres://postgres@127.0.0.1:5432/crux and REDIS_URL=redis://127.0.0.1:6379/15.",
+            returncode=2,
+        )
+    if not settings.REDIS_URL:
+        pytest.exit("Crux's tests need Redis: set REDIS_URL (see `make test`).", returncode=2)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real `celery worker` process on Redis, reading the test database.
+
+    Tests that use it must commit their data (transactional_db) so the worker sees it.
+    """
+    worker = WorkerProcess(log_dir=tmp_path)
+    worker.start()
+    yield worker
+    worker.stop()
