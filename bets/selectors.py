@@ -85,7 +85,9 @@ def participant_track_record(*, user) -> dict:
         log_mean=Avg("log"),
         coverage_mean=Avg("coverage"),
     )
-    agg["forecast_claims"] = Forecast.objects.filter(participant=user).values("claim").distinct().count()
+    agg["forecast_claims"] = (
+        Forecast.objects.filter(participant=user).values("claim").distinct().count()
+    )
     return agg
 
 
@@ -162,5 +164,7 @@ def claims_for_listing(*, status: str | None = None, tag: str | None = None) -> 
     if tag:
         qs = qs.filter(tags__name=tag)
     return qs.prefetch_related("tags").annotate(
-        forecasters=Count("forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True))
+        forecasters=Count(
+            "forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True)
+        )
     )

@@ -28,7 +28,8 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", True)
-_DEV_SECRET = "crux-insecure-development-key-never-use-in-production-0123456789"
+# Development only: refused below when DEBUG is off.
+_DEV_SECRET = "crux-insecure-development-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

@@ -31,8 +31,14 @@ def redis_flush() -> None:
 
 
 class WorkerProcess:
-    def __init__(self, *, log_dir: Path, queues: str = "default,resolvers", concurrency: int = 2,
-                 extra_env: dict | None = None):
+    def __init__(
+        self,
+        *,
+        log_dir: Path,
+        queues: str = "default,resolvers",
+        concurrency: int = 2,
+        extra_env: dict | None = None,
+    ):
         self.name = f"crux-test-{uuid.uuid4().hex[:8]}@localhost"
         self.log_path = log_dir / f"{self.name.split('@')[0]}.log"
         self.queues = queues
@@ -43,19 +49,39 @@ class WorkerProcess:
     def start(self, *, flush: bool = True, timeout: float = 30.0) -> None:
         if flush:
             redis_flush()
-        env = os.environ | {
-            "DATABASE_URL": test_database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "PYTHONUNBUFFERED": "1",
-        } | self.extra_env
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": test_database_url(),
+                "REDIS_URL": settings.REDIS_URL,
+                "PYTHONUNBUFFERED": "1",
+            }
+            | self.extra_env
+        )
         cmd = [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "-Q", self.queues, "-c", str(self.concurrency), "-n", self.name,
-            "--without-gossip", "--without-mingle", "--loglevel=INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            self.queues,
+            "-c",
+            str(self.concurrency),
+            "-n",
+            self.name,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
         ]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout

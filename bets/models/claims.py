@@ -74,7 +74,10 @@ class Claim(models.Model):
     review_note = models.TextField(blank=True)
 
     # The current resolution (history lives in ResolutionEvent).
-    outcome = models.CharField(max_length=8, choices=Outcome.choices, null=True, blank=True)
+    # NULL (not "") while unresolved: the outcome_iff_resolved constraint relies on it.
+    outcome = models.CharField(  # noqa: DJ001
+        max_length=8, choices=Outcome.choices, null=True, blank=True
+    )
     actual_resolve_time = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -138,6 +141,9 @@ class ClaimClarification(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Clarification of claim {self.claim_id}"
+
 
 class Forecast(models.Model):
     """A probability that stood over [start_time, end_time); end_time null while it stands."""
@@ -154,8 +160,7 @@ class Forecast(models.Model):
         ordering = ["start_time", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(probability__gte=PROBABILITY_MIN)
-                & Q(probability__lte=PROBABILITY_MAX),
+                condition=Q(probability__gte=PROBABILITY_MIN) & Q(probability__lte=PROBABILITY_MAX),
                 name="forecast_probability_in_range",
             ),
             models.CheckConstraint(
@@ -172,6 +177,9 @@ class Forecast(models.Model):
             models.Index(fields=["claim", "start_time"]),
             models.Index(fields=["participant", "claim"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} on {self.claim_id}: {self.probability}"
 
 
 class ResolutionEvent(models.Model):
@@ -194,6 +202,9 @@ class ResolutionEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.outcome} of claim {self.claim_id}"
 
 
 class Score(models.Model):
@@ -222,3 +233,6 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["claim", "participant"], name="score_once_per_claim"),
         ]
         indexes = [models.Index(fields=["participant", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"Scores of {self.participant_id} on claim {self.claim_id}"

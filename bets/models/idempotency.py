@@ -18,3 +18,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -38,7 +38,9 @@ class Account(models.Model):
                 name="account_user_iff_participant",
             ),
             models.UniqueConstraint(
-                fields=["kind"], condition=~Q(kind="participant"), name="account_one_per_system_kind"
+                fields=["kind"],
+                condition=~Q(kind="participant"),
+                name="account_one_per_system_kind",
             ),
         ]
 
@@ -74,6 +76,9 @@ class LedgerTransaction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.idempotency_key}"
+
 
 class LedgerEntry(models.Model):
     transaction = models.ForeignKey(
@@ -86,6 +91,9 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_amount_nonzero"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount:+d}"
 
 
 class Offer(models.Model):
@@ -136,6 +144,9 @@ class Offer(models.Model):
         ]
         indexes = [models.Index(fields=["status", "expires_at"])]
 
+    def __str__(self) -> str:
+        return f"Offer {self.pk}: {self.side} at {self.probability}"
+
     @property
     def remaining_stake(self) -> int:
         return self.max_stake - self.filled_stake
@@ -179,3 +190,6 @@ class Bet(models.Model):
                 condition=Q(offerer_stake__gt=0) & Q(taker_stake__gt=0), name="bet_stakes_positive"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Bet {self.pk} on claim {self.claim_id}"

@@ -21,6 +21,9 @@ class ClaimArtifact(models.Model):
             models.UniqueConstraint(fields=["claim", "name"], name="artifact_name_once_per_claim")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]})"
+
 
 class ResolutionAttempt(models.Model):
     class Trigger(models.TextChoices):
@@ -56,6 +59,9 @@ class ResolutionAttempt(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} on claim {self.claim_id}: {self.status}"
+
 
 class ResolutionProposal(models.Model):
     """An outcome a resolver proposed; final after the dispute window unless disputed."""
@@ -87,6 +93,9 @@ class ResolutionProposal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Proposal {self.pk}: {self.outcome} ({self.status})"
+
 
 class Dispute(models.Model):
     class Decision(models.TextChoices):
@@ -110,3 +119,6 @@ class Dispute(models.Model):
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} ({self.decision})"

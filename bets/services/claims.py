@@ -90,7 +90,9 @@ def claim_propose(
 ) -> Claim:
     title = _require_text(title, "title", max_length=TITLE_MAX)
     statement = _require_text(statement, "statement", max_length=20_000)
-    resolution_criteria = _require_text(resolution_criteria, "resolution_criteria", max_length=20_000)
+    resolution_criteria = _require_text(
+        resolution_criteria, "resolution_criteria", max_length=20_000
+    )
     if len(fine_print or "") > 20_000:
         raise InvalidInput("At most 20000 characters.", field="fine_print")
     claim_validate_times(open_time=open_time, close_time=close_time, resolve_after=resolve_after)

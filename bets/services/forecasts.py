@@ -35,7 +35,9 @@ def _lock_open_claim(claim_id: int, now: datetime) -> Claim:
         raise InvalidInput("No such claim.", field="claim") from None
     if not claim_accepts_forecasts(claim, now=now):
         if claim.status == Claim.Status.OPEN and now < claim.open_time:
-            raise Conflict(f"This claim opens for forecasts at {claim.open_time:%Y-%m-%d %H:%M} UTC.")
+            raise Conflict(
+                f"This claim opens for forecasts at {claim.open_time:%Y-%m-%d %H:%M} UTC."
+            )
         raise Conflict(f"This claim is not open for forecasts (it is {claim.status}).")
     return claim
 
@@ -53,7 +55,9 @@ def _close_standing(claim: Claim, participant, now: datetime) -> datetime:
 
 
 @transaction.atomic
-def forecast_submit(*, claim_id: int, participant, probability, now: datetime | None = None) -> Forecast:
+def forecast_submit(
+    *, claim_id: int, participant, probability, now: datetime | None = None
+) -> Forecast:
     """Record a forecast. Locks the claim row so one participant's intervals never overlap."""
     p = probability_parse(probability)
     now = now or timezone.now()

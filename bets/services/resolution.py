@@ -95,15 +95,28 @@ def claim_resolve(
     claim.resolution_note = note or ""
     claim.resolution_seq += 1
     claim.save()
-    _record(claim, action="resolve", actor=actor, method=method, note=note, outcome=outcome,
-            actual_resolve_time=actual_resolve_time)
+    _record(
+        claim,
+        action="resolve",
+        actor=actor,
+        method=method,
+        note=note,
+        outcome=outcome,
+        actual_resolve_time=actual_resolve_time,
+    )
     _after_resolution_change(claim)
     return claim
 
 
 @transaction.atomic
-def claim_annul(*, claim_id: int, actor, method: str = Claim.Method.MANUAL, note: str = "",
-                actual_resolve_time: datetime | None = None) -> Claim:
+def claim_annul(
+    *,
+    claim_id: int,
+    actor,
+    method: str = Claim.Method.MANUAL,
+    note: str = "",
+    actual_resolve_time: datetime | None = None,
+) -> Claim:
     """Annul an open or closed claim: no scores, every bet refunded. Takes the row lock."""
     _check_actor(actor, method)
     now = timezone.now()
@@ -122,8 +135,14 @@ def claim_annul(*, claim_id: int, actor, method: str = Claim.Method.MANUAL, note
     claim.resolution_seq += 1
     claim.save()
     Score.objects.filter(claim=claim).delete()
-    _record(claim, action="annul", actor=actor, method=method, note=note,
-            actual_resolve_time=actual_resolve_time)
+    _record(
+        claim,
+        action="annul",
+        actor=actor,
+        method=method,
+        note=note,
+        actual_resolve_time=actual_resolve_time,
+    )
     _after_resolution_change(claim)
     return claim
 
@@ -136,7 +155,9 @@ def claim_unresolve(*, claim_id: int, actor, note: str = "") -> Claim:
     now = timezone.now()
     claim = _lock_claim(claim_id)
     if claim.status not in UNRESOLVABLE:
-        raise Conflict(f"Only resolved or annulled claims can be unresolved; this one is {claim.status}.")
+        raise Conflict(
+            f"Only resolved or annulled claims can be unresolved; this one is {claim.status}."
+        )
     claim.status = Claim.Status.CLOSED if now >= claim.close_time else Claim.Status.OPEN
     claim.outcome = None
     claim.actual_resolve_time = None
@@ -217,4 +238,6 @@ def claims_needing_scores():
     """Resolved claims whose current resolution has no scores yet (for the catch-up sweep)."""
     from django.db.models import F
 
-    return Claim.objects.filter(status=Claim.Status.RESOLVED).exclude(scored_seq=F("resolution_seq"))
+    return Claim.objects.filter(status=Claim.Status.RESOLVED).exclude(
+        scored_seq=F("resolution_seq")
+    )

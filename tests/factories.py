@@ -1,0 +1,43 @@
+"""Small builders for tests: real rows through the real services."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from bets.models import Claim
+from bets.services.claims import claim_approve, claim_propose
+
+User = get_user_model()
+
+
+def make_user(username: str, *, staff: bool = False, password: str = "correct-horse-battery"):
+    user = User.objects.create_user(username=username, password=password)
+    if staff:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def make_open_claim(
+    *,
+    author,
+    moderator,
+    title: str = "A claim",
+    days_open: int = 30,
+    opened_ago: timedelta = timedelta(hours=1),
+    **extra,
+) -> Claim:
+    now = timezone.now()
+    claim = claim_propose(
+        author=author,
+        title=title,
+        statement=extra.pop("statement", "Something will happen."),
+        resolution_criteria=extra.pop("resolution_criteria", "Resolves YES if it happens."),
+        open_time=now - opened_ago,
+        close_time=now + timedelta(days=days_open),
+        resolve_after=now + timedelta(days=days_open),
+        **extra,
+    )
+    return claim_approve(claim_id=claim.pk, moderator=moderator)
