@@ -1,0 +1,174 @@
+"""The resolver contract: what a run returns, the errors it raises, and what it runs in.
+
+Pure Python: no Django, no database. The Django app imports this; never the other way round.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from resolvers.cache import LogCache
+
+VERDICTS = ("yes", "no", "inconclusive")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str  # "yes" | "no" | "inconclusive"
+    reason: str  # plain words, shown to people next to the outcome
+    measurement: dict  # the numbers behind the verdict (JSON-serializable)
+    evidence: dict  # files read with sha256, tool versions, identity of every log used
+
+
+class SpecError(ValueError):
+    """A spec that cannot be run. `errors` lists every problem, each with its JSON path."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("; ".join(self.errors) or "invalid spec")
+
+
+class SourceError(Exception):
+    """Evidence could not be fetched or read. `retryable` says whether trying later can help
+    (a network timeout can; a 404, a refused address or an oversized file cannot)."""
+
+    def __init__(self, message: str, *, retryable: bool):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class BadEvidence(Exception):  # noqa: N818 (it is an outcome, not a failure of the resolver)
+    """Evidence exists but must not decide the claim; the run ends inconclusive with this."""
+
+
+@dataclass
+class RunContext:
+    base_dir: Path | None = None  # {"path": ...} resolves here and may not leave it
+    artifacts: dict[str, Path] = field(default_factory=dict)  # {"artifact": name}
+    data_dir: Path | None = None  # {"data": "relative/glob"}
+    allow_loopback: bool = False  # URL sources: only tests and demos set this
+    cache: LogCache | None = None
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One number read from evidence, with the stderr its tool reported (None if unknown)."""
+
+    value: float
+    stderr: float | None
+    label: str  # "mockllm/gen2 cot accuracy": how reasons name it
+    record: dict | None = None  # identity of the log or row it came from
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str
+    reason: str
+    measurement: dict
+
+
+class Evidence:
+    """What a source loaded: answers `lookup` and describes itself for the audit trail."""
+
+    def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
+        raise NotImplementedError  # raises BadEvidence when the evidence cannot be used
+
+    def report(self) -> dict:
+        raise NotImplementedError
+
+
+def number(x: Any) -> float | None:
+    """A finite float from a reported value, else None (NaN, "N/A", strings, bools)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+# --- spec checking -------------------------------------------------------------------------
+# Validation collects every problem instead of stopping at the first, so whoever writes a spec
+# fixes it in one round trip.
+
+_TYPE_NAMES = {
+    "string": "a string", "number": "a number", "integer": "an integer",
+    "boolean": "true or false", "object": "an object", "list": "a list",
+    "strings": "a list of strings", "object_or_list": "an object or a list",
+    "string_or_strings": "a string or a list of strings",
+}
+
+
+def describe(value: Any) -> str:
+    text = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def is_type(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
+            value)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "strings":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "object_or_list":
+        return isinstance(value, dict | list)
+    if kind == "string_or_strings":
+        return isinstance(value, str) or is_type(value, "strings")
+    raise ValueError(kind)
+
+
+class Checker:
+    """Collects spec problems as "json.path: what is wrong" lines."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def fields(self, obj: dict, path: str, *, required: dict[str, str],
+               optional: dict[str, str]) -> None:
+        """Check presence and types of an object's fields and refuse unknown ones."""
+        for key, kind in required.items():
+            if key not in obj:
+                self.error(f"{path}.{key}", f"required field is missing (expected "
+                                            f"{_TYPE_NAMES[kind]})")
+        known = {**required, **optional}
+        for key, value in obj.items():
+            if key not in known:
+                self.error(f"{path}.{key}", "unknown field (expected one of: "
+                                            f"{', '.join(sorted(known))})")
+            elif not is_type(value, known[key]):
+                self.error(f"{path}.{key}", f"expected {_TYPE_NAMES[known[key]]}, got "
+                                            f"{describe(value)}")
+
+    def object(self, value: Any, path: str) -> bool:
+        if not isinstance(value, dict):
+            self.error(path, f"expected an object, got {describe(value)}")
+            return False
+        return True
+
+    def nonempty_strings(self, obj: dict, key: str, path: str, *, minimum: int = 1) -> None:
+        value = obj.get(key)
+        if isinstance(value, list) and is_type(value, "strings"):
+            if len(value) < minimum:
+                self.error(f"{path}.{key}", f"needs at least {minimum} entries, got "
+                                            f"{len(value)}")
+            if any(not v for v in value):
+                self.error(f"{path}.{key}", "entries must not be empty")
+            if len(set(value)) != len(value):
+                self.error(f"{path}.{key}", "entries must not repeat")

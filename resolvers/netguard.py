@@ -1,0 +1,223 @@
+"""Fetch a URL without letting a spec reach private networks (SSRF guard).
+
+A claim's spec is written by anyone, and the resolver runs inside our network, so a URL must
+never reach loopback, the cloud metadata service, RFC 1918 ranges and the like. Strings lie
+(`0x7f000001`, `2130706433`, `0177.0.0.1`, `127.1` all mean 127.0.0.1; a DNS name can point
+anywhere), so we resolve first, check every address getaddrinfo returns, and then connect to
+the exact address we checked (no second lookup that DNS rebinding could answer differently),
+sending the original Host header and verifying TLS against the original hostname.
+Redirects are followed by hand, each target checked the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError as Urllib3HTTPError
+
+from resolvers.base import SourceError
+
+MAX_REDIRECTS = 3
+REDIRECT_CODES = {301, 302, 303, 307, 308}
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+CHUNK = 64 * 1024
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Special-purpose ranges (IANA registries), listed explicitly because `is_global` has changed
+# between Python patch releases and misses some of these (multicast, 100.64/10 on old ones).
+_V4_DENY = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+)]
+# Wrappers that carry or translate IPv4 (NAT64, 6to4, Teredo) are refused outright: their
+# gateways can reach whatever IPv4 address is embedded, and nothing legitimate needs them here.
+_V6_DENY = [ipaddress.ip_network(n) for n in (
+    "::/96", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
+    "2001:db8::/32", "2002::/16", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10",
+    "fec0::/10", "ff00::/8",
+)]
+
+
+_LOOPBACK4 = ipaddress.ip_network("127.0.0.0/8")
+_LOOPBACK6 = ipaddress.IPv6Address("::1")
+
+
+class RefusedURL(SourceError):  # noqa: N818 (reads as what happened)
+    """The URL may not be fetched; retrying cannot help."""
+
+    def __init__(self, message: str):
+        super().__init__(message, retryable=False)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # what the spec asked for
+    final_url: str  # after redirects
+    status: int
+    content: bytes
+    sha256: str
+    redirects: tuple[str, ...]
+
+
+def address_problem(ip: IPAddress, *, allow_loopback: bool = False) -> str | None:
+    """Why connecting to `ip` is refused, or None when it is a public unicast address."""
+    if allow_loopback and (ip in _LOOPBACK4 if ip.version == 4 else ip == _LOOPBACK6):
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        # The socket really goes to the embedded IPv4 address: judge that one.
+        inner = address_problem(ip.ipv4_mapped)
+        return f"{ip} maps to IPv4 {ip.ipv4_mapped}: {inner}" if inner else None
+    if ip.version == 6 and (embedded := _ipv4_compatible(ip)) is not None:
+        return f"{ip} is a deprecated IPv4-compatible address (wraps {embedded})"
+    for net in _V4_DENY if ip.version == 4 else _V6_DENY:
+        if ip in net:
+            return f"{ip} is in the non-public range {net}"
+    if not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_link_local:
+        return f"{ip} is not a public address"
+    return None
+
+
+
+def _ipv4_compatible(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    # ::a.b.c.d (deprecated "IPv4-compatible"); :: and ::1 are themselves, not wrappers.
+    if int(ip) >> 32 == 0 and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str  # as written, for the Host header and TLS
+    port: int
+    request_target: str  # path?query
+    ip: str  # the checked address we connect to
+
+
+def check_url(url: str, *, allow_loopback: bool = False) -> Target:
+    """Resolve `url` and return the checked address to connect to; raise RefusedURL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise RefusedURL(f"malformed URL {url!r}: {e}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise RefusedURL(f"only http and https URLs may be fetched, not {scheme or 'none'!r}")
+    if parts.username is not None or parts.password is not None:
+        raise RefusedURL("URLs with credentials (user@host) are refused")
+    host = parts.hostname
+    if not host:
+        raise RefusedURL(f"URL {url!r} has no host")
+    port = port or (443 if scheme == "https" else 80)
+    ips = _resolve(host, port)
+    for ip in ips:
+        problem = address_problem(ip, allow_loopback=allow_loopback)
+        if problem:
+            raise RefusedURL(f"refused {host}: {problem}")
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return Target(scheme, host, port, target, str(ips[0]))
+
+
+def _resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        # EAI_AGAIN is a temporary resolver failure; a name that does not exist stays so.
+        raise SourceError(f"cannot resolve {host}: {e}",
+                          retryable=e.errno == socket.EAI_AGAIN) from None
+    except (UnicodeError, ValueError) as e:
+        raise RefusedURL(f"invalid host name {host!r}: {e}") from None
+    ips = []
+    for family, _, _, _, sockaddr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        ips.append(ipaddress.ip_address(sockaddr[0].split("%", 1)[0]))
+    if not ips:
+        raise RefusedURL(f"{host} has no IPv4 or IPv6 address")
+    return ips
+
+
+def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
+          allow_loopback: bool = False, max_redirects: int = MAX_REDIRECTS) -> Fetched:
+    """GET `url` with every hop checked, a deadline, and at most `max_bytes` of body."""
+    deadline = time.monotonic() + timeout
+    current, hops = url, []
+    while True:
+        target = check_url(current, allow_loopback=allow_loopback)
+        status, headers, body = _get(target, deadline, timeout, max_bytes)
+        if status in REDIRECT_CODES:
+            location = headers.get("location")
+            if not location:
+                raise SourceError(f"{current}: redirect without Location", retryable=False)
+            if len(hops) >= max_redirects:
+                raise RefusedURL(f"{url}: more than {max_redirects} redirects")
+            current = urljoin(current, location)
+            hops.append(current)
+            continue
+        if status != 200:
+            raise SourceError(f"{current}: HTTP {status}", retryable=status in RETRYABLE_STATUS)
+        sha = hashlib.sha256(body).hexdigest()
+        return Fetched(url, current, status, body, sha, tuple(hops))
+
+
+def _get(target: Target, deadline: float, timeout: float, max_bytes: int):
+    host_header = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != (443 if target.scheme == "https" else 80):
+        host_header += f":{target.port}"
+    headers = {"Host": host_header, "User-Agent": "crux-resolver",
+               "Accept": "application/json, text/csv, */*", "Accept-Encoding": "identity"}
+    kwargs = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False,
+              "maxsize": 1}
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(target.ip, target.port, server_hostname=target.host,
+                                           assert_hostname=target.host,
+                                           cert_reqs="CERT_REQUIRED", **kwargs)
+    else:
+        pool = urllib3.HTTPConnectionPool(target.ip, target.port, **kwargs)
+    where = f"{target.scheme}://{host_header}{target.request_target}"
+    try:
+        with pool:
+            response = pool.urlopen("GET", target.request_target, headers=headers,
+                                    redirect=False, retries=False, preload_content=False,
+                                    assert_same_host=False)
+            try:
+                if response.status in REDIRECT_CODES or response.status != 200:
+                    return response.status, response.headers, b""
+                return 200, response.headers, _read_capped(response, where, deadline,
+                                                           max_bytes)
+            finally:
+                response.release_conn()
+    except SourceError:
+        raise
+    except (Urllib3HTTPError, OSError) as e:
+        # Timeouts, refused connections, resets and TLS failures: the far end may recover.
+        raise SourceError(f"{where}: {type(e).__name__}: {e}", retryable=True) from None
+
+
+def _read_capped(response, where: str, deadline: float, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise SourceError(f"{where}: body of {declared} bytes exceeds the {max_bytes}-byte cap",
+                          retryable=False)
+    chunks, total = [], 0
+    for chunk in response.stream(CHUNK, decode_content=False):
+        total += len(chunk)
+        if total > max_bytes:
+            raise SourceError(f"{where}: body exceeds the {max_bytes}-byte cap",
+                              retryable=False)
+        # A server trickling bytes never trips the per-read timeout; the deadline does.
+        if time.monotonic() > deadline:
+            raise SourceError(f"{where}: took longer than the fetch timeout", retryable=True)
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,142 @@
+"""The explicit registry of source and criterion kinds, and running a spec.
+
+Kinds map to dotted paths imported on first use (like healthchecks' integrations), so
+validating a spec never pays for inspect_ai's import and a new kind is one line here.
+
+A spec is data:
+  {"source": {"kind": "inspect_logs", "location": {"data": "*.eval"}, ...},
+   "criterion": {"kind": "gap", "model": "mockllm/gen2", "a": "cot", "b": "snap", ...}}
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Any
+
+from resolvers.base import (
+    BadEvidence,
+    Checker,
+    Decision,
+    RunContext,
+    SpecError,
+    Verdict,
+    describe,
+)
+from resolvers.sources import locations
+
+SOURCES = {
+    "inspect_logs": "resolvers.sources.inspect_logs.InspectLogsSource",
+    "lm_eval": "resolvers.sources.lm_eval.LmEvalSource",
+    "http_json": "resolvers.sources.http_json.HttpJsonSource",
+    "csv": "resolvers.sources.csv_table.CsvSource",
+}
+
+CRITERIA = {
+    "threshold": "resolvers.criteria.threshold.Threshold",
+    "gap": "resolvers.criteria.gaps.Gap",
+    "widening_gap": "resolvers.criteria.gaps.WideningGap",
+    "ordering": "resolvers.criteria.ordering.Ordering",
+    "at_least_k": "resolvers.criteria.counting.AtLeastK",
+    "best_model": "resolvers.criteria.counting.BestModel",
+}
+
+SPEC_VERSION = 1
+
+
+@cache
+def load(dotted: str) -> Any:
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _kind(obj: Any, path: str, table: dict, check: Checker) -> Any:
+    """The registered class for obj["kind"], or None after recording why not."""
+    if not check.object(obj, path):
+        return None
+    kind = obj.get("kind")
+    if kind is None:
+        check.error(f"{path}.kind", f"required field is missing (one of: {', '.join(table)})")
+    elif not isinstance(kind, str) or kind not in table:
+        check.error(f"{path}.kind", f"unknown kind {describe(kind)} (expected one of: "
+                                    f"{', '.join(table)})")
+    else:
+        return load(table[kind])
+    return None
+
+
+def validate_spec(spec: object) -> None:
+    """Raise SpecError listing every problem in the spec; return None when it can run."""
+    check = Checker()
+    if not isinstance(spec, dict):
+        raise SpecError([f"spec: expected an object, got {describe(spec)}"])
+    for key in ("source", "criterion"):
+        if key not in spec:
+            check.error(key, "required field is missing (expected an object)")
+    for key in spec:
+        if key not in ("source", "criterion", "version", "description"):
+            check.error(key, "unknown field (expected source, criterion, version, "
+                             "description)")
+    if "version" in spec and spec["version"] != SPEC_VERSION:
+        check.error("version", f"only version {SPEC_VERSION} exists, got "
+                               f"{describe(spec['version'])}")
+    if "description" in spec and not isinstance(spec["description"], str):
+        check.error("description", f"expected a string, got {describe(spec['description'])}")
+    source_cls = criterion_cls = None
+    if "source" in spec:
+        source_cls = _kind(spec["source"], "source", SOURCES, check)
+        if source_cls:
+            source_cls.validate(spec["source"], "source", check)
+    if "criterion" in spec:
+        criterion_cls = _kind(spec["criterion"], "criterion", CRITERIA, check)
+        if criterion_cls:
+            criterion_cls.validate(spec["criterion"], "criterion", check)
+    if source_cls and criterion_cls:
+        _check_conditions(source_cls, spec["source"], criterion_cls, spec["criterion"], check)
+    if check.errors:
+        raise SpecError(check.errors)
+
+
+def _check_conditions(source_cls, source: dict, criterion_cls, criterion: dict,
+                      check: Checker) -> None:
+    defined = source_cls.defined_conditions(source)
+    if defined is None:  # the source takes condition names literally (e.g. a CSV column)
+        return
+    for path, name in criterion_cls.conditions_used(criterion, "criterion"):
+        if name not in defined:
+            known = f" (defined: {', '.join(sorted(defined))})" if defined else ""
+            check.error(path, f"condition {name!r} is not defined in source.conditions{known}")
+
+
+def run_spec(spec: dict, *, context: RunContext) -> Verdict:
+    """Validate, fetch evidence, measure, decide.
+
+    Raises SpecError for a bad spec and SourceError when evidence cannot be fetched or read
+    (see .retryable). Evidence that exists but must not decide (a failed run, a missing log,
+    an unknown stderr under a confidence requirement) gives an inconclusive verdict whose
+    reason says why.
+    """
+    validate_spec(spec)
+    source = load(SOURCES[spec["source"]["kind"]])(spec["source"], context)
+    criterion = load(CRITERIA[spec["criterion"]["kind"]])(spec["criterion"])
+    evidence = source.load()
+    try:
+        decision = criterion.decide(evidence)
+    except BadEvidence as e:
+        decision = Decision("inconclusive", str(e), {"criterion": spec["criterion"]["kind"]})
+    report = evidence.report()
+    report["locators"] = spec_locators(spec)
+    return Verdict(decision.verdict, decision.reason, _clean(decision.measurement), report)
+
+
+def _clean(measurement: dict) -> dict:
+    from resolvers.sources.common import jsonable
+
+    return jsonable(measurement)
+
+
+def spec_locators(spec: Any) -> list[str]:
+    """What the spec reads, e.g. ["data:*.eval"], for display; [] for a malformed spec."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("source"), dict):
+        return []
+    return locations.locators(spec["source"].get("location"))

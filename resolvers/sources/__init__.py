@@ -1,0 +1,1 @@
+"""Evidence readers, one module per kind (see resolvers.registry.SOURCES)."""

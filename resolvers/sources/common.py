@@ -1,0 +1,230 @@
+"""Shared machinery for sources whose evidence is a set of runs (logs, results files, rows).
+
+A source parses its files into Records; RecordEvidence answers "the metric for this model
+under this condition" by identifying the runs from what they record, refusing runs that must
+not decide (errored, invalidated, incomplete), and choosing the newest completed run when
+several match. Every choice is written down for the audit trail.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from resolvers.base import BadEvidence, Checker, Evidence, Measurement, RunContext, number
+from resolvers.cache import LogCache
+from resolvers.sources import locations
+
+RESOLVERS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One run (or table row) as the source understood it. Shared between claims through
+    the cache: never mutate."""
+
+    model: str
+    task: str | None
+    dataset: str | None
+    metrics: dict  # key -> {"value": float|None, "stderr": float|None}
+    problems: tuple[str, ...]  # why it must not decide; empty when usable
+    completed: Any  # sortable "newness" (ISO time or epoch seconds); None when unknown
+    identity: dict  # JSON-serializable description for evidence
+    attrs: dict = field(default_factory=dict)  # what conditions are matched against
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe deep copy: logs may carry odd metadata, and evidence lands in a JSON
+    column where NaN is not allowed."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def fmt(x: float | None) -> str:
+    return "unknown" if x is None else f"{x:.3g}"
+
+
+class RecordEvidence(Evidence):
+    noun = "log"
+
+    def __init__(self, *, kind: str, spec: dict, records: list[Record], files: list[dict],
+                 notes: list[str], tool_versions: dict):
+        self.kind = kind
+        self.spec = spec
+        self.records = records
+        self.files = files
+        self.notes = list(notes)
+        self.selection: list[str] = []
+        self.used: dict[str, dict] = {}
+        self.tool_versions = {"crux_resolvers": RESOLVERS_VERSION,
+                              "python": platform.python_version(), **tool_versions}
+
+    # --- what subclasses decide ------------------------------------------------------------
+    def expected_task(self, condition: str | None) -> str | None:
+        return self.spec.get("task")
+
+    def matches(self, record: Record, condition: str) -> bool:
+        raise NotImplementedError
+
+    def variant(self, record: Record) -> Any:
+        """What distinguishes conditions; several variants and no condition is ambiguous."""
+        return None
+
+    def metric(self, record: Record, name: str, condition: str | None) -> tuple[str, dict]:
+        raise NotImplementedError  # -> (key, {"value", "stderr"}) or BadEvidence
+
+    def relevant(self, record: Record, metric: str) -> bool:
+        """Whether a record can hold `metric` at all (tables have one metric per row)."""
+        return True
+
+    # --- the lookup ----------------------------------------------------------------------------
+    def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
+        label = " ".join(x for x in (model, condition, metric) if x)
+        found = [r for r in self.records if r.model == model]
+        if not found:
+            raise BadEvidence(f"no {self.noun} for model {model}{self._inventory()}")
+        found = self._narrow(found, "task", self.expected_task(condition), model)
+        found = self._narrow(found, "dataset", self.spec.get("dataset"), model)
+        if condition is not None:
+            found = [r for r in found if self.matches(r, condition)]
+            if not found:
+                raise BadEvidence(f"no {self.noun} for {model} under condition {condition}"
+                                  f"{self._task_words(condition)}")
+        elif len({self.variant(r) for r in found}) > 1:
+            raise BadEvidence(f"{self.noun}s for {model} were run under several conditions; "
+                              "name a condition in the criterion")
+        found = [r for r in found if self.relevant(r, metric)]
+        if not found:
+            raise BadEvidence(f"no {self.noun} for {label}")
+        chosen = self._choose(found, f"{model}" + (f" {condition}" if condition else ""))
+        key, numbers = self.metric(chosen, metric, condition)
+        value = number(numbers.get("value"))
+        if value is None:
+            raise BadEvidence(f"{label}: {key} is not a number "
+                              f"({numbers.get('value')!r}) in {chosen.identity['locator']}")
+        self.used[chosen.identity["locator"]] = chosen.identity
+        return Measurement(value, number(numbers.get("stderr")), label, chosen.identity)
+
+    def _narrow(self, found: list[Record], attr: str, wanted: str | None,
+                model: str) -> list[Record]:
+        if wanted is None:
+            return found
+        kept = [r for r in found if getattr(r, attr) == wanted]
+        if not kept:
+            others = sorted({str(getattr(r, attr)) for r in found})
+            raise BadEvidence(f"{self.noun}s for {model} are for {attr} "
+                              f"{', '.join(others)}, not {wanted}")
+        return kept
+
+    def _choose(self, found: list[Record], what: str) -> Record:
+        usable = [r for r in found if not r.problems]
+        pool = sorted(usable or found, key=_newness, reverse=True)
+        chosen = pool[0]
+        if len(pool) > 1 and _newness(pool[1]) == _newness(chosen):
+            raise BadEvidence(f"{len(pool)} {self.noun}s for {what} completed at the same time "
+                              f"({pool[0].identity['locator']}, {pool[1].identity['locator']}): "
+                              "cannot tell which is newest")
+        if len(found) > 1:
+            ignored = [f"{r.identity['locator']} (completed {r.completed}"
+                       + (f"; {'; '.join(r.problems)}" if r.problems else "") + ")"
+                       for r in found if r is not chosen]
+            self.selection.append(
+                f"{len(found)} {self.noun}s matched {what}: used the newest completed, "
+                f"{chosen.identity['locator']} (completed {chosen.completed}); ignored "
+                + ", ".join(ignored))
+        if chosen.problems:
+            raise BadEvidence(f"{what}: {'; '.join(chosen.problems)} "
+                              f"({chosen.identity['locator']})")
+        return chosen
+
+    def _inventory(self) -> str:
+        if not self.records:
+            return ": " + ("; ".join(self.notes) if self.notes else f"no {self.noun}s were read")
+        models = sorted({r.model for r in self.records})
+        shown = ", ".join(models[:10]) + (" ..." if len(models) > 10 else "")
+        return f" (found {self.noun}s for: {shown})"
+
+    def _task_words(self, condition: str | None) -> str:
+        task = self.expected_task(condition)
+        return f" on task {task}" if task else ""
+
+    def report(self) -> dict:
+        return jsonable({
+            "source": self.kind,
+            "files": self.files,
+            "tool_versions": self.tool_versions,
+            "logs": list(self.used.values()),
+            "selection": self.selection,
+            "notes": self.notes,
+        })
+
+
+def _newness(record: Record) -> float:
+    """Completion time as epoch seconds; unknown sorts as oldest."""
+    done = record.completed
+    if number(done) is not None:
+        return float(done)
+    if isinstance(done, str):
+        try:
+            moment = datetime.fromisoformat(done.replace("Z", "+00:00"))
+        except ValueError:
+            return float("-inf")
+        if moment.tzinfo is None:  # naive times in logs are UTC
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    return float("-inf")
+
+
+def load_records(spec: dict, context: RunContext, *, kind: str, parse,
+                 to_records) -> tuple[list[Record], list[dict], list[str]]:
+    """Read every file the spec's locations name; returns (records, files, notes).
+
+    Files that do not parse are noted, not fatal: a glob may match a stray file, and a claim
+    that needs it ends inconclusive with the note in its reason.
+    """
+    cache = context.cache if context.cache is not None else LogCache()
+    records, files, notes, seen = [], [], [], set()
+    for location in locations.as_list(spec["location"]):
+        refs, missing = locations.expand(location, context)
+        notes.extend(missing)
+        for ref in refs:
+            result = locations.read(ref, context, cache, kind, parse)
+            files.append(result.file_record())
+            if result.sha256 in seen:  # the same bytes twice is one piece of evidence
+                continue
+            seen.add(result.sha256)
+            if isinstance(result.parsed, locations.Unreadable):
+                notes.append(f"{ref.locator} is unreadable: {result.parsed.reason}")
+                continue
+            try:
+                records.extend(to_records(result, spec))
+            except ValueError as e:  # readable, but not shaped as the spec says
+                notes.append(f"{ref.locator}: {e}")
+    return records, files, notes
+
+
+def validate_common(source: dict, path: str, check: Checker, *, optional: dict) -> None:
+    check.fields(source, path, required={"kind": "string", "location": "object_or_list"},
+                 optional=optional)
+    if "location" in source:
+        locations.validate_location(source["location"], f"{path}.location", check)
+
+
+def validate_conditions(source: dict, path: str, check: Checker, validate_one) -> None:
+    conditions = source.get("conditions")
+    if not isinstance(conditions, dict):
+        return
+    if not conditions:
+        check.error(f"{path}.conditions", "define at least one condition or leave it out")
+    for name, definition in conditions.items():
+        validate_one(definition, f"{path}.conditions.{name}", check)

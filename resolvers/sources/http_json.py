@@ -1,0 +1,154 @@
+"""A JSON document (usually fetched over HTTP) with a path to each number.
+
+Spec:
+  {"kind": "http_json", "location": {"url": "https://example.org/leaderboard.json"},
+   "path": "results.{model}.{condition}.{metric}",          # or a list of keys
+   "stderr_path": "results.{model}.{condition}.{metric}_stderr",   # optional
+   "models": {"mockllm/gen2": "gen2"},                      # optional: name -> key in path
+   "conditions": {"cot": "chain_of_thought"}}               # optional: name -> key in path
+
+A path is dot-separated keys (or a list of keys, for keys that contain dots); a key of digits
+indexes a list. Only the placeholders {model}, {condition} and {metric} are filled in, after
+splitting, so a model name with dots stays one key. No expressions, no eval.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from resolvers.base import BadEvidence, Checker, Evidence, Measurement, RunContext, number
+from resolvers.cache import LogCache
+from resolvers.sources import common, locations
+
+KIND = "http_json"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDERS = {"model", "condition", "metric"}
+
+
+def parse(data: bytes, name: str) -> Any:
+    return {"document": json.loads(data)}
+
+
+def split_path(path: str | list[str]) -> list[str]:
+    return list(path) if isinstance(path, list) else path.split(".")
+
+
+def fill(path: str | list[str], values: dict[str, str | None]) -> list[str]:
+    keys = []
+    for segment in split_path(path):
+        for name in PLACEHOLDER.findall(segment):
+            if values.get(name) is None:
+                raise BadEvidence(f"the path needs {{{name}}} but the criterion names no {name}")
+        keys.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], segment))
+    return keys
+
+
+def walk(document: Any, keys: list[str]) -> Any:
+    node = document
+    for depth, key in enumerate(keys):
+        where = ".".join(keys[:depth]) or "the document root"
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            raise BadEvidence(f"{'.'.join(keys)} is not in the document (no {key!r} at {where})")
+    return node
+
+
+class JsonEvidence(Evidence):
+    def __init__(self, spec: dict, results: list[locations.ReadResult], notes: list[str]):
+        self.spec, self.results, self.notes = spec, results, notes
+        self.values: list[dict] = []
+
+    def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
+        readable = [r for r in self.results if not isinstance(r.parsed, locations.Unreadable)]
+        if len(readable) != 1:
+            problems = self.notes + [f"{r.ref.locator} is unreadable: {r.parsed.reason}"
+                                     for r in self.results if r not in readable]
+            raise BadEvidence(f"expected one JSON document, found {len(readable)}"
+                              + (f" ({'; '.join(problems)})" if problems else ""))
+        [result] = readable
+        names = {"model": (self.spec.get("models") or {}).get(model, model),
+                 "condition": (self.spec.get("conditions") or {}).get(condition, condition),
+                 "metric": metric}
+        keys = fill(self.spec["path"], names)
+        raw = walk(result.parsed["document"], keys)
+        value = number(raw)
+        if value is None:
+            raise BadEvidence(f"{'.'.join(keys)} is {common.jsonable(raw)!r}, not a number")
+        stderr, stderr_keys = None, None
+        if "stderr_path" in self.spec:
+            stderr_keys = fill(self.spec["stderr_path"], names)
+            try:
+                stderr = number(walk(result.parsed["document"], stderr_keys))
+            except BadEvidence:
+                stderr = None  # unknown stderr: only a confidence requirement needs it
+        record = {"locator": result.ref.locator, "sha256": result.sha256, "path": keys,
+                  "value": value, "stderr_path": stderr_keys, "stderr": stderr}
+        self.values.append(record)
+        label = " ".join(x for x in (model, condition, metric) if x)
+        return Measurement(value, stderr, label, record)
+
+    def report(self) -> dict:
+        return common.jsonable({
+            "source": KIND, "files": [r.file_record() for r in self.results],
+            "tool_versions": {"crux_resolvers": common.RESOLVERS_VERSION},
+            "logs": self.values, "notes": self.notes,
+        })
+
+
+def validate_path(value: Any, path: str, check: Checker) -> None:
+    if isinstance(value, str) and not value:
+        check.error(path, "must not be empty")
+    segments = split_path(value) if isinstance(value, str | list) else []
+    for segment in segments:
+        if not segment:
+            check.error(path, "has an empty key (two dots in a row?)")
+        for name in PLACEHOLDER.findall(segment):
+            if name not in PLACEHOLDERS:
+                check.error(path, f"unknown placeholder {{{name}}} (use {{model}}, "
+                                  "{condition} or {metric})")
+
+
+class HttpJsonSource:
+    kind = KIND
+    optional_fields = {"stderr_path": "string_or_strings", "models": "object",
+                       "conditions": "object"}
+
+    @classmethod
+    def validate(cls, source: dict, path: str, check: Checker) -> None:
+        common.validate_common(source, path, check,
+                               optional={**cls.optional_fields, "path": "string_or_strings"})
+        if "path" not in source:
+            check.error(f"{path}.path", "required field is missing (expected a string or a "
+                                        "list of strings)")
+        for key in ("path", "stderr_path"):
+            if key in source:
+                validate_path(source[key], f"{path}.{key}", check)
+        for key in ("models", "conditions"):
+            for name, value in (source.get(key) or {}).items() \
+                    if isinstance(source.get(key), dict) else []:
+                if not isinstance(value, str):
+                    check.error(f"{path}.{key}.{name}", "expected the key used in the path "
+                                                       "(a string)")
+
+    @classmethod
+    def defined_conditions(cls, source: dict) -> set[str] | None:
+        conditions = source.get("conditions")
+        return set(conditions) if isinstance(conditions, dict) else None
+
+    def __init__(self, spec: dict, context: RunContext):
+        self.spec, self.context = spec, context
+
+    def load(self) -> JsonEvidence:
+        cache = self.context.cache if self.context.cache is not None else LogCache()
+        results, notes = [], []
+        for location in locations.as_list(self.spec["location"]):
+            refs, missing = locations.expand(location, self.context)
+            notes.extend(missing)
+            results.extend(locations.read(ref, self.context, cache, KIND, parse)
+                           for ref in refs)
+        return JsonEvidence(self.spec, results, notes)

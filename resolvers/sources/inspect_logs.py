@@ -1,0 +1,200 @@
+"""inspect_ai evaluation logs (`.eval` and `.json`), read with inspect_ai's own reader.
+
+Spec:
+  {"kind": "inspect_logs", "location": {"data": "*.eval"},
+   "task": "arith", "dataset": "arith-20",          # optional: refuse logs of anything else
+   "scorer": "match", "stderr_metric": "stderr",    # optional: which scorer, which stderr
+   "conditions": {"cot": {"solvers_include": "chain_of_thought"},
+                  "snap": {"solvers": ["generate"]}}}
+
+A condition is identified from what the log records: the solver plan (`solvers` exactly,
+`solvers_include`, `solvers_exclude`), `task_args`, `tags` and `metadata` (all given keys must
+match). The model is `eval.model` as written in the log, e.g. "mockllm/gen2".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from typing import Any
+
+from resolvers.base import BadEvidence, Checker, RunContext, is_type, number
+from resolvers.sources import common, locations
+from resolvers.sources.common import Record, RecordEvidence
+
+KIND = "inspect_logs"
+SAMPLE_IDS_SHOWN = 1000  # evidence keeps at most this many ids (plus a hash of all)
+CONDITION_KEYS = {"solvers": "strings", "solvers_include": "string_or_strings",
+                  "solvers_exclude": "string_or_strings", "task_args": "object",
+                  "tags": "string_or_strings", "metadata": "object"}
+
+
+def parse(data: bytes, name: str) -> dict:
+    """The parts of a log header a resolver needs, as plain data (cached by sha256)."""
+    from inspect_ai.log import read_eval_log  # heavy import: only when a log is read
+    from pydantic import ValidationError
+
+    if name.endswith((".eval", ".json")):
+        fmt = name.rsplit(".", 1)[1]
+    else:  # e.g. an artifact stored without its extension: .eval files are zip archives
+        fmt = "eval" if data[:2] == b"PK" else "json"
+    try:
+        log = read_eval_log(io.BytesIO(data), header_only=True, format=fmt)
+    except ValidationError as e:
+        fields = sorted({".".join(str(p) for p in err["loc"]) or "document"
+                         for err in e.errors()})
+        raise ValueError(f"not an inspect_ai log (problems at: {', '.join(fields[:5])})") \
+            from None
+    return _summary(log)
+
+
+def _summary(log) -> dict:
+    ev, results = log.eval, log.results
+    scores = {}
+    for score in results.scores if results else []:
+        scores[score.name] = {m: _value(metric.value) for m, metric in score.metrics.items()}
+    ids = list(ev.dataset.sample_ids or [])
+    return {
+        "model": ev.model, "task": ev.task, "task_args": dict(ev.task_args or {}),
+        "solvers": [step.solver for step in (log.plan.steps if log.plan else [])],
+        "dataset": {
+            "name": ev.dataset.name, "samples": ev.dataset.samples,
+            "sample_ids": ids[:SAMPLE_IDS_SHOWN],
+            "sample_ids_truncated": len(ids) > SAMPLE_IDS_SHOWN,
+            "sample_ids_sha256": hashlib.sha256(json.dumps(ids).encode()).hexdigest(),
+        },
+        "status": log.status, "invalidated": bool(getattr(log, "invalidated", False)),
+        "error": log.error.message if log.error else None,
+        "started_at": log.stats.started_at if log.stats else None,
+        "completed_at": log.stats.completed_at if log.stats else None,
+        "total_samples": results.total_samples if results else None,
+        "completed_samples": results.completed_samples if results else None,
+        "scores": scores, "packages": dict(ev.packages or {}),
+        "tags": list(ev.tags or []), "metadata": common.jsonable(ev.metadata or {}),
+        "eval_id": ev.eval_id, "run_id": ev.run_id, "task_version": ev.task_version,
+    }
+
+
+def _value(value: Any) -> Any:
+    return number(value) if number(value) is not None else common.jsonable(value)
+
+
+def problems(s: dict) -> tuple[str, ...]:
+    found = []
+    if s["status"] != "success":
+        found.append(f"status is {s['status']}" + (f" ({s['error'][:120]})" if s["error"]
+                                                     else ""))
+    if s["invalidated"]:
+        found.append("log is invalidated")
+    total, done = s["total_samples"], s["completed_samples"]
+    if s["status"] == "success" and (total is None or done is None):
+        found.append("log has no sample counts")
+    elif total is not None and done is not None and done < total:
+        found.append(f"only {done} of {total} samples completed")
+    return tuple(found)
+
+
+def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
+    s = result.parsed
+    identity = {
+        "locator": result.ref.locator, "sha256": result.sha256,
+        **{k: s[k] for k in ("model", "task", "task_args", "solvers", "dataset", "status",
+                             "invalidated", "started_at", "completed_at", "total_samples",
+                             "completed_samples", "packages", "tags", "metadata", "eval_id",
+                             "run_id")},
+        "metrics": s["scores"],
+    }
+    return [Record(model=s["model"], task=s["task"], dataset=s["dataset"]["name"],
+                   metrics=s["scores"], problems=problems(s), completed=s["completed_at"],
+                   identity=identity, attrs=s)]
+
+
+class InspectEvidence(RecordEvidence):
+    noun = "log"
+
+    def matches(self, record: Record, condition: str) -> bool:
+        return condition_matches(self.spec["conditions"][condition], record.attrs)
+
+    def variant(self, record: Record) -> Any:
+        return (tuple(record.attrs["solvers"]),
+                json.dumps(record.attrs["task_args"], sort_keys=True, default=str))
+
+    def metric(self, record: Record, name: str, condition: str | None) -> tuple[str, dict]:
+        scorer = self.spec.get("scorer")
+        if "/" in name:
+            scorer, name = name.split("/", 1)
+        scores = record.metrics
+        candidates = [s for s in scores if name in scores[s] and scorer in (None, s)]
+        where = record.identity["locator"]
+        if not candidates:
+            have = sorted(f"{s}/{m}" for s in scores for m in scores[s])
+            raise BadEvidence(f"metric {name!r}{f' of scorer {scorer!r}' if scorer else ''} "
+                              f"is not in {where} (it has: {', '.join(have) or 'no metrics'})")
+        if len(candidates) > 1:
+            raise BadEvidence(f"metric {name!r} is reported by several scorers "
+                              f"({', '.join(candidates)}) in {where}: name one with 'scorer'")
+        [scorer] = candidates
+        stderr = scores[scorer].get(self.spec.get("stderr_metric", "stderr"))
+        return f"{scorer}/{name}", {"value": scores[scorer][name], "stderr": stderr}
+
+
+def condition_matches(definition: dict, s: dict) -> bool:
+    plan = s["solvers"]
+    if "solvers" in definition and plan != definition["solvers"]:
+        return False
+    if not all(x in plan for x in _strings(definition.get("solvers_include"))):
+        return False
+    if any(x in plan for x in _strings(definition.get("solvers_exclude"))):
+        return False
+    if not all(t in s["tags"] for t in _strings(definition.get("tags"))):
+        return False
+    for field in ("task_args", "metadata"):
+        have = s[field] or {}
+        if any(k not in have or have[k] != v for k, v in definition.get(field, {}).items()):
+            return False
+    return True
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def validate_condition(definition: Any, path: str, check: Checker) -> None:
+    if not check.object(definition, path):
+        return
+    if not definition:
+        check.error(path, f"needs at least one of: {', '.join(CONDITION_KEYS)}")
+    check.fields(definition, path, required={}, optional=CONDITION_KEYS)
+    for key in ("solvers",):
+        if is_type(definition.get(key), "strings") and not definition[key]:
+            check.error(f"{path}.{key}", "needs at least one solver name")
+
+
+class InspectLogsSource:
+    kind = KIND
+    optional_fields = {"task": "string", "dataset": "string", "scorer": "string",
+                       "stderr_metric": "string", "conditions": "object"}
+
+    @classmethod
+    def validate(cls, source: dict, path: str, check: Checker) -> None:
+        common.validate_common(source, path, check, optional=cls.optional_fields)
+        common.validate_conditions(source, path, check, validate_condition)
+
+    @classmethod
+    def defined_conditions(cls, source: dict) -> set[str] | None:
+        conditions = source.get("conditions")
+        return set(conditions) if isinstance(conditions, dict) else set()
+
+    def __init__(self, spec: dict, context: RunContext):
+        self.spec, self.context = spec, context
+
+    def load(self) -> InspectEvidence:
+        import inspect_ai
+
+        records, files, notes = common.load_records(self.spec, self.context, kind=KIND,
+                                                    parse=parse, to_records=to_records)
+        return InspectEvidence(kind=KIND, spec=self.spec, records=records, files=files,
+                               notes=notes, tool_versions={"inspect_ai": inspect_ai.__version__})

@@ -1,0 +1,193 @@
+"""Where evidence lives, and reading it safely: confined paths, capped sizes, hashed bytes.
+
+A spec names locations as data, one of:
+  {"artifact": "name"}          a file uploaded to the claim
+  {"data": "relative/glob"}     under the configured data directory
+  {"path": "relative/glob"}     under the run's base directory
+  {"url": "https://..."}        fetched through the SSRF guard
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from resolvers import netguard
+from resolvers.base import Checker, RunContext, SourceError, describe
+from resolvers.cache import LogCache
+
+LOCATION_KINDS = ("artifact", "data", "path", "url")
+MAX_FILES = 1000  # one location may not fan out into an unbounded number of reads
+GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class FileRef:
+    locator: str  # "data:gen2/*.eval -> gen2/x.eval": shown in evidence
+    path: Path | None = None
+    url: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else PurePosixPath(urlsplit(self.url).path).name
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Parse result for bytes that are not what the source reads (cached like a success)."""
+
+    reason: str
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def validate_location(value: Any, path: str, check: Checker) -> None:
+    if isinstance(value, list):
+        if not value:
+            check.error(path, "needs at least one location")
+        for i, item in enumerate(value):
+            validate_location(item, f"{path}[{i}]", check)
+        return
+    if not check.object(value, path):
+        return
+    kinds = [k for k in value if k in LOCATION_KINDS]
+    if len(kinds) != 1 or len(value) != 1:
+        check.error(path, f"expected exactly one of {', '.join(LOCATION_KINDS)}, got "
+                          f"{', '.join(sorted(value)) or 'nothing'}")
+        return
+    kind, target = kinds[0], value[kinds[0]]
+    if not isinstance(target, str) or not target:
+        check.error(f"{path}.{kind}", f"expected a non-empty string, got {describe(target)}")
+    elif kind in ("data", "path"):
+        problem = relative_path_problem(target)
+        if problem:
+            check.error(f"{path}.{kind}", problem)
+    elif kind == "url" and urlsplit(target).scheme.lower() not in ("http", "https"):
+        check.error(f"{path}.url", "only http:// and https:// URLs are allowed")
+
+
+def relative_path_problem(pattern: str) -> str | None:
+    pure = PurePosixPath(pattern.replace("\\", "/"))
+    if pure.is_absolute() or pattern.startswith("~") or (len(pattern) > 1 and pattern[1] == ":"):
+        return f"must be a relative path, got {pattern!r}"
+    if ".." in pure.parts:
+        return f"must not contain '..', got {pattern!r}"
+    return None
+
+
+def locators(value: Any) -> list[str]:
+    out = []
+    for item in as_list(value):
+        if isinstance(item, dict) and len(item) == 1:
+            [(kind, target)] = item.items()
+            out.append(f"{kind}:{target}")
+    return out
+
+
+def expand(location: dict, context: RunContext) -> tuple[list[FileRef], list[str]]:
+    """The files a location names, and notes about what it did not find."""
+    [(kind, target)] = location.items()
+    if kind == "url":
+        return [FileRef(f"url:{target}", url=target)], []
+    if kind == "artifact":
+        path = context.artifacts.get(target)
+        if path is None:
+            return [], [f"artifact {target!r} has not been uploaded"]
+        return [FileRef(f"artifact:{target}", path=Path(path))], []
+    root = context.data_dir if kind == "data" else context.base_dir
+    if root is None:
+        setting = "data directory" if kind == "data" else "base directory"
+        raise SourceError(f"{kind}:{target}: no {setting} is configured", retryable=False)
+    paths = _glob(Path(root), target, kind)
+    if not paths:
+        return [], [f"{kind}:{target} matches no files"]
+    root = Path(root).resolve()
+    return [FileRef(f"{kind}:{p.relative_to(root)}", path=p) for p in paths], []
+
+
+def _glob(root: Path, pattern: str, kind: str) -> list[Path]:
+    problem = relative_path_problem(pattern)
+    if problem:
+        raise SourceError(f"{kind}:{pattern}: {problem}", retryable=False)
+    root = root.resolve()
+    candidates = root.glob(pattern) if GLOB_CHARS & set(pattern) else iter([root / pattern])
+    found = []
+    for candidate in candidates:
+        # Symlinks may point anywhere: judge where the file really is.
+        real = candidate.resolve()
+        if not real.is_relative_to(root):
+            raise SourceError(f"{kind}:{pattern}: {candidate.name} resolves outside the "
+                              f"{kind} directory", retryable=False)
+        if real.is_file():
+            found.append(real)
+            if len(found) > MAX_FILES:
+                raise SourceError(f"{kind}:{pattern} matches more than {MAX_FILES} files",
+                                  retryable=False)
+    return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    ref: FileRef
+    sha256: str
+    size: int
+    parsed: Any  # whatever the source's parser returned, or Unreadable
+
+    def file_record(self) -> dict:
+        return {"locator": self.ref.locator, "sha256": self.sha256, "bytes": self.size}
+
+
+def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
+         parse: Callable[[bytes, str], Any]) -> ReadResult:
+    """Bytes of `ref`, hashed and parsed once per distinct content (through the cache)."""
+    if ref.url is not None:
+        fetched = netguard.fetch(ref.url, timeout=context.fetch_timeout,
+                                 max_bytes=context.fetch_max_bytes,
+                                 allow_loopback=context.allow_loopback)
+        parsed = cache.parsed(kind, fetched.sha256, lambda: _safe(parse, fetched.content, ref))
+        return ReadResult(ref, fetched.sha256, len(fetched.content), parsed)
+    try:
+        st = ref.path.stat()
+    except OSError as e:
+        raise SourceError(f"{ref.locator}: cannot read: {e.strerror}", retryable=False) from None
+    if st.st_size > context.fetch_max_bytes:
+        raise SourceError(f"{ref.locator}: file of {st.st_size} bytes exceeds the "
+                          f"{context.fetch_max_bytes}-byte cap", retryable=False)
+    key = (str(ref.path), st.st_mtime_ns, st.st_size)
+    sha = cache.digest_for(*key)
+    if sha is not None:
+        cached = cache.get(kind, sha)
+        if cached is not None:
+            return ReadResult(ref, sha, st.st_size, cached)
+    data = _read_file(ref, context.fetch_max_bytes)
+    sha = hashlib.sha256(data).hexdigest()
+    cache.remember_digest(*key, sha)
+    parsed = cache.parsed(kind, sha, lambda: _safe(parse, data, ref))
+    return ReadResult(ref, sha, len(data), parsed)
+
+
+def _read_file(ref: FileRef, cap: int) -> bytes:
+    try:
+        with open(ref.path, "rb") as f:
+            data = f.read(cap + 1)  # the file may have grown since stat()
+    except OSError as e:
+        raise SourceError(f"{ref.locator}: cannot read: {e.strerror}", retryable=False) from None
+    if len(data) > cap:
+        raise SourceError(f"{ref.locator}: file exceeds the {cap}-byte cap", retryable=False)
+    return data
+
+
+def _safe(parse: Callable[[bytes, str], Any], data: bytes, ref: FileRef) -> Any:
+    # Parsers run third-party readers on untrusted bytes; whatever they raise means
+    # "this file cannot be used", never a crash of the whole run.
+    try:
+        return parse(data, ref.name)
+    except Exception as e:  # noqa: BLE001
+        message = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        return Unreadable(f"{type(e).__name__}: {message}"[:300])
