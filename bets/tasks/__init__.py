@@ -4,7 +4,16 @@ Names are explicit ("bets.tasks.<name>") so the beat schedule and routes in conf
 depend on which module of this package a task lives in.
 """
 
+from .autoresolve import claim_run_resolver, proposals_finalize_due, resolver_sweep
 from .core import claim_score, claims_close_due, claims_score_missing
 from .money import claim_settle
 
-__all__ = ["claim_score", "claim_settle", "claims_close_due", "claims_score_missing"]
+__all__ = [
+    "claim_run_resolver",
+    "proposals_finalize_due",
+    "resolver_sweep",
+    "claim_score",
+    "claim_settle",
+    "claims_close_due",
+    "claims_score_missing",
+]

@@ -1,0 +1,345 @@
+"""Automatic resolution: sweep due claims, run their resolvers, propose, finalize, dispute.
+
+The flow (see docs/autoresolve.md):
+  sweep      -> claims each due claim with a compare-and-swap lease and dispatches one run;
+  run        -> records a ResolutionAttempt keyed by run_key, runs the resolver with NO
+                database lock or transaction held, then records the result with a
+                compare-and-swap on the attempt's status (the row count decides which of two
+                duplicate deliveries records and proposes);
+  finalize   -> a proposal past its dispute window becomes the claim's resolution through
+                bets.services.resolution.claim_resolve, like a manual resolution;
+  dispute    -> a participant stops the clock with a reason; an admin adjudicates.
+
+A claim whose resolver still cannot decide after its deadline (resolve_after plus
+CRUX_RESOLVER_DEADLINE_SECONDS) is flagged for the admins.
+"""
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bets.dispatch import dispatch_on_commit, publish_safely
+from bets.errors import Conflict, Forbidden, InvalidInput
+from bets.models import Claim, ClaimArtifact, ResolutionAttempt, ResolutionProposal
+from bets.selectors_autoresolve import claims_due_for_resolver
+
+logger = logging.getLogger(__name__)
+
+Status = ResolutionAttempt.Status
+RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
+# A transient failure may be recorded and retried under the same run_key.
+RERUNNABLE = (Status.RUNNING, Status.FAILED_TRANSIENT)
+
+
+def setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def lease_seconds() -> int:
+    # Covers the task's retries; a lease that lapses only costs a duplicate run, which the
+    # attempt's run_key and the one-live-proposal constraint make harmless.
+    return setting("CRUX_RESOLVER_LEASE_SECONDS", 900)
+
+
+def recheck_seconds() -> int:
+    """How long an undecided claim waits before the sweep tries it again."""
+    return setting("CRUX_RESOLVER_RECHECK_SECONDS", 3600)
+
+
+def claim_resolver_deadline(claim: Claim) -> datetime:
+    """After this, a claim that no attempt could decide is flagged to the admins."""
+    return claim.resolve_after + timedelta(
+        seconds=setting("CRUX_RESOLVER_DEADLINE_SECONDS", 7 * 24 * 3600)
+    )
+
+
+class TransientResolverFailure(Exception):
+    """The evidence could not be fetched this time; the task retries with backoff."""
+
+
+# --- sweep ---------------------------------------------------------------------------------
+
+
+def _lease(claim_id: int, now: datetime, until: datetime) -> bool:
+    """Compare-and-swap: only the sweep whose UPDATE matched the row dispatches a run."""
+    return bool(
+        claims_due_for_resolver(now=now)
+        .filter(pk=claim_id)
+        .update(resolver_lease_until=until, updated_at=now)
+    )
+
+
+def run_key_for_lease(claim_id: int, until: datetime) -> str:
+    # Deterministic per lease: a duplicated message for this lease records one attempt.
+    return f"claim:{claim_id}:lease:{until.isoformat()}"
+
+
+def resolver_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[tuple[int, str]]:
+    """Lease every due claim (up to `limit`) and dispatch one resolver run per lease.
+
+    Runs outside any transaction: each lease commits on its own, so a publish that fails
+    (broker down) releases that lease at once and the next sweep tries again.
+    """
+    from bets.tasks import claim_run_resolver
+
+    now = now or timezone.now()
+    until = now + timedelta(seconds=lease_seconds())
+    ids = list(claims_due_for_resolver(now=now).order_by("resolve_after", "pk")
+               .values_list("pk", flat=True)[:limit])
+    dispatched = []
+    for claim_id in ids:
+        if not _lease(claim_id, now, until):
+            continue  # another sweep got there first
+        run_key = run_key_for_lease(claim_id, until)
+        if publish_safely(claim_run_resolver, claim_id, run_key):
+            dispatched.append((claim_id, run_key))
+        else:
+            Claim.objects.filter(pk=claim_id, resolver_lease_until=until).update(
+                resolver_lease_until=None
+            )
+            break  # the broker is down: the rest would fail the same way
+    return dispatched
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+def _trigger_for(run_key: str) -> str:
+    if ":manual:" in run_key:
+        return ResolutionAttempt.Trigger.MANUAL
+    return ResolutionAttempt.Trigger.SCHEDULED
+
+
+def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
+    """The attempt for run_key, created once; None when it already finished."""
+    try:
+        with transaction.atomic():
+            attempt, _ = ResolutionAttempt.objects.get_or_create(
+                run_key=run_key,
+                defaults={"claim": claim, "spec": claim.resolver_spec,
+                          "trigger": _trigger_for(run_key)},
+            )
+    except IntegrityError:  # a concurrent delivery created it between our get and insert
+        attempt = ResolutionAttempt.objects.get(run_key=run_key)
+    if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
+        return None
+    return attempt
+
+
+def run_context(claim_id: int, *, base_dir: Path | None = None):
+    from resolvers.base import RunContext
+
+    artifacts = {
+        a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
+    }
+    return RunContext(
+        base_dir=base_dir,
+        artifacts=artifacts,
+        data_dir=Path(setting("CRUX_DATA_DIR", "demo/evals")),
+        allow_loopback=setting("CRUX_URL_SOURCE_ALLOW_LOOPBACK", False),
+        cache=shared_cache(),
+        fetch_max_bytes=setting("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024),
+    )
+
+
+_CACHE = None
+
+
+def shared_cache():
+    """One LogCache per worker process: a sweep's 10,000 claims parse each log once."""
+    global _CACHE
+    if _CACHE is None:
+        from resolvers.cache import LogCache
+
+        _CACHE = LogCache()
+    return _CACHE
+
+
+def execute_spec(spec: dict, claim_id: int | None = None, *, base_dir: Path | None = None):
+    """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction."""
+    from resolvers.registry import run_spec
+
+    context = run_context(claim_id, base_dir=base_dir) if claim_id else _bare_context(base_dir)
+    return run_spec(spec, context=context)
+
+
+def _bare_context(base_dir: Path | None):
+    context = run_context(0, base_dir=base_dir)
+    context.artifacts = {}
+    return context
+
+
+def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | None:
+    """Run the claim's resolver once for `run_key` and record what it found.
+
+    Safe to deliver twice, also concurrently: the attempt is created once (unique run_key)
+    and recorded by a compare-and-swap on its status, so only one delivery proposes.
+    Raises TransientResolverFailure (after recording it) when retrying can help.
+    """
+    from resolvers.base import SourceError, SpecError
+
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None or claim.status not in RESOLVABLE or not claim.resolver_spec:
+        _release(claim_id)
+        return None
+    attempt = _start_attempt(claim, run_key)
+    if attempt is None:
+        return None
+    try:
+        verdict = execute_spec(attempt.spec, claim_id)
+    except SpecError as exc:
+        return _record_failure(attempt, "; ".join(exc.errors), retryable=False)
+    except SourceError as exc:
+        _record_failure(attempt, str(exc), retryable=exc.retryable)
+        if exc.retryable:
+            raise TransientResolverFailure(str(exc)) from exc
+        return attempt
+    except Exception as exc:  # a resolver bug or the soft time limit: recorded and shown
+        logger.exception("Resolver run %s failed", run_key)
+        return _record_failure(attempt, f"{type(exc).__name__}: {exc}", retryable=False)
+    return attempt_record_verdict(attempt_id=attempt.pk, verdict=verdict)
+
+
+def _release(claim_id: int, *, next_run_at: datetime | None = None) -> None:
+    Claim.objects.filter(pk=claim_id).update(
+        resolver_lease_until=None, resolver_next_run_at=next_run_at
+    )
+
+
+def _finish(attempt_id: int, **fields) -> bool:
+    """Compare-and-swap on the attempt's status: True for the one delivery that records."""
+    return bool(
+        ResolutionAttempt.objects.filter(pk=attempt_id, status__in=RERUNNABLE).update(
+            finished_at=timezone.now(), **fields
+        )
+    )
+
+
+def _record_failure(attempt: ResolutionAttempt, message: str, *, retryable: bool):
+    now = timezone.now()
+    status = Status.FAILED_TRANSIENT if retryable else Status.FAILED_PERMANENT
+    if _finish(attempt.pk, status=status, error=message[:5000]):
+        if not retryable:  # a retried run keeps its lease until its retries end
+            _release(attempt.claim_id, next_run_at=now + timedelta(seconds=recheck_seconds()))
+        _flag_if_past_deadline(attempt.claim_id, message, now)
+    attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def attempt_record_verdict(*, attempt_id: int, verdict) -> ResolutionAttempt:
+    """Store a run's verdict; propose the outcome when it is decisive.
+
+    Takes the claim's row lock only here, after the resolver has finished, so proposing
+    cannot race a manual resolution of the same claim.
+    """
+    now = timezone.now()
+    decided = verdict.verdict in Claim.Outcome.values
+    won = _finish(
+        attempt_id,
+        status=Status.DECIDED if decided else Status.INCONCLUSIVE,
+        verdict=verdict.verdict,
+        reason=verdict.reason,
+        measurement=verdict.measurement,
+        evidence=verdict.evidence,
+        error="",
+    )
+    attempt = ResolutionAttempt.objects.get(pk=attempt_id)
+    if not won:
+        return attempt  # a duplicate delivery already recorded this run
+    claim = Claim.objects.select_for_update().get(pk=attempt.claim_id)
+    if decided and claim.status in RESOLVABLE:
+        _propose(claim, attempt, verdict.verdict, now)
+        _release(claim.pk)
+    else:
+        _release(claim.pk, next_run_at=now + timedelta(seconds=recheck_seconds()))
+        if not decided:
+            _flag_if_past_deadline(claim.pk, verdict.reason, now)
+    return attempt
+
+
+def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: datetime) -> None:
+    if ResolutionProposal.objects.filter(
+        claim=claim, status__in=[ResolutionProposal.Status.PENDING,
+                                 ResolutionProposal.Status.DISPUTED]
+    ).exists():
+        return  # one live proposal per claim (also a database constraint)
+    window = setting("CRUX_DISPUTE_WINDOW_SECONDS", 3 * 24 * 3600)
+    ResolutionProposal.objects.create(
+        claim=claim, attempt=attempt, outcome=outcome,
+        finalize_after=now + timedelta(seconds=window),
+    )
+    if window <= 0:
+        from bets.tasks import proposals_finalize_due
+
+        dispatch_on_commit(proposals_finalize_due)
+
+
+def _flag_if_past_deadline(claim_id: int, reason: str, now: datetime) -> None:
+    claim = Claim.objects.get(pk=claim_id)
+    if claim.resolver_flagged_at is None and now >= claim_resolver_deadline(claim):
+        Claim.objects.filter(pk=claim_id, resolver_flagged_at__isnull=True).update(
+            resolver_flagged_at=now,
+            resolver_flag_reason=f"Past its resolver deadline and still undecided: {reason}"[
+                :2000
+            ],
+        )
+
+
+# --- run now and preview -------------------------------------------------------------------
+
+
+def _require_spec(claim_id: int) -> Claim:
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise InvalidInput("No such claim.", field="claim")
+    if not claim.resolver_spec:
+        raise Conflict("This claim has no resolver spec.")
+    return claim
+
+
+@transaction.atomic
+def claim_run_resolver_now(*, claim_id: int, actor) -> ResolutionAttempt:
+    """An admin runs the resolver now; the attempt shows as running until the worker ends."""
+    if not (actor and actor.is_staff):
+        raise Forbidden("Only admins can run a resolver now.")
+    claim = _require_spec(claim_id)
+    if claim.status not in RESOLVABLE:
+        raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
+    from bets.tasks import claim_run_resolver
+
+    attempt = ResolutionAttempt.objects.create(
+        claim=claim, trigger=ResolutionAttempt.Trigger.MANUAL, requested_by=actor,
+        run_key=f"claim:{claim.pk}:manual:{uuid.uuid4().hex}", spec=claim.resolver_spec,
+    )
+    dispatch_on_commit(claim_run_resolver, claim.pk, attempt.run_key)
+    return attempt
+
+
+def claim_preview_resolver(*, claim_id: int, actor) -> dict:
+    """"Would resolve as ... today": run the spec now and write nothing (author or admin)."""
+    from resolvers.base import SourceError, SpecError
+
+    claim = _require_spec(claim_id)
+    if not actor or not (actor.is_staff or actor.pk == claim.author_id):
+        raise Forbidden("Only the claim's author and admins can preview its resolver.")
+    try:
+        verdict = execute_spec(claim.resolver_spec, claim.pk)
+    except SpecError as exc:
+        return {"verdict": "inconclusive", "reason": "; ".join(exc.errors),
+                "measurement": {}, "evidence": {}}
+    except SourceError as exc:
+        return {"verdict": "inconclusive", "reason": str(exc), "measurement": {},
+                "evidence": {"retryable": exc.retryable}}
+    return verdict_as_dict(verdict)
+
+
+def verdict_as_dict(verdict) -> dict:
+    return {"verdict": verdict.verdict, "reason": verdict.reason,
+            "measurement": verdict.measurement, "evidence": verdict.evidence}
+
