@@ -31,7 +31,7 @@ def claims_due_for_resolver(*, now: datetime) -> QuerySet:
 def claim_attempts(claim_id: int, *, limit: int = 20) -> list[ResolutionAttempt]:
     return list(
         ResolutionAttempt.objects.filter(claim_id=claim_id)
-        .select_related("requested_by")
+        .select_related("requested_by", "proposal")
         .order_by("-started_at", "-id")[:limit]
     )
 

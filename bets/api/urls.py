@@ -5,3 +5,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Auto-resolution: evidence uploads, attempts, preview, run now, disputes.
+from .autoresolve import autoresolve_urlpatterns  # noqa: E402
+
+urlpatterns += autoresolve_urlpatterns

@@ -131,12 +131,14 @@ def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
     return attempt
 
 
-def run_context(claim_id: int, *, base_dir: Path | None = None):
+def run_context(claim_id: int | None, *, base_dir: Path | None = None):
     from resolvers.base import RunContext
 
-    artifacts = {
-        a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
-    }
+    artifacts = {}
+    if claim_id is not None:
+        artifacts = {
+            a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
+        }
     return RunContext(
         base_dir=base_dir,
         artifacts=artifacts,
@@ -160,18 +162,25 @@ def shared_cache():
     return _CACHE
 
 
-def execute_spec(spec: dict, claim_id: int | None = None, *, base_dir: Path | None = None):
-    """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction."""
+def execute_spec(spec, claim_id: int | None = None, *, base_dir: Path | None = None,
+                 artifacts_dir: Path | None = None):
+    """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
+
+    With a claim, {"artifact": name} means the claim's uploaded files; without one (the
+    CLI), it means files of that name in `artifacts_dir`.
+    """
     from resolvers.registry import run_spec
 
-    context = run_context(claim_id, base_dir=base_dir) if claim_id else _bare_context(base_dir)
+    context = run_context(claim_id, base_dir=base_dir)
+    if claim_id is None:
+        context.artifacts = _directory_artifacts(artifacts_dir)
     return run_spec(spec, context=context)
 
 
-def _bare_context(base_dir: Path | None):
-    context = run_context(0, base_dir=base_dir)
-    context.artifacts = {}
-    return context
+def _directory_artifacts(directory: Path | None) -> dict[str, Path]:
+    if directory is None:
+        return {}
+    return {p.name: p for p in Path(directory).iterdir() if p.is_file()}
 
 
 def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | None:

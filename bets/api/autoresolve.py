@@ -1,0 +1,198 @@
+"""Auto-resolution over the API: evidence uploads, attempts, preview, run now, disputes.
+
+Thin: every action is one service call; service errors become 400/403/409 responses through
+bets.api.errors.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import parsers, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bets.errors import InvalidInput
+from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
+from bets.selectors_autoresolve import claim_artifacts, claim_attempts, claim_proposals
+from bets.services import artifacts as artifact_services
+from bets.services import autoresolve, autoresolve_disputes
+
+from .common import MAX_ID, validated, visible_claim_or_404
+
+# Multipart overhead allowed on top of the file itself before the body is refused unread.
+UPLOAD_SLACK = 64 * 1024
+
+
+class ArtifactSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+
+    class Meta:
+        model = ClaimArtifact
+        fields = ["id", "name", "size", "sha256", "uploaded_by", "created_at"]
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResolutionProposal
+        fields = ["id", "outcome", "status", "finalize_after", "created_at", "decided_at"]
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    proposal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResolutionAttempt
+        fields = ["id", "trigger", "status", "verdict", "reason", "measurement", "evidence",
+                  "error", "spec", "started_at", "finished_at", "proposal"]
+
+    def get_proposal(self, obj) -> dict | None:
+        proposal = getattr(obj, "proposal", None)  # None when the run proposed nothing
+        return ProposalSerializer(proposal).data if proposal else None
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    participant = serializers.CharField(source="participant.username")
+
+    class Meta:
+        model = Dispute
+        fields = ["id", "proposal", "participant", "reason", "decision", "decision_note",
+                  "created_at", "decided_at"]
+
+
+class DisputeInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, trim_whitespace=True)
+
+
+class AdjudicateInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["upheld", "rejected"])
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class VerdictSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["yes", "no", "inconclusive"])
+    reason = serializers.CharField()
+    measurement = serializers.DictField()
+    evidence = serializers.DictField()
+
+
+def _row_or_404(model, pk: int):
+    if pk > MAX_ID:
+        raise Http404
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+class ClaimArtifactsView(APIView):
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=ArtifactSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        return Response(ArtifactSerializer(claim_artifacts(claim.pk), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}}}},
+        responses={201: ArtifactSerializer},
+    )
+    def post(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        cap = artifact_services.artifact_max_bytes()
+        # Refuse an oversized body before Django spools it to disk.
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > cap + UPLOAD_SLACK:
+            raise InvalidInput(f"The upload is {length} bytes; the limit is {cap} bytes.",
+                               field="file")
+        artifact = artifact_services.artifact_upload(
+            claim_id=claim.pk, uploader=request.user, name=request.data.get("name") or "",
+            file=request.FILES.get("file"),
+        )
+        return Response(ArtifactSerializer(artifact).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimAttemptsView(APIView):
+    @extend_schema(responses=AttemptSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        return Response(AttemptSerializer(claim_attempts(claim.pk), many=True).data)
+
+
+class ClaimProposalsView(APIView):
+    @extend_schema(responses=ProposalSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        return Response(ProposalSerializer(claim_proposals(claim.pk), many=True).data)
+
+
+class ClaimResolverPreviewView(APIView):
+    """'Would resolve as ... today': runs the spec now and writes nothing."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=VerdictSerializer)
+    def post(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        return Response(autoresolve.claim_preview_resolver(claim_id=claim.pk,
+                                                           actor=request.user))
+
+
+class ClaimResolverRunView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: AttemptSerializer})
+    def post(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        attempt = autoresolve.claim_run_resolver_now(claim_id=claim.pk, actor=request.user)
+        return Response(AttemptSerializer(attempt).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProposalDisputeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=DisputeInput, responses={201: DisputeSerializer})
+    def post(self, request, pk: int):
+        proposal = _row_or_404(ResolutionProposal, pk)
+        visible_claim_or_404(request, proposal.claim_id)
+        data = validated(DisputeInput, request.data)
+        dispute = autoresolve_disputes.proposal_dispute(
+            proposal_id=proposal.pk, participant=request.user, reason=data["reason"]
+        )
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+
+class DisputeAdjudicateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AdjudicateInput, responses=DisputeSerializer)
+    def post(self, request, pk: int):
+        dispute = _row_or_404(Dispute, pk)
+        data = validated(AdjudicateInput, request.data)
+        dispute = autoresolve_disputes.dispute_adjudicate(
+            dispute_id=dispute.pk, admin=request.user, decision=data["decision"],
+            note=data["note"],
+        )
+        return Response(DisputeSerializer(dispute).data)
+
+
+def _routes():
+    from django.urls import path
+
+    return [
+        path("claims/<int:pk>/artifacts/", ClaimArtifactsView.as_view(), name="api-artifacts"),
+        path("claims/<int:pk>/attempts/", ClaimAttemptsView.as_view(), name="api-attempts"),
+        path("claims/<int:pk>/proposals/", ClaimProposalsView.as_view(), name="api-proposals"),
+        path("claims/<int:pk>/resolver/preview/", ClaimResolverPreviewView.as_view(),
+             name="api-resolver-preview"),
+        path("claims/<int:pk>/resolver/run/", ClaimResolverRunView.as_view(),
+             name="api-resolver-run"),
+        path("proposals/<int:pk>/disputes/", ProposalDisputeView.as_view(),
+             name="api-proposal-dispute"),
+        path("disputes/<int:pk>/adjudicate/", DisputeAdjudicateView.as_view(),
+             name="api-dispute-adjudicate"),
+    ]
+
+
+# Included by bets/api/urls.py.
+autoresolve_urlpatterns = _routes()
