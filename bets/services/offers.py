@@ -181,6 +181,8 @@ def _check_acceptable(offer: Offer, taker, now: datetime) -> None:
         raise Forbidden("You cannot accept your own offer.")
     if offer.counterparty_id is not None and offer.counterparty_id != taker.pk:
         raise Forbidden("This offer is meant for someone else.")
+    if offer.status == Offer.Status.FILLED:
+        raise Conflict("That is more than what is left: this offer is filled.", field="stake")
     if offer.status != Offer.Status.OPEN:
         raise Conflict(f"This offer is {offer.get_status_display().lower()}.")
     if offer.expires_at <= now:
