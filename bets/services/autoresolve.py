@@ -345,6 +345,10 @@ def claim_preview_resolver(*, claim_id: int, actor) -> dict:
     except SourceError as exc:
         return {"verdict": "inconclusive", "reason": str(exc), "measurement": {},
                 "evidence": {"retryable": exc.retryable}}
+    except Exception as exc:  # a resolver bug must not turn a preview into a 500
+        logger.exception("Resolver preview of claim %s failed", claim_id)
+        return {"verdict": "inconclusive", "reason": f"The resolver failed: {exc}",
+                "measurement": {}, "evidence": {}}
     return verdict_as_dict(verdict)
 
 
