@@ -1,17 +1,30 @@
 """Turn service errors into API responses; never let one become a 500."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from bets.errors import ServiceError
 
 
 def exception_handler(exc, context):
+    # ATOMIC_REQUESTS wraps every view in a transaction: a handled error must still roll back
+    # whatever the request wrote before it failed.
     if isinstance(exc, ServiceError):
+        set_rollback()
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
+        set_rollback()
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised by Django's form and multipart parsing past DATA_UPLOAD_MAX_MEMORY_SIZE.
+        set_rollback()
+        return Response(
+            {"detail": "The request body is too large."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     return drf_exception_handler(exc, context)

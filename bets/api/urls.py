@@ -1,9 +1,26 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from . import claims, export, leaderboard, participants
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("claims/", claims.ClaimListView.as_view(), name="api-claims"),
+    path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="api-claim"),
+    path("claims/<int:pk>/forecasts/", claims.ClaimForecastsView.as_view(), name="api-forecasts"),
+    path("claims/<int:pk>/approve/", claims.ClaimApproveView.as_view(), name="api-approve"),
+    path("claims/<int:pk>/reject/", claims.ClaimRejectView.as_view(), name="api-reject"),
+    path("claims/<int:pk>/resolve/", claims.ClaimResolveView.as_view(), name="api-resolve"),
+    path("claims/<int:pk>/annul/", claims.ClaimAnnulView.as_view(), name="api-annul"),
+    path("claims/<int:pk>/unresolve/", claims.ClaimUnresolveView.as_view(), name="api-unresolve"),
+    path("leaderboard/", leaderboard.LeaderboardView.as_view(), name="api-leaderboard"),
+    path(
+        "participants/<str:username>/",
+        participants.ParticipantView.as_view(),
+        name="api-participant",
+    ),
+    path("export/", export.ExportView.as_view(), name="api-export"),
 ]
 
 # Auto-resolution: evidence uploads, attempts, preview, run now, disputes.

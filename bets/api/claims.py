@@ -1,0 +1,165 @@
+"""Claims, forecasts, and the moderators' review and resolution actions."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bets.models import Forecast
+from bets.services import claims as claim_services
+from bets.services import forecasts as forecast_services
+from bets.services import resolution as resolution_services
+
+from . import serializers as s
+from .common import query_params, validated, visible_claim_or_404
+from .selectors import claim_community_forecast, claims_for_api_listing
+
+
+def claim_detail_data(request, claim) -> dict:
+    claim.community_forecast = claim_community_forecast(claim=claim)
+    claim.forecasters = Forecast.objects.filter(claim=claim, end_time__isnull=True).count()
+    return s.ClaimDetailSerializer(claim, context={"request": request}).data
+
+
+@extend_schema(tags=["claims"], parameters=[s.ClaimListQuerySerializer])
+class ClaimListView(generics.ListAPIView):
+    """Claims, newest first. Proposals and rejections are listed for moderators and authors."""
+
+    serializer_class = s.ClaimListSerializer
+
+    def get_queryset(self):
+        params = query_params(s.ClaimListQuerySerializer, self.request)
+        return claims_for_api_listing(
+            user=self.request.user, status=params.get("status"), tag=params.get("tag")
+        )
+
+    @extend_schema(request=s.ClaimProposeSerializer, responses={201: s.ClaimDetailSerializer})
+    def post(self, request):
+        """Propose a claim; a moderator approves or rejects it."""
+        data = validated(s.ClaimProposeSerializer, request.data)
+        claim = claim_services.claim_propose(author=request.user, **data)
+        return Response(claim_detail_data(request, claim), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["claims"])
+class ClaimDetailView(APIView):
+    @extend_schema(responses=s.ClaimDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(claim_detail_data(request, visible_claim_or_404(request, pk)))
+
+
+@extend_schema(tags=["forecasts"])
+class ClaimForecastsView(generics.ListAPIView):
+    """The public forecast history of a claim (every interval, oldest first).
+
+    POST records the caller's forecast (closing their standing one); DELETE withdraws it.
+    """
+
+    serializer_class = s.ForecastSerializer
+
+    def get_queryset(self):
+        claim = visible_claim_or_404(self.request, self.kwargs["pk"])
+        params = query_params(s.ForecastQuerySerializer, self.request)
+        qs = Forecast.objects.filter(claim=claim).select_related("participant")
+        if params.get("participant"):
+            qs = qs.filter(participant__username=params["participant"])
+        return qs.order_by("start_time", "id")
+
+    @extend_schema(parameters=[s.ForecastQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.ForecastSubmitSerializer, responses={201: s.ForecastSerializer})
+    def post(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        data = validated(s.ForecastSubmitSerializer, request.data)
+        forecast = forecast_services.forecast_submit(
+            claim_id=claim.pk, participant=request.user, probability=data["probability"]
+        )
+        return Response(s.ForecastSerializer(forecast).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.ForecastSerializer})
+    def delete(self, request, pk: int):
+        """Withdraw the caller's standing forecast; returns the interval it closed."""
+        claim = visible_claim_or_404(request, pk)
+        forecast = forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)
+        return Response(s.ForecastSerializer(forecast).data)
+
+
+class ModeratorAction(APIView):
+    """POST-only staff action on one claim: validate the body, call one service."""
+
+    permission_classes = [permissions.IsAdminUser]
+    body = s.NoteSerializer
+
+    def act(self, claim_id: int, actor, data: dict):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        claim = visible_claim_or_404(request, pk)
+        data = validated(self.body, request.data)
+        claim = self.act(claim.pk, request.user, data)
+        return Response(claim_detail_data(request, claim))
+
+
+def _moderation_schema(body):
+    return extend_schema(
+        tags=["moderation"], request=body, responses={200: s.ClaimDetailSerializer}
+    )
+
+
+@_moderation_schema(s.NoteSerializer)
+class ClaimApproveView(ModeratorAction):
+    """Approve a proposed claim (moderators only)."""
+
+    def act(self, claim_id, actor, data):
+        return claim_services.claim_approve(claim_id=claim_id, moderator=actor, note=data["note"])
+
+
+@_moderation_schema(s.NoteSerializer)
+class ClaimRejectView(ModeratorAction):
+    """Reject a proposed claim (moderators only)."""
+
+    def act(self, claim_id, actor, data):
+        return claim_services.claim_reject(claim_id=claim_id, moderator=actor, note=data["note"])
+
+
+@_moderation_schema(s.ResolveSerializer)
+class ClaimResolveView(ModeratorAction):
+    """Resolve an open or closed claim YES or NO (moderators only); scoring follows."""
+
+    body = s.ResolveSerializer
+
+    def act(self, claim_id, actor, data):
+        return resolution_services.claim_resolve(
+            claim_id=claim_id,
+            actor=actor,
+            outcome=data["outcome"],
+            actual_resolve_time=data.get("actual_resolve_time"),
+            note=data["note"],
+        )
+
+
+@_moderation_schema(s.AnnulSerializer)
+class ClaimAnnulView(ModeratorAction):
+    """Annul an open or closed claim: no scores, bets refunded (moderators only)."""
+
+    body = s.AnnulSerializer
+
+    def act(self, claim_id, actor, data):
+        return resolution_services.claim_annul(
+            claim_id=claim_id,
+            actor=actor,
+            actual_resolve_time=data.get("actual_resolve_time"),
+            note=data["note"],
+        )
+
+
+@_moderation_schema(s.NoteSerializer)
+class ClaimUnresolveView(ModeratorAction):
+    """Undo a resolution or annulment (moderators only); scores are removed."""
+
+    def act(self, claim_id, actor, data):
+        return resolution_services.claim_unresolve(
+            claim_id=claim_id, actor=actor, note=data["note"]
+        )

@@ -1,0 +1,234 @@
+"""API serializers: input validation for every write and the shapes every read returns.
+
+Inputs only check types and shapes; the rules (ranges, lifecycle, permissions) live in the
+services, so the API, the site and the CLI refuse the same things with the same messages.
+"""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bets.errors import InvalidInput
+from bets.models import Claim, Forecast
+from bets.selectors import LEADERBOARD_TYPES
+from bets.services.forecasts import probability_parse
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset; a naive time is refused rather than guessed."""
+
+    default_error_messages = {
+        "naive": "Give a time zone, e.g. 2026-01-01T00:00:00Z (times are stored in UTC).",
+    }
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+
+@extend_schema_field(OpenApiTypes.DOUBLE)
+class ProbabilityField(serializers.Field):
+    """A number in [0.001, 0.999]; checked by the same function the forecast service uses."""
+
+    def to_internal_value(self, data):
+        try:
+            return probability_parse(data)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.message) from None
+
+    def to_representation(self, value):
+        return value
+
+
+# --- claims -----------------------------------------------------------------------------
+
+
+class ClaimListSerializer(serializers.ModelSerializer):
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    forecasters = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "status",
+            "tags",
+            "open_time",
+            "close_time",
+            "resolve_after",
+            "outcome",
+            "forecasters",
+        ]
+
+
+class ResolutionSerializer(serializers.Serializer):
+    outcome = serializers.CharField(allow_null=True)
+    method = serializers.CharField()
+    actual_resolve_time = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class ClaimDetailSerializer(ClaimListSerializer):
+    author = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    community_forecast = serializers.FloatField(read_only=True, allow_null=True)
+    resolution = serializers.SerializerMethodField()
+
+    class Meta(ClaimListSerializer.Meta):
+        fields = [
+            *ClaimListSerializer.Meta.fields,
+            "statement",
+            "resolution_criteria",
+            "fine_print",
+            "author",
+            "actual_resolve_time",
+            "criteria_frozen_at",
+            "resolver_spec",
+            "community_forecast",
+            "resolution",
+            "created_at",
+        ]
+
+    @extend_schema_field(ResolutionSerializer(allow_null=True))
+    def get_resolution(self, claim):
+        if claim.status not in (Claim.Status.RESOLVED, Claim.Status.ANNULLED):
+            return None
+        return {
+            "outcome": claim.outcome if claim.status == Claim.Status.RESOLVED else "annulled",
+            "method": claim.resolution_method,
+            "actual_resolve_time": claim.actual_resolve_time,
+            "resolved_at": claim.resolved_at,
+            "resolved_by": claim.resolved_by.username if claim.resolved_by else None,
+            "note": claim.resolution_note,
+        }
+
+
+class ClaimProposeSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    statement = serializers.CharField(max_length=20_000)
+    resolution_criteria = serializers.CharField(max_length=20_000)
+    fine_print = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    open_time = AwareDateTimeField()
+    close_time = AwareDateTimeField()
+    resolve_after = AwareDateTimeField()
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=10
+    )
+    resolver_spec = serializers.JSONField(required=False, allow_null=True)
+
+    def validate_resolver_spec(self, value):
+        if value is not None and not isinstance(value, dict):
+            raise serializers.ValidationError("A resolver spec is a JSON object.")
+        return value
+
+
+class ClaimListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
+    tag = serializers.CharField(max_length=50, required=False)
+
+
+# --- forecasts ----------------------------------------------------------------------------
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    participant = serializers.SlugRelatedField(read_only=True, slug_field="username")
+
+    class Meta:
+        model = Forecast
+        fields = ["id", "participant", "probability", "start_time", "end_time"]
+
+
+class ForecastSubmitSerializer(serializers.Serializer):
+    probability = ProbabilityField()
+
+
+class ForecastQuerySerializer(serializers.Serializer):
+    participant = serializers.CharField(max_length=150, required=False)
+
+
+# --- moderation and resolution ------------------------------------------------------------
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ResolveSerializer(NoteSerializer):
+    outcome = serializers.ChoiceField(choices=Claim.Outcome.choices)
+    actual_resolve_time = AwareDateTimeField(required=False)
+
+
+class AnnulSerializer(NoteSerializer):
+    actual_resolve_time = AwareDateTimeField(required=False)
+
+
+# --- leaderboard and participants ---------------------------------------------------------
+
+
+class LeaderboardQuerySerializer(serializers.Serializer):
+    score_type = serializers.ChoiceField(choices=sorted(LEADERBOARD_TYPES), default="peer")
+    tag = serializers.CharField(max_length=50, required=False)
+    since = AwareDateTimeField(required=False)
+    until = AwareDateTimeField(required=False)
+    min_claims = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and until <= since:
+            raise serializers.ValidationError({"until": ["Must be after 'since'."]})
+        return attrs
+
+
+class LeaderboardRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    username = serializers.CharField()
+    value = serializers.FloatField()
+    claims = serializers.IntegerField()
+    coverage = serializers.FloatField()
+
+
+class TrackRecordSerializer(serializers.Serializer):
+    claims = serializers.IntegerField()
+    forecast_claims = serializers.IntegerField()
+    peer_total = serializers.FloatField(allow_null=True)
+    baseline_total = serializers.FloatField(allow_null=True)
+    peer_mean = serializers.FloatField(allow_null=True)
+    baseline_mean = serializers.FloatField(allow_null=True)
+    brier_mean = serializers.FloatField(allow_null=True)
+    log_mean = serializers.FloatField(allow_null=True)
+    coverage_mean = serializers.FloatField(allow_null=True)
+
+
+class CalibrationBinSerializer(serializers.Serializer):
+    lower = serializers.FloatField()
+    upper = serializers.FloatField()
+    mean_forecast = serializers.FloatField()
+    observed_frequency = serializers.FloatField()
+    count = serializers.IntegerField()
+    weight = serializers.FloatField()
+    ci_low = serializers.FloatField()
+    ci_high = serializers.FloatField()
+
+
+class ScoreHistorySerializer(serializers.Serializer):
+    claim = serializers.IntegerField(source="claim_id")
+    title = serializers.CharField(source="claim.title")
+    resolved_at = serializers.DateTimeField()
+    baseline = serializers.FloatField()
+    peer = serializers.FloatField()
+    coverage = serializers.FloatField()
+    brier = serializers.FloatField()
+    log = serializers.FloatField()
+
+
+class ParticipantSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+    track_record = TrackRecordSerializer()
+    calibration = CalibrationBinSerializer(many=True)
+    recent_scores = ScoreHistorySerializer(many=True)
