@@ -1,0 +1,23 @@
+# One image for Crux's web (gunicorn), worker and beat; docker-compose.yml picks the command.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    CRUX_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY config ./config
+COPY bets ./bets
+COPY resolvers ./resolvers
+RUN pip install .
+COPY . .
+
+# Static files are collected at build time (whitenoise serves them); the dummy key is used
+# only for this step, never at run time.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput -v 0
+
+RUN useradd --create-home --uid 1000 crux && mkdir -p /app/var && chown -R crux /app/var
+USER crux
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind=0.0.0.0:8000"]
