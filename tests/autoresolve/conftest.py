@@ -1,0 +1,145 @@
+"""Fixtures for auto-resolution: real inspect logs made in the test run, claims with specs."""
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from bets.services import autoresolve
+from bets.services.claims import claim_approve, claim_propose
+from tests.factories import make_user
+from tests.fixtures.inspect_logs import generate_bad_logs, generate_good_logs
+
+
+@pytest.fixture(scope="session")
+def eval_dir(tmp_path_factory) -> Path:
+    """gen1..gen3 x snap/cot/tools logs written by inspect_ai itself (see fixtures)."""
+    root = tmp_path_factory.mktemp("evals")
+    generate_good_logs(root / "good")
+    return root
+
+
+@pytest.fixture(scope="session")
+def bad_logs(eval_dir) -> dict[str, Path]:
+    return generate_bad_logs(eval_dir / "bad")
+
+
+@pytest.fixture(autouse=True)
+def crux_settings(settings, eval_dir, tmp_path):
+    settings.CRUX_DATA_DIR = eval_dir
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CRUX_DISPUTE_WINDOW_SECONDS = 3 * 24 * 3600
+    # Each test starts with an empty cache, so parse counts are the test's own.
+    autoresolve._CACHE = None
+    return settings
+
+
+CONDITIONS = {
+    "snap": {"solvers": ["generate"]},
+    "cot": {"solvers_include": "chain_of_thought"},
+    "tools": {"solvers_include": "use_tools"},
+}
+
+
+def inspect_spec(criterion: dict, location=None) -> dict:
+    return {
+        "source": {"kind": "inspect_logs", "location": location or {"data": "good/*.eval"},
+                   "task": "arith", "dataset": "arith-20", "conditions": CONDITIONS},
+        "criterion": criterion,
+    }
+
+
+# gen2: cot 0.70, snap 0.45 (a 25-point gap); gen1 cot 0.50.
+GAP_YES = inspect_spec({"kind": "gap", "model": "mockllm/gen2", "a": "cot", "b": "snap",
+                        "metric": "accuracy", "min_gap": 0.1})
+THRESHOLD_NO = inspect_spec({"kind": "threshold", "model": "mockllm/gen1", "condition": "cot",
+                             "metric": "accuracy", "at_least": 0.9})
+UNKNOWN_MODEL = inspect_spec({"kind": "threshold", "model": "mockllm/gen9", "condition": "cot",
+                              "metric": "accuracy", "at_least": 0.5})
+
+
+@pytest.fixture
+def mod(db):
+    return make_user("mod", staff=True)
+
+
+@pytest.fixture
+def ann(db):
+    return make_user("ann")
+
+
+def make_spec_claim(*, author, moderator, spec, due: bool = True, title="Spec claim"):
+    """An open claim with a resolver spec; `due` puts resolve_after (and close) in the past."""
+    now = timezone.now()
+    offset = timedelta(hours=-1) if due else timedelta(days=10)
+    claim = claim_propose(
+        author=author, title=title, statement="Chain of thought helps gen2.",
+        resolution_criteria="Per the resolver spec.", open_time=now - timedelta(days=2),
+        close_time=now + offset, resolve_after=now + offset, resolver_spec=spec,
+    )
+    return claim_approve(claim_id=claim.pk, moderator=moderator)
+
+
+class JsonServer:
+    """A local HTTP server for URL sources. `gate` (when set) holds the first request until
+    released; `failures` answers that many requests with 503 first."""
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.requests = 0
+        self.arrived = threading.Event()
+        self.gate: threading.Event | None = None
+        self.failures = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                server.requests += 1
+                server.arrived.set()
+                if server.gate is not None and server.requests == 1:
+                    server.gate.wait(60)
+                if server.failures > 0:
+                    server.failures -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                body = json.dumps(server.document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/results.json"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        if self.gate is not None:
+            self.gate.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def http_spec(url: str, at_least: float = 0.8) -> dict:
+    return {
+        "source": {"kind": "http_json", "location": {"url": url},
+                   "path": "results.{model}.{metric}"},
+        "criterion": {"kind": "threshold", "model": "gen3", "metric": "accuracy",
+                      "at_least": at_least},
+    }
+
+
+@pytest.fixture
+def json_server():
+    server = JsonServer({"results": {"gen3": {"accuracy": 0.9}}})
+    yield server
+    server.close()
