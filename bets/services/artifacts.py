@@ -77,6 +77,40 @@ def _check_content(name: str, data: bytes) -> None:
                 from None
 
 
+def _spec_reader(claim: Claim, name: str):
+    """The parser of the spec's source when the spec reads this artifact, else None."""
+    import importlib
+
+    from resolvers.registry import SOURCES
+    from resolvers.sources.locations import as_list
+
+    source = (claim.resolver_spec or {}).get("source")
+    if not isinstance(source, dict) or source.get("kind") not in SOURCES:
+        return None
+    named = [loc.get("artifact") for loc in as_list(source.get("location"))
+             if isinstance(loc, dict)]
+    if name not in named:
+        return None
+    module = importlib.import_module(SOURCES[source["kind"]].rsplit(".", 1)[0])
+    return source["kind"], getattr(module, "parse", None)
+
+
+def _check_readable_by_spec(claim: Claim, name: str, data: bytes) -> None:
+    """A file the claim's spec will read must be readable by that spec's source."""
+    reader = _spec_reader(claim, name)
+    if reader is None or reader[1] is None:
+        return
+    kind, parse = reader
+    try:
+        parse(data, name)
+    except Exception as exc:  # noqa: BLE001 (third-party readers on untrusted bytes)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        raise InvalidInput(
+            f"The claim's resolver reads {name} as {kind}, and it cannot: {first}",
+            field="file",
+        ) from None
+
+
 def artifact_upload(*, claim_id: int, uploader, name: str, file) -> ClaimArtifact:
     """Store an evaluation result file on a claim (its author or an admin), with its sha256.
 
@@ -95,6 +129,7 @@ def artifact_upload(*, claim_id: int, uploader, name: str, file) -> ClaimArtifac
     name = _check_name(name or getattr(file, "name", ""))
     data = _read_capped(file)
     _check_content(name, data)
+    _check_readable_by_spec(claim, name, data)
     if ClaimArtifact.objects.filter(claim=claim, name=name).exists():
         raise Conflict(f"This claim already has a file named {name}.", field="name")
     sha256 = hashlib.sha256(data).hexdigest()
