@@ -1,0 +1,135 @@
+"""Inline SVG charts: pure functions from numbers to markup (no ORM, no scripts).
+
+Every number is formatted by this module and every label is escaped, so the output can be
+marked safe in a template. Charts draw in a fixed viewBox and scale with the page via CSS.
+"""
+
+from datetime import UTC, datetime
+from html import escape
+
+WIDTH, HEIGHT = 600, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 28
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _svg(body: list[str], *, label: str, width: int = WIDTH, height: int = HEIGHT) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _scale(lo: float, hi: float, out_lo: float, out_hi: float):
+    span = (hi - lo) or 1.0
+    return lambda v: out_lo + (v - lo) / span * (out_hi - out_lo)
+
+
+def _text(x: float, y: float, text: str, anchor: str = "middle") -> str:
+    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
+def _probability_axis(y, width: int) -> list[str]:
+    """Horizontal gridlines at 0, 25, 50, 75 and 100 % with their labels."""
+    parts = []
+    for pct in (0, 25, 50, 75, 100):
+        yy = y(pct / 100)
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" y1="{_f(yy)}" x2="{width - RIGHT}" y2="{_f(yy)}"/>'
+        )
+        parts.append(_text(LEFT - 6, yy + 4, f"{pct}%", "end"))
+    return parts
+
+
+def _date(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def community_chart(points, *, start: float, end: float) -> str:
+    """A step line of the community forecast over time.
+
+    points: (epoch seconds, probability, forecasters) at each change, as returned by
+    bets.scoring.community_history. The value holds until the next point, and the last one
+    holds until `end`.
+    """
+    if not points:
+        return ""
+    start = min(start, points[0][0])
+    end = max(end, points[-1][0])
+    x = _scale(start, end, LEFT, WIDTH - RIGHT)
+    y = _scale(0.0, 1.0, HEIGHT - BOTTOM, TOP)
+    path = []
+    for i, (t, p, _n) in enumerate(points):
+        nxt = points[i + 1][0] if i + 1 < len(points) else end
+        path.append(f"{'M' if i == 0 else 'L'}{_f(x(t))},{_f(y(p))} H{_f(x(nxt))}")
+    body = _probability_axis(y, WIDTH)
+    body.append(f'<path class="line" d="{" ".join(path)}"/>')
+    p_last = points[-1][1]
+    body.append(f'<circle class="dot" cx="{_f(x(end))}" cy="{_f(y(p_last))}" r="3.5"/>')
+    body.append(_text(LEFT, HEIGHT - 8, _date(start), "start"))
+    body.append(_text(WIDTH - RIGHT, HEIGHT - 8, _date(end), "end"))
+    return _svg(body, label="Community forecast over time")
+
+
+def calibration_chart(bins, *, size: int = 320) -> str:
+    """Mean forecast (x) against observed frequency (y) per bin, with the binomial interval
+    as an error bar and the diagonal a perfectly calibrated forecaster would sit on."""
+    if not bins:
+        return ""
+    x = _scale(0.0, 1.0, LEFT, size - RIGHT)
+    y = _scale(0.0, 1.0, size - BOTTOM, TOP)
+    body = _probability_axis(y, size)
+    body.append(
+        f'<line class="diagonal" x1="{_f(x(0))}" y1="{_f(y(0))}" '
+        f'x2="{_f(x(1))}" y2="{_f(y(1))}"/>'
+    )
+    for b in bins:
+        cx = x(b.mean_forecast)
+        body.append(
+            f'<line class="errorbar" x1="{_f(cx)}" y1="{_f(y(b.ci_low))}" '
+            f'x2="{_f(cx)}" y2="{_f(y(b.ci_high))}"/>'
+        )
+        body.append(
+            f'<circle class="dot" cx="{_f(cx)}" cy="{_f(y(b.observed_frequency))}" r="4">'
+            f"<title>{escape(_bin_title(b))}</title></circle>"
+        )
+    for pct in (0, 50, 100):
+        body.append(_text(x(pct / 100), size - 10, f"{pct}%"))
+    return _svg(body, label="Calibration", width=size, height=size)
+
+
+def _bin_title(b) -> str:
+    return (
+        f"forecasts {b.lower:.0%}-{b.upper:.0%}: mean {b.mean_forecast:.0%}, "
+        f"happened {b.observed_frequency:.0%} (interval {b.ci_low:.0%}-{b.ci_high:.0%}), "
+        f"{b.count} forecasts"
+    )
+
+
+def cumulative_chart(values, *, width: int = 600, height: int = 160) -> str:
+    """A line of the running total of `values` (e.g. peer scores in resolution order)."""
+    if not values:
+        return ""
+    totals, running = [0.0], 0.0
+    for v in values:
+        running += float(v)
+        totals.append(running)
+    lo, hi = min(totals), max(totals)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    x = _scale(0, len(totals) - 1, LEFT, width - RIGHT)
+    y = _scale(lo, hi, height - BOTTOM, TOP)
+    points = " ".join(f"{_f(x(i))},{_f(y(t))}" for i, t in enumerate(totals))
+    body = [
+        f'<line class="grid" x1="{LEFT}" y1="{_f(y(0))}" x2="{width - RIGHT}" y2="{_f(y(0))}"/>',
+        _text(LEFT - 6, y(0) + 4, "0", "end"),
+        _text(LEFT - 6, y(hi) + 4, f"{hi:.0f}", "end"),
+        _text(LEFT - 6, y(lo) + 4, f"{lo:.0f}", "end"),
+        f'<polyline class="line" points="{points}"/>',
+        _text(width - RIGHT, height - 8, f"{len(values)} resolved claims", "end"),
+    ]
+    return _svg(body, label="Cumulative peer score", width=width, height=height)

@@ -1,0 +1,44 @@
+"""Template filters for Crux pages."""
+
+import math
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from bets.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    # render_markdown escapes raw HTML and sanitises the result with an allow-list.
+    return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.filter
+def pct(value, digits: int = 1) -> str:
+    """0.7234 -> '72.3%'; nothing for a missing value."""
+    if value is None:
+        return "—"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if not math.isfinite(value):
+        return "—"
+    return f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def num(value, digits: int = 1) -> str:
+    """A score with a fixed number of decimals; a dash for a missing one."""
+    if value is None:
+        return "—"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:.{int(digits)}f}"

@@ -1,0 +1,43 @@
+import pytest
+
+from bets.services.forecasts import forecast_submit
+from bets.services.resolution import claim_resolve, claim_score
+from tests.factories import make_open_claim, make_user
+
+
+@pytest.fixture
+def ann(db):
+    return make_user("ann")
+
+
+@pytest.fixture
+def mod(db):
+    return make_user("mod", staff=True)
+
+
+@pytest.fixture
+def claim(ann, mod):
+    return make_open_claim(author=ann, moderator=mod, title="Gap widens", tags=["reasoning"])
+
+
+@pytest.fixture
+def ann_client(client, ann):
+    client.force_login(ann)
+    return client
+
+
+@pytest.fixture
+def mod_client(client, mod):
+    client.force_login(mod)
+    return client
+
+
+@pytest.fixture
+def resolved_claim(claim, ann, mod):
+    """The claim with two forecasters, resolved YES and scored (scoring called directly)."""
+    bob = make_user("bob")
+    forecast_submit(claim_id=claim.pk, participant=ann, probability=0.8)
+    forecast_submit(claim_id=claim.pk, participant=bob, probability=0.3)
+    resolved = claim_resolve(claim_id=claim.pk, outcome="yes", actor=mod, note="Source: table 2.")
+    assert claim_score(claim_id=claim.pk, seq=resolved.resolution_seq)
+    return resolved
