@@ -1,11 +1,13 @@
 """Reads that are more than a one-line queryset. Scoring maths stays in bets.scoring."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bets import scoring
@@ -31,7 +33,7 @@ class LeaderboardRow:
     coverage: float
 
 
-def leaderboard_queryset(
+def leaderboard_live_queryset(
     *,
     score_type: str = "peer",
     tag: str | None = None,
@@ -39,11 +41,50 @@ def leaderboard_queryset(
     until: datetime | None = None,
     min_claims: int = 1,
 ) -> QuerySet:
+    """The leaderboard straight from the score table, uncached (the reference that the cached
+    `leaderboard_queryset` must equal; also handy in the shell)."""
+    column, aggregate, higher_is_better = LEADERBOARD_TYPES[score_type]
+    value_order = "-value" if higher_is_better else "value"
+    return (
+        _filtered_scores(tag=tag, since=since, until=until)
+        .values("participant_id", username=F("participant__username"))
+        .annotate(value=aggregate(column), claims=Count("id"), coverage=Avg("coverage"))
+        .filter(claims__gte=max(1, min_claims))
+        .order_by(value_order, "-claims", "username")
+    )
+
+
+def leaderboard_queryset(
+    *,
+    score_type: str = "peer",
+    tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_claims: int = 1,
+) -> tuple[dict, ...]:
     """One row per participant: value, claims (resolved, scored) and mean coverage, ranked.
 
     Ties are broken by more claims, then username, so the order never depends on the plan.
+    Returns an immutable sequence (sliceable, len(); Django's and DRF's paginators take it)
+    served from a per-process cache keyed by the filters and `scores_version()`, so any
+    score written or deleted anywhere makes the next call recompute.
     """
-    column, aggregate, higher_is_better = LEADERBOARD_TYPES[score_type]
+    column, _, higher_is_better = LEADERBOARD_TYPES[score_type]
+    filters = (tag or None, since, until)
+    version = scores_version()
+    key = (score_type, max(1, min_claims), *filters, version)
+    ranked = _cache_get(key)
+    if ranked is None:
+        aggregates = _cache_get(("aggregates", *filters, version))
+        if aggregates is None:
+            aggregates = _leaderboard_aggregates(tag=tag, since=since, until=until)
+            _cache_put(("aggregates", *filters, version), aggregates)
+        ranked = _rank(aggregates, score_type, column, higher_is_better, max(1, min_claims))
+        _cache_put(key, ranked)
+    return ranked
+
+
+def _filtered_scores(*, tag, since, until) -> QuerySet:
     scores = Score.objects.all()
     if tag:
         scores = scores.filter(claim__tags__name=tag)
@@ -51,13 +92,89 @@ def leaderboard_queryset(
         scores = scores.filter(resolved_at__gte=since)
     if until:
         scores = scores.filter(resolved_at__lt=until)
-    value_order = "-value" if higher_is_better else "value"
-    return (
-        scores.values("participant_id", username=F("participant__username"))
-        .annotate(value=aggregate(column), claims=Count("id"), coverage=Avg("coverage"))
-        .filter(claims__gte=max(1, min_claims))
-        .order_by(value_order, "-claims", "username")
+    return scores
+
+
+def scores_version() -> tuple[int, int]:
+    """A stamp that changes whenever any score row is written or deleted.
+
+    Score rows are only ever inserted or deleted, never updated in place (re-scoring deletes
+    a claim's rows and inserts new ones). An insert always raises max(id); a delete without
+    an insert lowers the count. Read before the aggregate, so a cached entry can only be newer
+    than its stamp, never older.
+    """
+    agg = Score.objects.aggregate(n=Count("id"), top=Max("id"))
+    return agg["n"], agg["top"] or 0
+
+
+def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
+    """Every participant's aggregates for all score types in one GROUP BY pass (no join:
+    usernames are looked up for the grouped ids afterwards, which is much cheaper)."""
+    rows = list(
+        _filtered_scores(tag=tag, since=since, until=until)
+        .values("participant_id")
+        .annotate(
+            peer=Sum("peer"),
+            baseline=Sum("baseline"),
+            brier=Avg("brier"),
+            log=Avg("log"),
+            claims=Count("id"),
+            coverage=Avg("coverage"),
+        )
+        .order_by()
     )
+    names = dict(
+        User.objects.filter(pk__in=[r["participant_id"] for r in rows]).values_list(
+            "pk", "username"
+        )
+    )
+    for r in rows:
+        # A participant deleted between the two queries keeps a placeholder name.
+        r["username"] = names.get(r["participant_id"], f"#{r['participant_id']}")
+    return rows
+
+
+def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple[dict, ...]:
+    sign = -1 if higher_is_better else 1
+    kept = [r for r in aggregates if r["claims"] >= min_claims]
+    kept.sort(key=lambda r: (sign * r[column], -r["claims"], r["username"]))
+    return tuple(
+        {
+            "participant_id": r["participant_id"],
+            "username": r["username"],
+            "value": r[column],
+            "claims": r["claims"],
+            "coverage": r["coverage"],
+        }
+        for r in kept
+    )
+
+
+# Per-process LRU of ranked leaderboards. Entries are keyed by scores_version(), so they are
+# never stale, only unused; the bound keeps a busy server's memory flat.
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_ENTRIES = 16
+
+
+def _cache_get(key):
+    with _CACHE_LOCK:
+        value = _CACHE.get(key)
+        if value is not None:
+            _CACHE.move_to_end(key)
+        return value
+
+
+def _cache_put(key, value) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_ENTRIES:
+            _CACHE.popitem(last=False)
+
+
+def leaderboard_cache_clear() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:

@@ -1,0 +1,172 @@
+"""Leaderboard API with 10,000 ranked participants: p95 <= 50 ms under 32 concurrent clients.
+
+Serves `GET /api/leaderboard/` from gunicorn on 127.0.0.1 against PostgreSQL (production
+settings: DEBUG=0, persistent database connections), and drives it with 32 concurrent aiohttp
+clients asking for random pages of random score types. 10,000 participants each hold 5 scored
+claims (2,500 resolved claims x 20 forecasters). Client and server share this machine's CPUs,
+so the figure is pessimistic for a real deployment.
+"""
+
+import asyncio
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ROOT, copy_rows, django_on_fresh_database, report, reset_sequence, users  # noqa: E402
+
+PARTICIPANTS = 10_000
+CLAIMS = 2_500
+PER_CLAIM = 20
+CLIENTS = 32
+REQUESTS = 4_000
+TARGET = 0.050
+GUNICORN_WORKERS = int(os.environ.get("CRUX_BENCH_WORKERS", "4"))
+
+
+def load() -> None:
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    rng = random.Random(5)
+    users(PARTICIPANTS)
+    copy_rows(
+        "bets_claim",
+        ["id", "title", "statement", "resolution_criteria", "fine_print", "kind", "status",
+         "open_time", "close_time", "resolve_after", "outcome", "actual_resolve_time",
+         "resolved_at", "resolution_method", "resolution_note", "review_note",
+         "resolution_seq", "scored_seq", "settled_seq", "resolver_flag_reason",
+         "created_at", "updated_at"],
+        ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0, t0 + timedelta(days=30),
+          t0 + timedelta(days=30), "yes", t0 + timedelta(days=30), t0 + timedelta(days=30),
+          "manual", "", "", 1, 1, 0, "", t0, t0) for i in range(1, CLAIMS + 1)),
+    )
+    reset_sequence("bets_claim")
+    # Each participant appears in exactly 5 claims: a shuffled deck of 5 copies of everyone.
+    deck = [pid for pid in range(1, PARTICIPANTS + 1) for _ in range(5)]
+    rng.shuffle(deck)
+    scores, seen = [], set()
+    resolved = t0 + timedelta(days=30)
+    for i, pid in enumerate(deck):
+        claim_id = i // PER_CLAIM + 1
+        if (claim_id, pid) in seen:  # the same person twice on one claim: skip the duplicate
+            continue
+        seen.add((claim_id, pid))
+        scores.append((claim_id, pid, rng.gauss(20, 40), rng.gauss(0, 30), rng.random(),
+                       rng.random() * 0.5, -rng.random(), 1, resolved, resolved))
+    copy_rows("bets_score", ["claim_id", "participant_id", "baseline", "peer", "coverage",
+                             "brier", "log", "resolution_seq", "resolved_at", "computed_at"],
+              scores)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DB_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
+         f"--workers={GUNICORN_WORKERS}", "--backlog=256", "--log-level=warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+
+
+def wait_until_up(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited early")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn never answered")
+
+
+async def drive(base: str) -> list[float]:
+    import aiohttp
+
+    rng = random.Random(3)
+    queue = [
+        f"{base}?score_type={rng.choice(['peer', 'baseline', 'brier', 'log'])}"
+        f"&limit=50&offset={rng.randrange(0, PARTICIPANTS, 50)}"
+        for _ in range(REQUESTS)
+    ]
+    latencies: list[float] = []
+    connector = aiohttp.TCPConnector(limit=CLIENTS)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def client():
+            while queue:
+                url = queue.pop()
+                start = time.perf_counter()
+                async with session.get(url) as response:
+                    body = await response.read()
+                    assert response.status == 200, body[:300]
+                latencies.append(time.perf_counter() - start)
+
+        await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return latencies
+
+
+def main() -> None:
+    database_url = django_on_fresh_database("leaderboard_api")
+    load()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/leaderboard/"
+    proc = start_gunicorn(database_url, port)
+    try:
+        wait_until_up(base, proc)
+        # Warm every worker's cache for every score type, as a running server would be.
+        asyncio.run(drive_warmup(base))
+        started = time.perf_counter()
+        latencies = asyncio.run(drive(base))
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    p95 = statistics.quantiles(latencies, n=100)[94]
+    report(
+        f"leaderboard API p95, {CLIENTS} concurrent clients, 10,000 ranked participants",
+        p95, TARGET,
+        note=f"{len(latencies)} requests, median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"{len(latencies) / elapsed:.0f} req/s, gunicorn {GUNICORN_WORKERS} workers",
+    )
+
+
+async def drive_warmup(base: str) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        for _ in range(GUNICORN_WORKERS * 3):
+            for score_type in ("peer", "baseline", "brier", "log"):
+                async with session.get(f"{base}?score_type={score_type}") as response:
+                    await response.read()
+
+
+if __name__ == "__main__":
+    main()

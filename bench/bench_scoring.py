@@ -1,0 +1,88 @@
+"""Scoring one resolution with 1,000 forecasters x 5 updates each: target <= 50 ms.
+
+Times `bets.services.resolution.claim_score` end to end on PostgreSQL (load the 5,000 forecast
+rows, compute every score, replace the claim's score rows, commit) and, separately, the pure
+`bets.scoring.binary_scores` on the same arrays. Figures are the median of several runs.
+"""
+
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import copy_rows, django_on_fresh_database, median_of, report, users  # noqa: E402
+
+FORECASTERS = 1000
+UPDATES = 5
+TARGET = 0.050
+REPEATS = 9
+
+
+def load() -> int:
+    from bets.models import Claim
+
+    users(FORECASTERS)
+    open_time = datetime(2025, 1, 1, tzinfo=UTC)
+    close_time = open_time + timedelta(days=100)
+    claim = Claim.objects.create(
+        title="Benchmark claim", statement="s", resolution_criteria="c", status="resolved",
+        outcome="yes", open_time=open_time, close_time=close_time, resolve_after=close_time,
+        actual_resolve_time=close_time - timedelta(days=10), resolved_at=close_time,
+        resolution_method="manual", resolution_seq=1,
+    )
+    rng = random.Random(7)
+    rows = []
+    for pid in range(1, FORECASTERS + 1):
+        # Five updates at sorted random moments: each closes the previous interval.
+        moments = sorted(rng.uniform(0, 100 * 86400) for _ in range(UPDATES))
+        for k, at in enumerate(moments):
+            end = moments[k + 1] if k + 1 < UPDATES else None
+            rows.append((
+                claim.pk, pid, round(rng.uniform(0.01, 0.99), 3),
+                open_time + timedelta(seconds=at),
+                open_time + timedelta(seconds=end) if end is not None else None,
+            ))
+    copy_rows("bets_forecast", ["claim_id", "participant_id", "probability", "start_time",
+                                "end_time"], rows)
+    return claim.pk
+
+
+def main() -> None:
+    django_on_fresh_database("scoring")
+    from bets.models import Claim, Score
+    from bets.services import resolution
+
+    claim_id = load()
+    claim = Claim.objects.get(pk=claim_id)
+
+    def score_once():
+        Claim.objects.filter(pk=claim_id).update(scored_seq=0)
+        assert resolution.claim_score(claim_id=claim_id, seq=1)
+
+    score_once()  # warm up: first query plans, numpy imports
+    assert Score.objects.filter(claim_id=claim_id).count() == FORECASTERS
+    end_to_end = median_of(score_once, REPEATS)
+
+    arrays = resolution._forecast_arrays(claim)
+    from bets import scoring
+
+    def pure():
+        participants, probabilities, starts, ends = arrays
+        scoring.binary_scores(
+            outcome=True, open_time=claim.open_time.timestamp(),
+            close_time=claim.close_time.timestamp(),
+            actual_close_time=claim.actual_resolve_time.timestamp(),
+            participants=participants, probabilities=probabilities,
+            start_times=starts, end_times=ends,
+        )
+
+    pure_time = median_of(pure, REPEATS)
+    report("scoring one resolution, claim_score on PostgreSQL (1,000 forecasters x 5 updates)",
+           end_to_end, TARGET, note=f"median of {REPEATS}")
+    report("scoring one resolution, pure binary_scores (5,000 forecast rows)",
+           pure_time, TARGET, note=f"median of {REPEATS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The cached leaderboard always equals the live aggregate over the score table."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bets import selectors
+from bets.services.forecasts import forecast_submit
+from bets.services.resolution import claim_resolve, claim_score, claim_unresolve
+from tests.factories import make_open_claim, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    selectors.leaderboard_cache_clear()
+    yield
+    selectors.leaderboard_cache_clear()
+
+
+@pytest.fixture
+def people():
+    return {
+        "admin": make_user("admin", staff=True),
+        **{name: make_user(name) for name in ("amy", "bo", "cy", "di")},
+    }
+
+
+def resolved_claim(people, title, outcome, forecasts, *, tags=("demo",)):
+    claim = make_open_claim(
+        author=people["amy"], moderator=people["admin"], title=title,
+        opened_ago=timedelta(days=10), tags=tags,
+    )
+    now = timezone.now()
+    for hours_ago, name, p in forecasts:
+        forecast_submit(claim_id=claim.pk, participant=people[name], probability=p,
+                        now=now - timedelta(hours=hours_ago))
+    claim = claim_resolve(claim_id=claim.pk, outcome=outcome, actor=people["admin"])
+    claim_score(claim_id=claim.pk, seq=claim.resolution_seq)
+    return claim
+
+
+def every_board():
+    for score_type in selectors.LEADERBOARD_TYPES:
+        for min_claims in (1, 2):
+            for tag in (None, "demo", "other"):
+                yield {"score_type": score_type, "min_claims": min_claims, "tag": tag}
+
+
+def assert_cache_matches_live():
+    for params in every_board():
+        cached = list(selectors.leaderboard_queryset(**params))
+        live = list(selectors.leaderboard_live_queryset(**params))
+        assert [(r["username"], r["claims"]) for r in cached] == [
+            (r["username"], r["claims"]) for r in live
+        ], params
+        for c, lv in zip(cached, live, strict=True):
+            assert c["value"] == pytest.approx(lv["value"], abs=1e-9)
+            assert c["coverage"] == pytest.approx(lv["coverage"], abs=1e-9)
+
+
+def test_cached_leaderboard_follows_each_resolution_and_unresolution(people):
+    first = resolved_claim(people, "First", "yes", [(100, "amy", 0.8), (90, "bo", 0.3)])
+    assert_cache_matches_live()
+    before = selectors.leaderboard_queryset(score_type="peer")
+
+    resolved_claim(people, "Second", "no", [(50, "bo", 0.2), (40, "cy", 0.9), (30, "di", 0.5)],
+                   tags=("other",))
+    after = selectors.leaderboard_queryset(score_type="peer")
+    assert {r["username"] for r in after} == {"amy", "bo", "cy", "di"} != {
+        r["username"] for r in before
+    }
+    assert_cache_matches_live()
+
+    claim_unresolve(claim_id=first.pk, actor=people["admin"], note="Wrong source.")
+    assert "amy" not in {r["username"] for r in selectors.leaderboard_queryset()}
+    assert_cache_matches_live()
+
+
+def test_leaderboard_ties_are_broken_by_claims_then_username(people):
+    # Identical forecasts give identical scores; only the tie-break orders them.
+    resolved_claim(people, "Tie", "yes", [(100, "cy", 0.7), (100, "bo", 0.7)])
+    board = selectors.leaderboard_queryset(score_type="baseline")
+    assert [r["username"] for r in board] == ["bo", "cy"]
+    assert_cache_matches_live()
