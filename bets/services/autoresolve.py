@@ -89,6 +89,7 @@ def resolver_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[tu
 
     now = now or timezone.now()
     until = now + timedelta(seconds=lease_seconds())
+    _fail_lost_runs(now)
     ids = list(claims_due_for_resolver(now=now).order_by("resolve_after", "pk")
                .values_list("pk", flat=True)[:limit])
     dispatched = []
@@ -104,6 +105,16 @@ def resolver_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[tu
             )
             break  # the broker is down: the rest would fail the same way
     return dispatched
+
+
+def _fail_lost_runs(now: datetime) -> int:
+    """A "run now" whose message was lost (broker down at commit) would show as running
+    forever; once it is older than a lease, say so."""
+    return ResolutionAttempt.objects.filter(
+        status=Status.RUNNING, trigger=ResolutionAttempt.Trigger.MANUAL,
+        started_at__lt=now - timedelta(seconds=lease_seconds()),
+    ).update(status=Status.FAILED_PERMANENT, finished_at=now,
+             error="This run was never picked up by a worker (was the broker down?).")
 
 
 # --- one run -------------------------------------------------------------------------------

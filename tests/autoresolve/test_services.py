@@ -264,3 +264,14 @@ def test_a_sweep_parses_each_log_once_however_many_claims_read_it(ann, mod):
     for claim in claims:
         run(claim)
     assert autoresolve.shared_cache().parses == 9
+
+
+def test_a_run_now_that_no_worker_picked_up_is_marked_failed_by_a_later_sweep(ann, mod):
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GAP_YES, due=False)
+    attempt = autoresolve.claim_run_resolver_now(claim_id=claim.pk, actor=mod)
+    autoresolve.resolver_sweep()
+    assert ResolutionAttempt.objects.get(pk=attempt.pk).status == "running"
+    autoresolve.resolver_sweep(now=timezone.now() + timedelta(
+        seconds=autoresolve.lease_seconds() + 1))
+    attempt.refresh_from_db()
+    assert attempt.status == "failed_permanent" and "never picked up" in attempt.error

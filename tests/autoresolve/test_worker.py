@@ -1,0 +1,171 @@
+"""Auto-resolution with a real Celery worker on Redis: duplicates, crashes, broker outages."""
+
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from bets.models import Claim, ResolutionAttempt, ResolutionEvent, ResolutionProposal
+from bets.services import autoresolve
+from bets.tasks import claim_run_resolver, proposals_finalize_due
+from config.celery import app
+from tests.autoresolve.conftest import GAP_YES, http_spec, make_spec_claim
+from tests.celery_worker import WorkerProcess, wait_for
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+VISIBILITY = 5
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path, eval_dir):
+    started = []
+
+    def start(*, flush=True, **env):
+        worker = WorkerProcess(log_dir=tmp_path, extra_env={
+            "CRUX_DATA_DIR": str(eval_dir), "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
+            "CRUX_URL_SOURCE_ALLOW_LOOPBACK": "1", **env})
+        worker.start(flush=flush)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def broker() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def queues_drained() -> bool:
+    r = broker()
+    return r.llen("resolvers") == 0 and r.llen("default") == 0 and r.hlen("unacked") == 0
+
+
+def test_a_resolve_task_delivered_twice_at_once_records_once_and_finalizes_once(
+    start_worker
+):
+    worker = start_worker(CRUX_DISPUTE_WINDOW_SECONDS="0")
+    ann, mod = make_user("ann"), make_user("mod", staff=True)
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GAP_YES)
+    key = f"claim:{claim.pk}:lease:test"
+    # Two deliveries of one run, picked up by the two pool processes at the same time,
+    # then a duplicated finalize tick.
+    claim_run_resolver.apply_async(args=(claim.pk, key))
+    claim_run_resolver.apply_async(args=(claim.pk, key))
+    wait_for(lambda: Claim.objects.get(pk=claim.pk).status == "resolved", timeout=60,
+             message=f"claim never resolved:\n{worker.log()[-3000:]}")
+    proposals_finalize_due.apply_async()
+    proposals_finalize_due.apply_async()
+    wait_for(queues_drained, timeout=30, message="tasks still queued")
+    assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
+    assert ResolutionProposal.objects.get(claim=claim).status == "finalized"
+    assert ResolutionEvent.objects.filter(claim=claim, action="resolve").count() == 1
+    claim.refresh_from_db()
+    assert (claim.outcome, claim.resolution_method, claim.resolution_seq) == (
+        "yes", "automatic", 1)
+
+
+def unacked_older_than(seconds: float) -> bool:
+    ceiling = time.time() - seconds
+    return bool(broker().zrangebyscore("unacked_index", 0, ceiling))
+
+
+def test_a_worker_killed_mid_run_completes_the_run_after_redelivery(start_worker, json_server):
+    import threading
+
+    json_server.gate = threading.Event()  # the first fetch hangs: the run is mid-flight
+    worker = start_worker()
+    ann, mod = make_user("ann"), make_user("mod", staff=True)
+    claim = make_spec_claim(author=ann, moderator=mod, spec=http_spec(json_server.url))
+    [(_, run_key)] = autoresolve.resolver_sweep()
+    assert json_server.arrived.wait(60), worker.log()[-3000:]
+    assert ResolutionAttempt.objects.get(run_key=run_key).status == "running"
+    worker.kill()
+    json_server.gate.set()
+    # kombu hands an unacked message back once it is older than the visibility timeout;
+    # a consumer checks at start-up, so start the next worker only then.
+    wait_for(lambda: unacked_older_than(VISIBILITY + 0.5), timeout=30,
+             message="the killed run's message is not waiting in unacked")
+    second = start_worker(flush=False)
+    wait_for(lambda: ResolutionAttempt.objects.get(run_key=run_key).status == "decided",
+             timeout=60, message=f"run not completed:\n{second.log()[-3000:]}")
+    assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
+    assert ResolutionProposal.objects.get(claim=claim).outcome == "yes"
+    assert json_server.requests == 2
+
+
+def dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def publishing_to(url: str):
+    """Point this process's Celery publisher at `url` (the worker keeps its own broker)."""
+    def switch(target):
+        app.conf.broker_url = target
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(old)
+
+
+def in_thread(fn):
+    def call():
+        try:
+            return fn()
+        finally:
+            connection.close()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result(timeout=5)  # the test's own limit, not a timing claim
+
+
+def test_with_the_broker_down_pages_and_api_answer_and_the_next_sweep_catches_up(
+    start_worker
+):
+    worker = start_worker()
+    ann, mod = make_user("ann"), make_user("mod", staff=True)
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GAP_YES)
+    with publishing_to(f"redis://127.0.0.1:{dead_port()}/0"):
+        assert autoresolve.resolver_sweep() == []
+        claim.refresh_from_db()
+        assert claim.resolver_lease_until is None  # released for the next sweep
+
+        def page():
+            return Client().get(f"/claims/{claim.pk}/resolution/").status_code
+
+        def api():
+            return Client().get(f"/api/claims/{claim.pk}/attempts/").status_code
+
+        def post(path):
+            def call():
+                client = Client()
+                client.force_login(mod)
+                return client.post(path).status_code
+            return call
+
+        assert in_thread(page) == 200
+        assert in_thread(api) == 200
+        assert in_thread(post(f"/api/claims/{claim.pk}/resolver/preview/")) == 200
+        # Run now commits its attempt; the lost dispatch does not fail the request.
+        assert in_thread(post(f"/api/claims/{claim.pk}/resolver/run/")) == 202
+    dispatched = autoresolve.resolver_sweep()
+    assert [c for c, _ in dispatched] == [claim.pk]
+    wait_for(lambda: ResolutionProposal.objects.filter(claim=claim).exists(), timeout=60,
+             message=f"the caught-up run never proposed:\n{worker.log()[-3000:]}")
+    assert ResolutionAttempt.objects.get(claim=claim, trigger="scheduled").verdict == "yes"
