@@ -32,9 +32,12 @@ def claims_visible_to(user) -> QuerySet:
 
 
 def claims_for_api_listing(*, user, status: str | None, tag: str | None) -> QuerySet:
+    """Newest first. The explicit order matters: Django drops Meta.ordering from the
+    GROUP BY query that counts forecasters, and pages of an unordered query overlap."""
     if status not in HIDDEN:
-        return claims_for_listing(status=status, tag=tag)
-    qs = claims_visible_to(user).filter(status=status).prefetch_related("tags")
-    if tag:
-        qs = qs.filter(tags__name=tag)
-    return qs
+        qs = claims_for_listing(status=status, tag=tag)
+    else:
+        qs = claims_visible_to(user).filter(status=status).prefetch_related("tags")
+        if tag:
+            qs = qs.filter(tags__name=tag)
+    return qs.order_by("-created_at", "-id")

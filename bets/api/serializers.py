@@ -4,6 +4,8 @@ Inputs only check types and shapes; the rules (ranges, lifecycle, permissions) l
 services, so the API, the site and the CLI refuse the same things with the same messages.
 """
 
+import json
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -37,6 +39,8 @@ class ProbabilityField(serializers.Field):
             return probability_parse(data)
         except InvalidInput as exc:
             raise serializers.ValidationError(exc.message) from None
+        except OverflowError:  # an integer too large for a float, e.g. 10**400
+            raise serializers.ValidationError("A probability must be a number.") from None
 
     def to_representation(self, value):
         return value
@@ -124,6 +128,9 @@ class ClaimProposeSerializer(serializers.Serializer):
     def validate_resolver_spec(self, value):
         if value is not None and not isinstance(value, dict):
             raise serializers.ValidationError("A resolver spec is a JSON object.")
+        # PostgreSQL's jsonb cannot store the NUL character.
+        if value is not None and "\\u0000" in json.dumps(value):
+            raise serializers.ValidationError("A resolver spec must not contain NUL characters.")
         return value
 
 
