@@ -42,7 +42,7 @@ def home(request):
 
 @login_required
 def claim_propose(request):
-    form = ClaimProposeForm(request.POST or None)
+    form = ClaimProposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             claim = claim_services.claim_propose(author=request.user, **form.cleaned_data)
