@@ -1,0 +1,1 @@
+"""Tests for the resolvers package (run with -p no:django: no database needed)."""

@@ -1,0 +1,187 @@
+"""Fixtures for resolver tests: real inspect logs made once per session, a loopback-only
+network, and a local HTTP server.
+
+The network guard is autouse for this package (not the whole session: other suites may
+resolve real host names such as a compose service called "postgres"): every socket connect
+to a non-loopback address fails (and is recorded), and names other than "localhost" or the
+test's own fake DNS table never reach a resolver, so no test can send a packet off this
+machine even when the code under test is wrong.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_EVALS = REPO / "demo" / "evals"
+LM_EVAL_RESULTS = REPO / "tests" / "fixtures" / "lm_eval" / "results"
+TIMINGS: dict[str, float] = {}
+
+
+@dataclass
+class NetworkGuard:
+    connects: list = field(default_factory=list)  # every address any socket tried
+    refused: list = field(default_factory=list)  # the non-loopback ones (must stay empty)
+    fake_dns: dict[str, list[str]] = field(default_factory=dict)
+
+
+GUARD = NetworkGuard()
+
+
+def _is_loopback(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX path
+        return True
+    ip = ipaddress.ip_address(str(address[0]).split("%")[0])
+    return ip.is_loopback
+
+
+def _checked(address):
+    GUARD.connects.append(address)
+    if not _is_loopback(address):
+        GUARD.refused.append(address)
+        raise ConnectionRefusedError(f"test network guard: refused connect to {address!r}")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def loopback_only_network():
+    mp = pytest.MonkeyPatch()
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo, real_create = socket.getaddrinfo, socket.create_connection
+
+    def connect(self, address):
+        _checked(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        _checked(address)
+        return real_connect_ex(self, address)
+
+    def create_connection(address, *args, **kwargs):
+        # Recorded here too (the address may still be a name); resolution goes through the
+        # guarded getaddrinfo and the socket through the guarded connect().
+        GUARD.connects.append(("create_connection", address))
+        return real_create(address, *args, **kwargs)
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        if isinstance(host, bytes):
+            host = host.decode()
+        if host in GUARD.fake_dns:
+            out = []
+            for ip in GUARD.fake_dns[host]:
+                fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
+                sockaddr = (ip, port, 0, 0) if fam == socket.AF_INET6 else (ip, port)
+                out.append((fam, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", sockaddr))
+            return out
+        if host == "localhost":
+            host = "127.0.0.1"
+        try:  # numeric forms only: never a DNS query from a test
+            return real_getaddrinfo(host, port, family, type, proto,
+                                    flags | socket.AI_NUMERICHOST)
+        except socket.gaierror:
+            raise socket.gaierror(socket.EAI_NONAME,
+                                  f"test network guard: no DNS for {host!r}") from None
+
+    mp.setattr(socket.socket, "connect", connect)
+    mp.setattr(socket.socket, "connect_ex", connect_ex)
+    mp.setattr(socket, "create_connection", create_connection)
+    mp.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield GUARD
+    mp.undo()
+    assert not GUARD.refused, f"tests tried to reach non-loopback addresses: {GUARD.refused}"
+
+
+@pytest.fixture
+def network(loopback_only_network):
+    """The guard, with this test's connects and fake DNS entries starting empty."""
+    GUARD.connects.clear()
+    GUARD.fake_dns.clear()
+    yield GUARD
+    GUARD.fake_dns.clear()
+
+
+@pytest.fixture(scope="package")
+def inspect_logs(tmp_path_factory, loopback_only_network):
+    """Real inspect logs: gen1..gen3 x snap/cot/tools as .eval and as .json, and bad ones."""
+    from tests.fixtures import inspect_logs as gen
+
+    root = tmp_path_factory.mktemp("inspect_logs")
+    started = time.perf_counter()
+    eval_logs = gen.generate_good_logs(root / "eval")
+    json_logs = gen.generate_good_logs(root / "json", log_format="json")
+    bad = gen.generate_bad_logs(root / "bad")
+    rerun = _rerun_of_gen2_cot(gen, root / "rerun", eval_logs)
+    TIMINGS["inspect log generation"] = time.perf_counter() - started
+    return SimpleNamespace(root=root, eval_dir=root / "eval", json_dir=root / "json",
+                           eval_logs=eval_logs, json_logs=json_logs, bad=bad, rerun=rerun)
+
+
+def _rerun_of_gen2_cot(gen, log_dir: Path, earlier: list[Path]) -> Path:
+    """A later, successful run of gen2 with chain of thought that scored 0.65, not 0.70.
+
+    inspect records completion times to the second, so wait out the second if needed: the
+    test is about the newest run winning, not about a tie.
+    """
+    from inspect_ai.log import read_eval_log
+
+    newest = max(read_eval_log(p, header_only=True).stats.completed_at for p in earlier)
+    accuracy = {"gen2": {**gen.ACCURACY["gen2"], "cot": 0.65}}
+    while True:
+        [log] = gen.run(log_dir, models=["gen2"], conditions=["cot"], accuracy=accuracy)
+        if log.stats.completed_at > newest:
+            return Path(log.location)
+        Path(log.location).unlink()
+        time.sleep(0.5)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for what, seconds in TIMINGS.items():
+        terminalreporter.write_line(f"{what}: {seconds:.1f} s")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict = {}
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self.server.requests.append(self.path)
+        route = self.server.routes.get(self.path.split("?")[0])
+        if route is None:
+            self.send_error(404)
+            return
+        answer = route(self) if callable(route) else route
+        if answer is None:  # the route wrote its own response
+            return
+        status, headers, body = answer
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if "Content-Length" not in headers:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server(network):
+    """A real HTTP server on 127.0.0.1; tests set `routes[path] = (status, headers, body)`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.routes, server.requests = {}, []
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
