@@ -16,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -85,6 +86,7 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "0",
         "DB_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
+        "CRUX_VAR_DIR": tempfile.mkdtemp(prefix="crux-bench-"),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",

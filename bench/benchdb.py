@@ -29,11 +29,13 @@ def _admin(sql: str) -> None:
 
 
 def django_on_fresh_database(name: str, *, keep: bool = False) -> str:
-    """Create, migrate and (at exit) drop crux_bench_<name>; returns its URL."""
+    """Create, migrate and (at exit) drop crux_bench_<name>; returns its URL.
+
+    CRUX_BENCH_KEEP=1 keeps the database for a look with psql afterwards."""
     dbname = f"crux_bench_{name}"
     _admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{dbname}"')
-    if not keep:
+    if not (keep or os.environ.get("CRUX_BENCH_KEEP")):
         atexit.register(_admin, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
     url = _server_url(dbname)
     os.environ["DATABASE_URL"] = url

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -98,11 +99,18 @@ def _filtered_scores(*, tag, since, until) -> QuerySet:
 def scores_version() -> tuple[int, int]:
     """A stamp that changes whenever any score row is written or deleted.
 
-    Score rows are only ever inserted or deleted, never updated in place (re-scoring deletes
-    a claim's rows and inserts new ones). An insert always raises max(id); a delete without
-    an insert lowers the count. Read before the aggregate, so a cached entry can only be newer
-    than its stamp, never older.
+    On PostgreSQL a trigger bumps a one-row counter in the writing transaction (migration
+    0003_ops_score_version), so this is a primary-key read. Elsewhere (SQLite) it is
+    (row count, highest id): score rows are only inserted or deleted, never updated in place,
+    an insert always raises max(id) and a delete alone lowers the count. Either way it is read
+    before the aggregate, so a cached entry can only be newer than its stamp, never older.
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM crux_score_version WHERE id = 1")
+            row = cursor.fetchone()
+        if row is not None:
+            return (-1, row[0])
     agg = Score.objects.aggregate(n=Count("id"), top=Max("id"))
     return agg["n"], agg["top"] or 0
 
