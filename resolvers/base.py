@@ -166,8 +166,8 @@ class Checker:
         value = obj.get(key)
         if isinstance(value, list) and is_type(value, "strings"):
             if len(value) < minimum:
-                self.error(f"{path}.{key}", f"needs at least {minimum} entries, got "
-                                            f"{len(value)}")
+                noun = "entry" if minimum == 1 else "entries"
+                self.error(f"{path}.{key}", f"needs at least {minimum} {noun}, got {len(value)}")
             if any(not v for v in value):
                 self.error(f"{path}.{key}", "entries must not be empty")
             if len(set(value)) != len(value):

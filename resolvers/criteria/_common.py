@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from resolvers.base import BadEvidence, Checker, Evidence, Measurement
+from resolvers.base import BadEvidence, Checker, Evidence, Measurement, is_type
 
 # Accuracies are ratios of small integers: 0.9 - 0.5 is 0.39999999999999997 in floats, and
 # a claim of "a gap of at least 0.4" should not fail on that.
@@ -123,14 +123,14 @@ def m_numbers(m: Measurement) -> dict:
 
 def check_confidence(obj: dict, path: str, check: Checker) -> None:
     c = obj.get("confidence")
-    if isinstance(c, int | float) and not isinstance(c, bool) and not 0 < c < 1:
+    if is_type(c, "number") and not 0 < c < 1:
         check.error(f"{path}.confidence", f"must be between 0 and 1 (exclusive), got {c!r}"
                                           " (e.g. 0.95)")
 
 
 def check_non_negative(obj: dict, key: str, path: str, check: Checker) -> None:
     v = obj.get(key)
-    if isinstance(v, int | float) and not isinstance(v, bool) and v < 0:
+    if is_type(v, "number") and v < 0:
         check.error(f"{path}.{key}", f"must be 0 or more, got {v!r}")
 
 

@@ -40,8 +40,8 @@ def _compare_all(spec: dict, evidence: Evidence) -> list[tuple[str, object, obje
 
 
 def _what(spec: dict) -> str:
-    under = f" under {spec['condition']}" if spec.get("condition") else ""
-    return f"{spec['metric']}{under} >= {fmt(spec['at_least'])}"
+    """The condition (if any) and the metric as reasons say them, e.g. "cot accuracy"."""
+    return f"{spec['condition']} {spec['metric']}" if spec.get("condition") else spec["metric"]
 
 
 def _numbers(spec: dict, rows) -> dict:
@@ -83,7 +83,8 @@ class AtLeastK:
         else:
             outcome = "inconclusive"
         listed = ", ".join(f"{m} {c.why}" for m, _, c in rows)
-        reason = (f"{len(reached)} of {n} models reach {_what(s)} (need {k})"
+        reason = (f"{len(reached)} of {n} models reach {_what(s)} >= {fmt(s['at_least'])} "
+                  f"(need {k})"
                   + (f", {len(undecided)} undecided" if undecided else "") + f": {listed}")
         return Decision(outcome, reason, {"criterion": self.kind, "k": k,
                                           "reached": len(reached),

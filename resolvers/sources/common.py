@@ -19,6 +19,7 @@ from resolvers.cache import LogCache
 from resolvers.sources import locations
 
 RESOLVERS_VERSION = "1"
+NOTES_IN_REASON = 3  # a reason is read by people; the full list is in the evidence
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,11 @@ class RecordEvidence(Evidence):
 
     def _inventory(self) -> str:
         if not self.records:
-            return ": " + ("; ".join(self.notes) if self.notes else f"no {self.noun}s were read")
+            if not self.notes:
+                return f": no {self.noun}s were read"
+            more = len(self.notes) - NOTES_IN_REASON
+            return ": " + "; ".join(self.notes[:NOTES_IN_REASON]) + (
+                f"; and {more} more (see evidence notes)" if more > 0 else "")
         models = sorted({r.model for r in self.records})
         shown = ", ".join(models[:10]) + (" ..." if len(models) > 10 else "")
         return f" (found {self.noun}s for: {shown})"

@@ -26,13 +26,17 @@ from resolvers.sources.common import Record, RecordEvidence
 KIND = "lm_eval"
 CONDITION_KEYS = {"task": "string", "filter": "string"}
 NOT_METRICS = {"alias", "name", "sample_len", " "}
+LM_EVAL_KEYS = ("versions", "n-samples", "lm_eval_version", "configs")  # beside "results"
 SECRET_HINTS = ("key", "token", "secret", "password")
 
 
 def parse(data: bytes, name: str) -> dict:
     doc = json.loads(data)
-    if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
-        raise ValueError("not an lm-eval results file (no 'results' object)")
+    if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict) \
+            or not any(k in doc for k in LM_EVAL_KEYS):
+        hint = " (it looks like an inspect_ai log)" if isinstance(doc, dict) \
+            and "eval" in doc and "plan" in doc else ""
+        raise ValueError(f"not an lm-eval results file{hint}")
     config = doc.get("config") if isinstance(doc.get("config"), dict) else {}
     model_args = config.get("model_args")
     model = doc.get("model_name") or (model_args.get("model") or model_args.get("pretrained")

@@ -52,7 +52,7 @@ CASES = [
     (ordering(order=["cot", "tools"]), "no", "mockllm/gen3 cot-tools -0.05 <= 0"),
     (ordering(min_gap=0.1), "no", "mockllm/gen3 tools-cot 0.05 < 0.1"),
     (ordering(confidence=0.95), "inconclusive", "is not established"),
-    (at_least_k(), "yes", "2 of 3 models reach accuracy under cot >= 0.7 (need 2)"),
+    (at_least_k(), "yes", "2 of 3 models reach cot accuracy >= 0.7 (need 2)"),
     (at_least_k(at_least=0.85), "no", "1 of 3 models reach"),
     (at_least_k(k=1, at_least=0.8, confidence=0.95), "inconclusive", "2 undecided"),
     (at_least_k(k=3, at_least=0.8, confidence=0.95), "no", "0 of 3 models reach"),
