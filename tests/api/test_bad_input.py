@@ -166,15 +166,38 @@ def test_bad_body_is_refused_with_a_message_and_changes_nothing(
     assert snapshot() == before
 
 
+def oversized(encoding: str) -> dict:
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    if encoding == "json":
+        return {
+            "data": json.dumps({"note": big, "outcome": "yes"}),
+            "format": None,
+            "content_type": "application/json",
+        }
+    if encoding == "form":
+        return {
+            "data": f"outcome=yes&note={big}",
+            "format": None,
+            "content_type": "application/x-www-form-urlencoded",
+        }
+    return {"data": {"outcome": "yes", "note": big}, "format": "multipart"}
+
+
+@pytest.mark.parametrize("encoding", ["json", "form", "multipart"])
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_a_body_over_the_upload_limit_is_a_413_and_changes_nothing(
-    endpoint, claims, bob_client, mod_client
+    endpoint, encoding, claims, bob_client, mod_client
 ):
     who, url = ENDPOINTS[endpoint]
     client = {"bob": bob_client, "mod": mod_client}[who]
-    body = json.dumps({"note": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "outcome": "yes"})
     before = snapshot()
-    response = client.generic("POST", url(claims), body, content_type="application/json")
+    body = oversized(encoding)
+    if body["format"]:
+        response = client.post(url(claims), body["data"], format=body["format"])
+    else:
+        response = client.generic(
+            "POST", url(claims), body["data"], content_type=body["content_type"]
+        )
     assert response.status_code == 413
     assert "too large" in response.json()["detail"]
     assert snapshot() == before

@@ -150,10 +150,11 @@ def test_a_non_staff_token_cannot_moderate(ann, bob):
     assert claim.status == "open" and Score.objects.count() == 0
 
 
-def test_the_openapi_schema_is_served(anon, db):
+def test_the_openapi_schema_and_its_browsable_docs_are_served(anon, db):
     response = anon.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/claims/{id}/forecasts/" in response.content
+    assert anon.get("/api/docs/").status_code == 200
 
 
 def test_the_openapi_schema_validates_without_warnings(tmp_path):
