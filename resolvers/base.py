@@ -155,6 +155,8 @@ class Checker:
             elif not is_type(value, known[key]):
                 self.error(f"{path}.{key}", f"expected {_TYPE_NAMES[known[key]]}, got "
                                             f"{describe(value)}")
+            elif value == "":
+                self.error(f"{path}.{key}", "must not be empty")
 
     def object(self, value: Any, path: str) -> bool:
         if not isinstance(value, dict):

@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
+from urllib3.exceptions import SSLError
 
 from resolvers.base import SourceError
 
@@ -149,13 +151,16 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
 
 
 def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
-          allow_loopback: bool = False, max_redirects: int = MAX_REDIRECTS) -> Fetched:
-    """GET `url` with every hop checked, a deadline, and at most `max_bytes` of body."""
+          allow_loopback: bool = False, max_redirects: int = MAX_REDIRECTS,
+          ca_certs: str | None = None) -> Fetched:
+    """GET `url` with every hop checked, a deadline, and at most `max_bytes` of body.
+
+    `ca_certs` replaces the system trust store (tests use their own CA)."""
     deadline = time.monotonic() + timeout
     current, hops = url, []
     while True:
         target = check_url(current, allow_loopback=allow_loopback)
-        status, headers, body = _get(target, deadline, timeout, max_bytes)
+        status, headers, body = _get(target, deadline, timeout, max_bytes, ca_certs)
         if status in REDIRECT_CODES:
             location = headers.get("location")
             if not location:
@@ -171,7 +176,8 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
         return Fetched(url, current, status, body, sha, tuple(hops))
 
 
-def _get(target: Target, deadline: float, timeout: float, max_bytes: int):
+def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
+         ca_certs: str | None):
     host_header = f"[{target.host}]" if ":" in target.host else target.host
     if target.port != (443 if target.scheme == "https" else 80):
         host_header += f":{target.port}"
@@ -182,7 +188,8 @@ def _get(target: Target, deadline: float, timeout: float, max_bytes: int):
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(target.ip, target.port, server_hostname=target.host,
                                            assert_hostname=target.host,
-                                           cert_reqs="CERT_REQUIRED", **kwargs)
+                                           cert_reqs="CERT_REQUIRED", ca_certs=ca_certs,
+                                           **kwargs)
     else:
         pool = urllib3.HTTPConnectionPool(target.ip, target.port, **kwargs)
     where = f"{target.scheme}://{host_header}{target.request_target}"
@@ -200,6 +207,9 @@ def _get(target: Target, deadline: float, timeout: float, max_bytes: int):
                 response.release_conn()
     except SourceError:
         raise
+    except (SSLError, ssl.SSLError) as e:
+        # A certificate that does not match or is not trusted will not fix itself soon.
+        raise SourceError(f"{where}: TLS verification failed: {e}", retryable=False) from None
     except (Urllib3HTTPError, OSError) as e:
         # Timeouts, refused connections, resets and TLS failures: the far end may recover.
         raise SourceError(f"{where}: {type(e).__name__}: {e}", retryable=True) from None

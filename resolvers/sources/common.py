@@ -113,7 +113,9 @@ class RecordEvidence(Evidence):
         if value is None:
             raise BadEvidence(f"{label}: {key} is not a number "
                               f"({numbers.get('value')!r}) in {chosen.identity['locator']}")
-        self.used[chosen.identity["locator"]] = chosen.identity
+        # One file can hold several records (lm-eval tasks, CSV rows): key by all of it.
+        key_parts = (chosen.identity["locator"], chosen.task, chosen.identity.get("line"))
+        self.used[repr(key_parts)] = chosen.identity
         return Measurement(value, number(numbers.get("stderr")), label, chosen.identity)
 
     def _narrow(self, found: list[Record], attr: str, wanted: str | None,

@@ -185,3 +185,40 @@ def http_server(network):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="package")
+def tls_files(tmp_path_factory):
+    """A throwaway CA and a certificate for evals.localtest, made with the openssl CLI."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl CLI not available")
+    d = tmp_path_factory.mktemp("tls")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    (d / "leaf.ext").write_text("subjectAltName=DNS:evals.localtest\nbasicConstraints=CA:FALSE\n"
+                                "keyUsage=critical,digitalSignature\n"
+                                "extendedKeyUsage=serverAuth\n")
+    for cmd in (
+        ["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+         "-subj", "/CN=Crux test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign"],
+        ["req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=evals.localtest"],
+        ["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"],
+    ):
+        subprocess.run(["openssl", *cmd], cwd=d, check=True, capture_output=True)
+    return d
+
+
+@pytest.fixture
+def https_server(http_server, tls_files):
+    """The same local server, speaking TLS with the evals.localtest certificate."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_files / "leaf.pem", tls_files / "leaf.key")
+    http_server.socket = context.wrap_socket(http_server.socket, server_side=True)
+    http_server.ca = str(tls_files / "ca.pem")
+    return http_server

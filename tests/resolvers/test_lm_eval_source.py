@@ -133,3 +133,9 @@ def test_a_task_missing_from_the_results_is_named():
                       "metric": "exact_match", "at_least": 0.5}, src)
     assert result.verdict == "inconclusive"
     assert "not arith_lm_cot_v2" in result.reason
+
+
+def test_evidence_keeps_both_tasks_read_from_one_results_file():
+    result = resolve({"kind": "gap", "model": "gen2", "a": "cot", "b": "snap",
+                      "metric": "exact_match", "min_gap": 0.1})
+    assert sorted(log["task"] for log in result.evidence["logs"]) == ["arith_lm", "arith_lm_cot"]

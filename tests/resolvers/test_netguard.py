@@ -236,3 +236,29 @@ def test_inspect_logs_can_be_fetched_by_url_through_the_guard(http_server, inspe
     assert result.verdict == "yes", result.reason
     assert all(f["locator"].startswith("url:http://127.0.0.1") for f in result.evidence["files"])
     json.dumps(result.evidence)
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_original_name(https_server,
+                                                                               network):
+    https_server.routes["/r.json"] = (200, {}, b'{"ok": true}')
+    port = https_server.server_address[1]
+    network.fake_dns["evals.localtest"] = ["127.0.0.1"]
+    got = fetch(f"https://evals.localtest:{port}/r.json", timeout=5, max_bytes=100,
+                allow_loopback=True, ca_certs=https_server.ca)
+    assert got.content == b'{"ok": true}'
+    assert ("127.0.0.1", port) in network.connects
+
+
+def test_https_with_a_certificate_for_another_name_is_refused_for_good(https_server, network):
+    https_server.routes["/r.json"] = (200, {}, b"{}")
+    port = https_server.server_address[1]
+    network.fake_dns.update({"impostor.localtest": ["127.0.0.1"],
+                             "evals.localtest": ["127.0.0.1"]})
+    with pytest.raises(SourceError, match="TLS verification failed") as caught:
+        fetch(f"https://impostor.localtest:{port}/r.json", timeout=5, max_bytes=100,
+              allow_loopback=True, ca_certs=https_server.ca)
+    assert caught.value.retryable is False
+    with pytest.raises(SourceError, match="TLS verification failed"):  # untrusted CA
+        fetch(f"https://evals.localtest:{port}/r.json", timeout=5, max_bytes=100,
+              allow_loopback=True)
+    assert https_server.requests == []

@@ -171,3 +171,8 @@ def test_spec_locators_list_what_a_spec_reads_even_when_it_is_malformed():
 def test_version_must_be_one():
     assert errors_of(spec(gap()) | {"version": 2}) == ["version: only version 1 exists, got 2"]
     validate_spec(spec(gap()) | {"version": 1, "description": "CoT helps gen3"})
+
+
+def test_empty_strings_are_refused_where_a_name_is_expected():
+    assert errors_of(spec(gap(model="") | {"metric": ""})) == [
+        "criterion.model: must not be empty", "criterion.metric: must not be empty"]
