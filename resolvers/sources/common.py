@@ -94,6 +94,16 @@ class RecordEvidence(Evidence):
         found = [r for r in self.records if r.model == model]
         if not found:
             raise BadEvidence(f"no {self.noun} for model {model}{self._inventory()}")
+        try:
+            return self._lookup(found, model, condition, metric, label)
+        except BadEvidence as e:
+            if self.notes:
+                # An unreadable file may be the missing run: say so next to the gap.
+                raise BadEvidence(f"{e} ({self._notes_summary()})") from None
+            raise
+
+    def _lookup(self, found: list[Record], model: str, condition: str | None, metric: str,
+                label: str) -> Measurement:
         found = self._narrow(found, "task", self.expected_task(condition), model)
         found = self._narrow(found, "dataset", self.spec.get("dataset"), model)
         if condition is not None:
@@ -133,10 +143,14 @@ class RecordEvidence(Evidence):
         usable = [r for r in found if not r.problems]
         pool = sorted(usable or found, key=_newness, reverse=True)
         chosen = pool[0]
-        if len(pool) > 1 and _newness(pool[1]) == _newness(chosen):
-            raise BadEvidence(f"{len(pool)} {self.noun}s for {what} completed at the same time "
-                              f"({pool[0].identity['locator']}, {pool[1].identity['locator']}): "
-                              "cannot tell which is newest")
+        tied = [r for r in pool if _newness(r) == _newness(chosen)]
+        # A tie only matters when the tied runs disagree; identical results may pick any.
+        if len(tied) > 1 and any(r.metrics != chosen.metrics for r in tied):
+            when = ("record no completion time" if _newness(chosen) == float("-inf")
+                    else "completed at the same time")
+            raise BadEvidence(f"{len(tied)} {self.noun}s for {what} {when} "
+                              f"({tied[0].identity['locator']}, {tied[1].identity['locator']}) "
+                              "and disagree: cannot tell which is newest")
         if len(found) > 1:
             ignored = [f"{r.identity['locator']} (completed {r.completed}"
                        + (f"; {'; '.join(r.problems)}" if r.problems else "") + ")"
@@ -154,12 +168,15 @@ class RecordEvidence(Evidence):
         if not self.records:
             if not self.notes:
                 return f": no {self.noun}s were read"
-            more = len(self.notes) - NOTES_IN_REASON
-            return ": " + "; ".join(self.notes[:NOTES_IN_REASON]) + (
-                f"; and {more} more (see evidence notes)" if more > 0 else "")
+            return ": " + self._notes_summary()
         models = sorted({r.model for r in self.records})
         shown = ", ".join(models[:10]) + (" ..." if len(models) > 10 else "")
         return f" (found {self.noun}s for: {shown})"
+
+    def _notes_summary(self) -> str:
+        more = len(self.notes) - NOTES_IN_REASON
+        return "; ".join(self.notes[:NOTES_IN_REASON]) + (
+            f"; and {more} more (see evidence notes)" if more > 0 else "")
 
     def _task_words(self, condition: str | None) -> str:
         task = self.expected_task(condition)

@@ -142,3 +142,25 @@ def test_an_oversized_file_is_refused_with_a_clear_error(inspect_logs):
         run_spec(spec(gap()), context=specs.context(inspect_logs.eval_dir, fetch_max_bytes=1000))
     assert not caught.value.retryable
     assert "exceeds the 1000-byte cap" in str(caught.value)
+
+
+def test_tied_runs_that_agree_on_every_metric_still_decide(inspect_logs, tmp_path):
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    original = _good(inspect_logs, "mockllm/gen2", ("chain_of_thought", "generate"))
+    write_eval_log(read_eval_log(original), tmp_path / "same-run.json", format="json")
+    _folder(tmp_path, original)
+    result = run_spec(spec(GEN2_COT, specs.inspect_source("*")),
+                      context=specs.context(tmp_path))
+    assert (result.verdict, result.measurement["value"]) == ("yes", 0.7)
+
+
+def test_a_missing_run_points_at_the_file_that_could_not_be_read(inspect_logs, tmp_path):
+    snap = _good(inspect_logs, "mockllm/gen2", ("generate",))
+    cot = _good(inspect_logs, "mockllm/gen2", ("chain_of_thought", "generate"))
+    _folder(tmp_path, snap)
+    (tmp_path / "cot.eval").write_bytes(cot.read_bytes()[:5000])
+    result = run_spec(spec(gap(model="mockllm/gen2")), context=specs.context(tmp_path))
+    assert result.verdict == "inconclusive"
+    assert result.reason.startswith("no log for mockllm/gen2 under condition cot on task arith "
+                                    "(data:cot.eval is unreadable: BadZipFile")

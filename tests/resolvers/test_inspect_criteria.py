@@ -155,3 +155,36 @@ def test_a_model_with_no_logs_is_inconclusive_and_names_the_models_found(inspect
     assert result.verdict == "inconclusive"
     assert "no log for model mockllm/gen4" in result.reason
     assert "mockllm/gen1" in result.reason
+
+
+def test_a_condition_can_be_recognised_by_the_tags_a_run_was_given(inspect_logs, tmp_path):
+    import shutil
+
+    for path in [*inspect_logs.eval_logs, inspect_logs.rerun]:
+        shutil.copy(path, tmp_path)
+    source = specs.inspect_source(conditions={
+        **specs.CONDITIONS, "rerun": {"solvers_include": "chain_of_thought", "tags": "rerun"}})
+    result = run_spec(spec(gap(model="mockllm/gen2", a="rerun", b="snap", min_gap=0.2), source),
+                      context=specs.context(tmp_path))
+    assert (result.verdict, result.measurement["a"]["value"]) == ("yes", 0.65)
+    assert result.evidence["logs"][0]["tags"] == ["rerun"]
+
+
+@pytest.mark.parametrize(("definition", "matches"), [
+    ({"task_args": {"difficulty": "hard"}}, True),
+    ({"task_args": {"difficulty": "easy"}}, False),
+    ({"task_args": {"shots": 0}}, False),
+    ({"metadata": {"variant": "b", "seed": 7}}, True),
+    ({"metadata": {"variant": "a"}}, False),
+    ({"tags": ["nightly", "v2"]}, True),
+    ({"tags": "weekly"}, False),
+    ({"solvers": ["generate"]}, False),
+    ({"solvers": ["chain_of_thought", "generate"], "solvers_exclude": "use_tools"}, True),
+    ({"solvers_include": ["chain_of_thought", "self_critique"]}, False),
+])
+def test_condition_rules_match_only_when_every_given_key_matches(definition, matches):
+    from resolvers.sources.inspect_logs import condition_matches
+
+    recorded = {"solvers": ["chain_of_thought", "generate"], "tags": ["nightly", "v2"],
+                "task_args": {"difficulty": "hard"}, "metadata": {"variant": "b", "seed": 7}}
+    assert condition_matches(definition, recorded) is matches
