@@ -5,14 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from bets.models import Claim, Forecast, ResolutionEvent, Score, Tag
 from bets.services.claims import claim_propose
-from bets.services.resolution import claim_resolve
-from tests.factories import make_open_claim
+from bets.services.forecasts import forecast_submit
+from bets.services.resolution import claim_resolve, claim_score
+from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 NOW = timezone.now()
 LATER = (NOW + timedelta(days=400)).isoformat()
@@ -63,6 +66,7 @@ SPECIFIC = {
         "spec a list": proposal(resolver_spec=[1]),
         "spec a string": proposal(resolver_spec="threshold"),
         "spec with NUL": proposal(resolver_spec={"k": "\u0000"}),
+        "spec the registry refuses": proposal(resolver_spec={"source": "x"}),
     },
     "forecast": {
         "no probability": "{}",
@@ -216,3 +220,29 @@ def test_a_body_in_an_unsupported_media_type_is_a_415(endpoint, claims, bob_clie
 @pytest.mark.parametrize("path", ["/api/participants/a%00b/", "/api/claims/?tag=a%00b"])
 def test_nul_characters_in_urls_are_answered_without_a_server_error(anon, path):
     assert anon.get(path).status_code in (400, 404)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=99999999999999999999",
+        "offset=99999999999999999999",
+        "limit=-5&offset=-3",
+        "limit=abc&offset=xyz",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/claims/", "/api/leaderboard/", "forecasts"])
+def test_absurd_page_parameters_on_non_empty_lists_never_cause_a_server_error(
+    anon, claims, path, query
+):
+    # Every list must be non-empty: an empty one answers before any LIMIT reaches the database.
+    zoe, mod = make_user("zoe"), User.objects.get(username="mod")
+    forecast_submit(claim_id=claims["open"], participant=zoe, probability=0.4)
+    scored = make_open_claim(author=zoe, moderator=mod, title="S", opened_ago=timedelta(days=1))
+    forecast_submit(claim_id=scored.pk, participant=zoe, probability=0.7)
+    scored = claim_resolve(claim_id=scored.pk, outcome="yes", actor=mod)
+    claim_score(claim_id=scored.pk, seq=scored.resolution_seq)
+    url = f"/api/claims/{claims['open']}/forecasts/" if path == "forecasts" else path
+    response = anon.get(f"{url}?{query}")
+    assert response.status_code == 200
+    assert response.data["count"] >= 1

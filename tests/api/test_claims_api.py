@@ -90,6 +90,30 @@ def test_a_signed_in_participant_proposes_a_claim_that_waits_for_review(bob_clie
     assert response.data["author"] == "bob"
 
 
+def test_a_proposal_keeps_its_resolver_spec_and_the_detail_shows_it(bob_client):
+    spec = {
+        "source": {
+            "kind": "http_json",
+            "location": {"url": "https://evals.example.org/results.json"},
+            "path": "results.{model}.{metric}",
+        },
+        "criterion": {"kind": "threshold", "model": "gen3", "metric": "accuracy", "at_least": 0.8},
+    }
+    created = bob_client.post("/api/claims/", proposal_body(resolver_spec=spec), format="json")
+    assert created.status_code == 201, created.data
+    detail = bob_client.get(f"/api/claims/{created.data['id']}/").data
+    assert detail["resolver_spec"] == spec
+
+
+def test_a_resolver_spec_the_registry_refuses_is_a_400_naming_resolver_spec(bob_client):
+    response = bob_client.post(
+        "/api/claims/", proposal_body(resolver_spec={"source": "x"}), format="json"
+    )
+    assert response.status_code == 400
+    assert "criterion" in response.data["resolver_spec"][0]
+    assert Claim.objects.count() == 0
+
+
 def test_claim_detail_shows_community_forecast_times_tags_and_spec(anon, claim, ann, bob):
     forecast_submit(claim_id=claim.pk, participant=ann, probability=0.2)
     forecast_submit(claim_id=claim.pk, participant=bob, probability=0.6)
