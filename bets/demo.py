@@ -6,7 +6,6 @@ in the past where forecasts are historical; scores of the resolved history are c
 synchronously so the leaderboard is populated before the web server answers.
 """
 
-import logging
 import math
 import random
 from datetime import datetime, timedelta
@@ -17,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets import demo_data as data
+from bets.demo_autoresolve import demo_autoresolve_load
 from bets.models import Claim
 from bets.services.claims import claim_approve, claim_propose
 from bets.services.forecasts import forecast_submit
 from bets.services.resolution import claim_resolve, claim_score
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -130,16 +129,6 @@ def _load_resolved(index: int, title: str, outcome: str, *, admin, users, now, r
     return claim
 
 
-def _load_autoresolve(*, admin, users) -> None:
-    # TODO(lead): drop this guard once bets.demo_autoresolve is committed.
-    try:
-        from bets.demo_autoresolve import demo_autoresolve_load
-    except ImportError:
-        logger.info("No auto-resolution demo yet (bets.demo_autoresolve is missing).")
-        return
-    demo_autoresolve_load(admin=admin, participants=users)
-
-
 @transaction.atomic
 def demo_load(*, now: datetime | None = None, seed: int = 2024) -> bool:
     """Load the demo once. Returns False (and changes nothing) when it is already loaded."""
@@ -154,5 +143,6 @@ def demo_load(*, now: datetime | None = None, seed: int = 2024) -> bool:
     rng = random.Random(seed)
     for index, (title, outcome) in enumerate(data.RESOLVED):
         _load_resolved(index, title, outcome, admin=admin, users=users, now=now, rng=rng)
-    _load_autoresolve(admin=admin, users=users)
+    # Claims that resolve themselves from the bundled evaluation logs (one is due at start-up).
+    demo_autoresolve_load(admin=admin, participants=users)
     return True
