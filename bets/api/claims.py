@@ -30,7 +30,9 @@ class ClaimListView(generics.ListAPIView):
     def get_queryset(self):
         params = query_params(s.ClaimListQuerySerializer, self.request)
         return claims_for_api_listing(
-            user=self.request.user, status=params.get("status"), tag=params.get("tag")
+            user=self.request.user,
+            status=params.get("status") or None,
+            tag=params.get("tag") or None,
         )
 
     @extend_schema(request=s.ClaimProposeSerializer, responses={201: s.ClaimDetailSerializer})

@@ -135,8 +135,9 @@ class ClaimProposeSerializer(serializers.Serializer):
 
 
 class ClaimListQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
-    tag = serializers.CharField(max_length=50, required=False)
+    # Blank means "no filter", as an empty select in a form sends it.
+    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False, allow_blank=True)
+    tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
 # --- forecasts ----------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class AnnulSerializer(NoteSerializer):
 
 class LeaderboardQuerySerializer(serializers.Serializer):
     score_type = serializers.ChoiceField(choices=sorted(LEADERBOARD_TYPES), default="peer")
-    tag = serializers.CharField(max_length=50, required=False)
+    tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
     since = AwareDateTimeField(required=False)
     until = AwareDateTimeField(required=False)
     min_claims = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
