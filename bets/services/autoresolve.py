@@ -15,15 +15,16 @@ CRUX_RESOLVER_DEADLINE_SECONDS) is flagged for the admins.
 """
 
 import logging
+import secrets
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from bets.dispatch import dispatch_on_commit, publish_safely
+from bets.dispatch import dispatch_on_commit
 from bets.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ClaimArtifact, ResolutionAttempt, ResolutionProposal
 from bets.selectors_autoresolve import claims_due_for_resolver
@@ -65,13 +66,21 @@ class TransientResolverFailure(Exception):
 # --- sweep ---------------------------------------------------------------------------------
 
 
-def _lease(claim_id: int, now: datetime, until: datetime) -> bool:
-    """Compare-and-swap: only the sweep whose UPDATE matched the row dispatches a run."""
-    return bool(
-        claims_due_for_resolver(now=now)
-        .filter(pk=claim_id)
-        .update(resolver_lease_until=until, updated_at=now)
+def _lease_token(now: datetime) -> datetime:
+    # The lease's end doubles as the compare-and-swap token: random microseconds make it
+    # unique to this sweep, so the rows holding it afterwards are exactly the ones it won.
+    # (Were two sweeps ever to draw the same token, they would dispatch the same run_key,
+    # which records once.)
+    return now + timedelta(seconds=lease_seconds(), microseconds=secrets.randbelow(10**6))
+
+
+def _lease_batch(ids: list[int], now: datetime, until: datetime) -> list[int]:
+    """Compare-and-swap over a batch: only rows still due take this sweep's lease."""
+    claims_due_for_resolver(now=now).filter(pk__in=ids).update(
+        resolver_lease_until=until, updated_at=now
     )
+    return list(Claim.objects.filter(pk__in=ids, resolver_lease_until=until)
+                .order_by("pk").values_list("pk", flat=True))
 
 
 def run_key_for_lease(claim_id: int, until: datetime) -> str:
@@ -79,31 +88,46 @@ def run_key_for_lease(claim_id: int, until: datetime) -> str:
     return f"claim:{claim_id}:lease:{until.isoformat()}"
 
 
-def resolver_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[tuple[int, str]]:
-    """Lease every due claim (up to `limit`) and dispatch one resolver run per lease.
-
-    Runs outside any transaction: each lease commits on its own, so a publish that fails
-    (broker down) releases that lease at once and the next sweep tries again.
-    """
+def _publish_runs(claim_ids: list[int], until: datetime) -> list[tuple[int, str]]:
+    """Publish one run per claim over one producer; stops at the first failure."""
     from bets.tasks import claim_run_resolver
 
+    sent = []
+    try:
+        with claim_run_resolver.app.producer_or_acquire() as producer:
+            for claim_id in claim_ids:
+                run_key = run_key_for_lease(claim_id, until)
+                claim_run_resolver.apply_async(args=(claim_id, run_key), producer=producer)
+                sent.append((claim_id, run_key))
+    except Exception:  # broker down: the unsent leases are released for the next sweep
+        logger.warning("Resolver sweep could not publish; %d runs left for the next sweep.",
+                       len(claim_ids) - len(sent))
+    return sent
+
+
+def resolver_sweep(*, now: datetime | None = None, limit: int = 5000,
+                   batch: int = 500) -> list[tuple[int, str]]:
+    """Lease every due claim (up to `limit`) and dispatch one resolver run per lease.
+
+    Runs outside any transaction: each batch's lease commits on its own, so a publish that
+    fails (broker down) releases the unsent leases at once and the next sweep tries again.
+    """
     now = now or timezone.now()
-    until = now + timedelta(seconds=lease_seconds())
     _fail_lost_runs(now)
     ids = list(claims_due_for_resolver(now=now).order_by("resolve_after", "pk")
                .values_list("pk", flat=True)[:limit])
     dispatched = []
-    for claim_id in ids:
-        if not _lease(claim_id, now, until):
-            continue  # another sweep got there first
-        run_key = run_key_for_lease(claim_id, until)
-        if publish_safely(claim_run_resolver, claim_id, run_key):
-            dispatched.append((claim_id, run_key))
-        else:
-            Claim.objects.filter(pk=claim_id, resolver_lease_until=until).update(
+    for start in range(0, len(ids), batch):
+        until = _lease_token(now)
+        won = _lease_batch(ids[start:start + batch], now, until)
+        sent = _publish_runs(won, until)
+        dispatched += sent
+        if len(sent) < len(won):
+            unsent = won[len(sent):]
+            Claim.objects.filter(pk__in=unsent, resolver_lease_until=until).update(
                 resolver_lease_until=None
             )
-            break  # the broker is down: the rest would fail the same way
+            break
     return dispatched
 
 
@@ -128,18 +152,33 @@ def _trigger_for(run_key: str) -> str:
 
 def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
     """The attempt for run_key, created once; None when it already finished."""
-    try:
-        with transaction.atomic():
-            attempt, _ = ResolutionAttempt.objects.get_or_create(
-                run_key=run_key,
-                defaults={"claim": claim, "spec": claim.resolver_spec,
-                          "trigger": _trigger_for(run_key)},
-            )
-    except IntegrityError:  # a concurrent delivery created it between our get and insert
+    # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
+    with transaction.atomic():
+        _relax_durability()
+        ResolutionAttempt.objects.bulk_create(
+            [ResolutionAttempt(run_key=run_key, claim=claim, spec=claim.resolver_spec,
+                               trigger=_trigger_for(run_key))],
+            ignore_conflicts=True,
+        )
         attempt = ResolutionAttempt.objects.get(run_key=run_key)
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt
+
+
+def _relax_durability() -> None:
+    """Let PostgreSQL commit this transaction without waiting for its WAL flush.
+
+    Only for resolver bookkeeping (attempts, proposals, leases): a database crash can lose
+    the last fraction of a second of them, and then the claim is simply run again, with the
+    same outcome from the same evidence. Finalization (claim_resolve, money, scores) keeps
+    full durability. Nothing to do on SQLite.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def run_context(claim_id: int | None, *, base_dir: Path | None = None):
@@ -222,7 +261,7 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     except Exception as exc:  # a resolver bug or the soft time limit: recorded and shown
         logger.exception("Resolver run %s failed", run_key)
         return _record_failure(attempt, f"{type(exc).__name__}: {exc}", retryable=False)
-    return attempt_record_verdict(attempt_id=attempt.pk, verdict=verdict)
+    return attempt_record_verdict(attempt=attempt, verdict=verdict)
 
 
 def _release(claim_id: int, *, next_run_at: datetime | None = None) -> None:
@@ -233,10 +272,9 @@ def _release(claim_id: int, *, next_run_at: datetime | None = None) -> None:
 
 def _finish(attempt_id: int, **fields) -> bool:
     """Compare-and-swap on the attempt's status: True for the one delivery that records."""
+    fields.setdefault("finished_at", timezone.now())
     return bool(
-        ResolutionAttempt.objects.filter(pk=attempt_id, status__in=RERUNNABLE).update(
-            finished_at=timezone.now(), **fields
-        )
+        ResolutionAttempt.objects.filter(pk=attempt_id, status__in=RERUNNABLE).update(**fields)
     )
 
 
@@ -252,26 +290,25 @@ def _record_failure(attempt: ResolutionAttempt, message: str, *, retryable: bool
 
 
 @transaction.atomic
-def attempt_record_verdict(*, attempt_id: int, verdict) -> ResolutionAttempt:
+def attempt_record_verdict(*, attempt: ResolutionAttempt, verdict) -> ResolutionAttempt:
     """Store a run's verdict; propose the outcome when it is decisive.
 
     Takes the claim's row lock only here, after the resolver has finished, so proposing
     cannot race a manual resolution of the same claim.
     """
+    _relax_durability()
     now = timezone.now()
     decided = verdict.verdict in Claim.Outcome.values
-    won = _finish(
-        attempt_id,
-        status=Status.DECIDED if decided else Status.INCONCLUSIVE,
-        verdict=verdict.verdict,
-        reason=verdict.reason,
-        measurement=verdict.measurement,
-        evidence=verdict.evidence,
-        error="",
-    )
-    attempt = ResolutionAttempt.objects.get(pk=attempt_id)
-    if not won:
-        return attempt  # a duplicate delivery already recorded this run
+    fields = {
+        "status": Status.DECIDED if decided else Status.INCONCLUSIVE,
+        "verdict": verdict.verdict, "reason": verdict.reason, "error": "",
+        "measurement": verdict.measurement, "evidence": verdict.evidence,
+        "finished_at": now,
+    }
+    if not _finish(attempt.pk, **fields):  # a duplicate delivery already recorded this run
+        return ResolutionAttempt.objects.get(pk=attempt.pk)
+    for name, value in fields.items():
+        setattr(attempt, name, value)
     claim = Claim.objects.select_for_update().get(pk=attempt.claim_id)
     if decided and claim.status in RESOLVABLE:
         _propose(claim, attempt, verdict.verdict, now)

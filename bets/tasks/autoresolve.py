@@ -4,6 +4,7 @@ CELERY_TASK_ROUTES) so a long evaluation never delays settlement and scoring."""
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 
 from bets.services import autoresolve, autoresolve_disputes
@@ -19,7 +20,9 @@ RUN_HARD_LIMIT = RUN_SOFT_LIMIT + 30
 @shared_task(name="bets.tasks.resolver_sweep")
 def resolver_sweep() -> int:
     """Beat: lease each due claim (compare-and-swap) and dispatch one run per lease."""
-    dispatched = autoresolve.resolver_sweep()
+    dispatched = autoresolve.resolver_sweep(
+        limit=getattr(settings, "CRUX_RESOLVER_SWEEP_LIMIT", 5000)
+    )
     if dispatched:
         logger.info("Resolver sweep dispatched %d runs.", len(dispatched))
     return len(dispatched)
@@ -47,3 +50,11 @@ def claim_run_resolver(claim_id: int, run_key: str) -> str | None:
 def proposals_finalize_due() -> int:
     """Beat: proposals past their dispute window become resolutions (each exactly once)."""
     return autoresolve_disputes.proposals_finalize_due()
+
+
+@worker_process_shutdown.connect
+def report_log_cache(**kwargs):
+    """One line per worker process: how often logs were parsed versus served from cache."""
+    cache = autoresolve._CACHE
+    if cache is not None:
+        logger.warning("Resolver log cache: %d parses, %d hits.", cache.parses, cache.hits)
