@@ -87,7 +87,6 @@ def address_problem(ip: IPAddress, *, allow_loopback: bool = False) -> str | Non
     return None
 
 
-
 def _ipv4_compatible(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     # ::a.b.c.d (deprecated "IPv4-compatible"); :: and ::1 are themselves, not wrappers.
     if int(ip) >> 32 == 0 and int(ip) > 1:
