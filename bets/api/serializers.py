@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bets.errors import InvalidInput
-from bets.models import Claim, Forecast
+from bets.models import Claim, Forecast, ResolutionEvent
 from bets.selectors import LEADERBOARD_TYPES
 from bets.services.forecasts import probability_parse
 
@@ -78,10 +78,27 @@ class ResolutionSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class ResolutionEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+
+    class Meta:
+        model = ResolutionEvent
+        fields = [
+            "action",
+            "outcome",
+            "actual_resolve_time",
+            "actor",
+            "method",
+            "note",
+            "created_at",
+        ]
+
+
 class ClaimDetailSerializer(ClaimListSerializer):
     author = serializers.SlugRelatedField(read_only=True, slug_field="username")
     community_forecast = serializers.FloatField(read_only=True, allow_null=True)
     resolution = serializers.SerializerMethodField()
+    resolution_events = ResolutionEventSerializer(many=True, read_only=True)
 
     class Meta(ClaimListSerializer.Meta):
         fields = [
@@ -95,6 +112,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
             "resolver_spec",
             "community_forecast",
             "resolution",
+            "resolution_events",
             "created_at",
         ]
 

@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -242,3 +243,26 @@ def test_a_moderator_resolves_unresolves_and_annuls_a_claim(mod_client, claim):
     assert annulled.data["resolution"]["outcome"] == "annulled"
     actions = list(ResolutionEvent.objects.values_list("action", flat=True))
     assert actions == ["resolve", "unresolve", "annul"]
+    history = mod_client.get(f"/api/claims/{claim.pk}/").data["resolution_events"]
+    assert [(e["action"], e["actor"]) for e in history] == [
+        ("resolve", "mod"),
+        ("unresolve", "mod"),
+        ("annul", "mod"),
+    ]
+
+
+def test_a_browser_session_can_forecast_only_with_its_csrf_token(bob, claim):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(bob)
+    url = f"/api/claims/{claim.pk}/forecasts/"
+    refused = browser.post(url, {"probability": 0.5}, content_type="application/json")
+    assert refused.status_code == 403 and Forecast.objects.count() == 0
+    token = secrets.token_hex(16)  # the shape of a CSRF cookie: 32 alphanumerics
+    browser.cookies["csrftoken"] = token
+    accepted = browser.post(
+        url, {"probability": 0.5}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 201
+    assert Forecast.objects.get().participant == bob
