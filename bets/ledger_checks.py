@@ -89,6 +89,17 @@ CHECKS = [
         "bet {0} has no matching ledger transaction",
     ),
     (
+        "bet state",
+        """SELECT b.id, b.status, c.id, c.status FROM bets_bet b
+           JOIN bets_claim c ON c.id = b.claim_id
+           WHERE c.settled_seq = c.resolution_seq AND c.settled_seq > 0 AND (
+               (c.status = 'resolved' AND (b.status <> 'settled' OR b.winner_id IS DISTINCT FROM
+                   CASE WHEN b.offerer_side = c.outcome THEN b.offerer_id ELSE b.taker_id END))
+               OR (c.status = 'annulled' AND b.status <> 'refunded')
+               OR (c.status NOT IN ('resolved', 'annulled') AND b.status <> 'matched'))""",
+        "bet {0} is {1} (or names the wrong winner) but claim {2} is settled as {3}",
+    ),
+    (
         "missing account",
         """SELECT u.id, u.username FROM auth_user u
            WHERE NOT EXISTS (SELECT 1 FROM bets_account a WHERE a.user_id = u.id)""",
@@ -97,16 +108,32 @@ CHECKS = [
 ]
 
 
+def _results(cursor) -> list[list[tuple]]:
+    """Every check's rows. PostgreSQL gets all the checks in one round trip (the suite runs
+    them after every step of a state machine); other databases one by one."""
+    if connection.vendor == "postgresql":
+        cursor.execute(";\n".join(sql for _, sql, _ in CHECKS))
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+        return results
+    results = []
+    for _, sql, _ in CHECKS:
+        cursor.execute(sql)
+        results.append(cursor.fetchall())
+    return results
+
+
 def ledger_violations() -> list[str]:
     """Run every check; return one line per violation."""
     found: list[str] = []
     with connection.cursor() as cursor:
-        for name, sql, message in CHECKS:
-            cursor.execute(sql)
-            for row in cursor.fetchall():
-                if name in ("escrow", "offer reserve") and row[0] == row[1]:
-                    continue
-                found.append(f"{name}: " + message.format(*row))
+        results = _results(cursor)
+    for (name, _, message), rows in zip(CHECKS, results, strict=True):
+        for row in rows:
+            if name in ("escrow", "offer reserve") and row[0] == row[1]:
+                continue
+            found.append(f"{name}: " + message.format(*row))
     return found
 
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bets import selectors
+from bets.ledger import user_balance
 
 from . import serializers as s
 
@@ -39,4 +40,6 @@ class ParticipantView(APIView):
         if "\x00" in username:  # PostgreSQL text cannot hold NUL; no username contains it
             raise Http404
         user = get_object_or_404(User, username=username, is_active=True)
-        return Response(s.ParticipantSerializer(participant_data(user)).data)
+        body = s.ParticipantSerializer(participant_data(user)).data
+        body["balance"] = user_balance(user)  # play-money credits (bets.ledger)
+        return Response(body)

@@ -27,3 +27,18 @@ urlpatterns = [
 from .autoresolve import autoresolve_urlpatterns  # noqa: E402
 
 urlpatterns += autoresolve_urlpatterns
+
+# Bets: offers, acceptances, cancellation, bets, bettors' leaderboard.
+from . import offers  # noqa: E402
+
+urlpatterns += [
+    path("offers/", offers.OfferListView.as_view(), name="api-offers"),
+    path("offers/<int:pk>/accept/", offers.OfferAcceptView.as_view(), name="api-offer-accept"),
+    path("offers/<int:pk>/cancel/", offers.OfferCancelView.as_view(), name="api-offer-cancel"),
+    path("bets/", offers.BetListView.as_view(), name="api-bets"),
+    path(
+        "leaderboard/bettors/",
+        offers.BettorsLeaderboardView.as_view(),
+        name="api-leaderboard-bettors",
+    ),
+]
