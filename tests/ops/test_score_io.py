@@ -1,0 +1,55 @@
+"""The fast scoring reads and writes give exactly what the ORM path gives."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from bets import score_io
+from bets.models import Score
+from bets.services.forecasts import forecast_submit, forecast_withdraw
+from bets.services.resolution import (
+    _forecast_arrays,
+    claim_compute_scores,
+    claim_resolve,
+    claim_score,
+)
+from tests.factories import make_open_claim, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resolved_claim():
+    admin = make_user("mod", staff=True)
+    amy, bo = make_user("amy"), make_user("bo")
+    claim = make_open_claim(author=amy, moderator=admin, opened_ago=timedelta(days=3))
+    now = timezone.now()
+    forecast_submit(claim_id=claim.pk, participant=amy, probability=0.7,
+                    now=now - timedelta(days=2, microseconds=123))
+    forecast_submit(claim_id=claim.pk, participant=bo, probability=0.2, now=now - timedelta(days=1))
+    forecast_submit(claim_id=claim.pk, participant=amy, probability=0.9,
+                    now=now - timedelta(hours=5))
+    forecast_withdraw(claim_id=claim.pk, participant=bo, now=now - timedelta(hours=1))
+    return claim_resolve(claim_id=claim.pk, outcome="yes", actor=admin)
+
+
+def test_fast_forecast_arrays_equal_the_orm_arrays_to_the_microsecond(resolved_claim):
+    fast = score_io.forecast_arrays(resolved_claim.pk)
+    orm = _forecast_arrays(resolved_claim)
+    for f, o in zip(fast, orm, strict=True):
+        np.testing.assert_array_equal(f, o)
+    assert np.isinf(fast[3]).sum() == 1  # amy's last forecast still stands
+
+
+def test_fast_score_write_stores_the_same_rows_as_claim_score(resolved_claim):
+    claim_score(claim_id=resolved_claim.pk, seq=resolved_claim.resolution_seq)
+    columns = ("participant_id", "baseline", "peer", "coverage", "brier", "log",
+               "resolution_seq", "resolved_at")
+    via_orm = sorted(Score.objects.filter(claim=resolved_claim).values_list(*columns))
+
+    results = claim_compute_scores(resolved_claim)
+    score_io.scores_replace(claim=resolved_claim, results=results,
+                            seq=resolved_claim.resolution_seq)
+    assert sorted(Score.objects.filter(claim=resolved_claim).values_list(*columns)) == via_orm
