@@ -191,3 +191,12 @@ def test_page_forms_turn_service_errors_into_messages(ann, mod, client):
     response = client.post(f"/claims/{claim.pk}/resolver/run/", follow=True)
     assert "Only admins" in response.content.decode()
     assert not proposal.disputes.exists()
+
+
+def test_the_claim_page_includes_the_resolution_panel(ann, mod, client):
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GAP_YES)
+    autoresolve.claim_run_resolver(claim_id=claim.pk, run_key="k")
+    page = client.get(claim.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Automatic resolution" in text and "becomes final after" in text

@@ -169,3 +169,18 @@ def test_with_the_broker_down_pages_and_api_answer_and_the_next_sweep_catches_up
     wait_for(lambda: ResolutionProposal.objects.filter(claim=claim).exists(), timeout=60,
              message=f"the caught-up run never proposed:\n{worker.log()[-3000:]}")
     assert ResolutionAttempt.objects.get(claim=claim, trigger="scheduled").verdict == "yes"
+
+
+def test_a_transient_source_failure_is_retried_with_backoff_until_it_decides(
+    start_worker, json_server
+):
+    json_server.failures = 2  # two 503s, then the document
+    worker = start_worker()
+    ann, mod = make_user("ann"), make_user("mod", staff=True)
+    claim = make_spec_claim(author=ann, moderator=mod, spec=http_spec(json_server.url))
+    [(_, run_key)] = autoresolve.resolver_sweep()
+    wait_for(lambda: ResolutionAttempt.objects.get(run_key=run_key).status == "decided",
+             timeout=90, message=f"never decided:\n{worker.log()[-3000:]}")
+    assert json_server.requests == 3
+    assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
+    assert "Retry in" in worker.log()
