@@ -92,11 +92,14 @@ def report(name: str, seconds: float, target: float, unit: str = "ms", note: str
     return seconds <= target
 
 
-def median_of(fn, repeats: int) -> float:
+def median_of(fn, repeats: int, *, setup=None) -> float:
+    """Median wall time of fn() over `repeats` runs; setup() runs untimed before each."""
     import time
 
     times = []
     for _ in range(repeats):
+        if setup:
+            setup()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
