@@ -5,6 +5,7 @@ not hidden; the exit status is non-zero if any benchmark missed its target or cr
 Pass names to run a subset: `python bench/run_all.py scoring leaderboard`.
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -37,6 +38,8 @@ def main(argv: list[str]) -> int:
         results.extend(lines)
         print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
     print("\n== summary")
+    # Benchmarks share the CPUs with whatever else runs: say how busy the machine was.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     for line in results:
         print(line)
     for line in failures:
