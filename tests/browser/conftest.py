@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from bets import selectors
 from tests.factories import make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -26,6 +27,16 @@ PASSWORD = "correct-horse-battery"
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM
 # calls from the test itself (fixtures, assertions on rows) as if they were in async code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fresh_leaderboard_cache():
+    """The leaderboard cache is keyed by a score-version counter that a rolled-back test
+    transaction also rolls back, so an entry cached inside an earlier test can carry the same
+    stamp as this test's different scores. Start every test with an empty cache."""
+    selectors.leaderboard_cache_clear()
+    yield
+    selectors.leaderboard_cache_clear()
 
 
 @pytest.fixture(scope="session")
