@@ -157,7 +157,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a "status"; name the claim's so the schema generates without warnings.
-    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "bets.models.claims.Claim.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "bets.models.claims.Claim.Status",
+        # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
+        "YesNoEnum": "bets.models.claims.Claim.Outcome",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
