@@ -70,10 +70,13 @@ def main() -> int:
     generate_good_logs(log_dir)
     users(1)
     load_claims(N_CLAIMS)
+    worker_env = {
+        "CRUX_DATA_DIR": str(log_dir),
+        "LOG_LEVEL": os.environ.get("CRUX_BENCH_LOG_LEVEL", "WARNING"),
+        "DB_CONN_MAX_AGE": "600",  # workers keep their database connection
+    }
     worker = WorkerProcess(log_dir=log_dir, queues="resolvers", concurrency=2,
-                           extra_env={"CRUX_DATA_DIR": str(log_dir), "LOG_LEVEL": os.environ.get("CRUX_BENCH_LOG_LEVEL", "WARNING"),
-                                      # Workers keep their database connection.
-                                      "DB_CONN_MAX_AGE": "600"})
+                           extra_env=worker_env)
     worker.start()
     try:
         started = time.perf_counter()
