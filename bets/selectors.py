@@ -99,8 +99,9 @@ def _filtered_scores(*, tag, since, until) -> QuerySet:
 def scores_version() -> tuple[int, int]:
     """A stamp that changes whenever any score row is written or deleted.
 
-    On PostgreSQL a trigger bumps a one-row counter in the writing transaction (migration
-    0003_ops_score_version), so this is a primary-key read. Elsewhere (SQLite) it is
+    On PostgreSQL a trigger sets a one-row counter from a sequence in the writing transaction
+    (migrations 0003 and 0004 ops_score_version*), so this is a primary-key read, and a
+    version seen inside a transaction that rolls back is never reused. Elsewhere (SQLite) it is
     (row count, highest id): score rows are only inserted or deleted, never updated in place,
     an insert always raises max(id) and a delete alone lowers the count. Either way it is read
     before the aggregate, so a cached entry can only be newer than its stamp, never older.

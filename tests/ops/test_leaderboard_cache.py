@@ -85,3 +85,26 @@ def test_leaderboard_ties_are_broken_by_claims_then_username(people):
     board = selectors.leaderboard_queryset(score_type="baseline")
     assert [r["username"] for r in board] == ["bo", "cy"]
     assert_cache_matches_live()
+
+
+def test_a_rolled_back_score_write_never_lets_its_rows_be_served_later(people):
+    from django.db import transaction
+    from django.db.models import F
+
+    from bets.models import Score
+
+    claim = resolved_claim(people, "Kept", "yes", [(100, "amy", 0.8), (90, "bo", 0.3)])
+    row = Score.objects.filter(claim=claim, participant=people["amy"]).get()
+    try:
+        with transaction.atomic():
+            Score.objects.filter(pk=row.pk).delete()
+            # Read (and cache) inside the doomed transaction: amy is missing here.
+            assert "amy" not in {r["username"] for r in selectors.leaderboard_queryset()}
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    # A later write (one statement, so one version step, exactly as in the doomed
+    # transaction) must not find the doomed transaction's cache entry.
+    Score.objects.filter(claim=claim, participant=people["bo"]).update(peer=F("peer"))
+    assert "amy" in {r["username"] for r in selectors.leaderboard_queryset()}
+    assert_cache_matches_live()
