@@ -31,8 +31,8 @@ PER_CLAIM = 20
 CLIENTS = 32
 REQUESTS = 4_000
 TARGET = 0.050
-# One sync worker per core plus one: the clients share these cores.
-GUNICORN_WORKERS = int(os.environ.get("CRUX_BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
+# One sync worker per core: the clients share these cores, and more workers only queue.
+GUNICORN_WORKERS = int(os.environ.get("CRUX_BENCH_WORKERS", str(os.cpu_count() or 2)))
 
 
 def load() -> None:
