@@ -6,14 +6,13 @@ they were dispatched for, so a stale or duplicated task does nothing.
 
 from datetime import datetime
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from bets import scoring
+from bets import score_io, scoring
 from bets.dispatch import dispatch_on_commit
 from bets.errors import Conflict, Forbidden, InvalidInput
-from bets.models import Claim, Forecast, ResolutionEvent, Score
+from bets.models import Claim, ResolutionEvent, Score
 
 RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
 UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
@@ -173,23 +172,8 @@ def claim_unresolve(*, claim_id: int, actor, note: str = "") -> Claim:
     return claim
 
 
-def _forecast_arrays(claim: Claim):
-    rows = list(
-        Forecast.objects.filter(claim=claim).values_list(
-            "participant_id", "probability", "start_time", "end_time"
-        )
-    )
-    participants = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    probabilities = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-    starts = np.fromiter((r[2].timestamp() for r in rows), dtype=np.float64, count=len(rows))
-    ends = np.fromiter(
-        (r[3].timestamp() if r[3] else np.inf for r in rows), dtype=np.float64, count=len(rows)
-    )
-    return participants, probabilities, starts, ends
-
-
 def claim_compute_scores(claim: Claim) -> dict[int, scoring.ParticipantScores]:
-    participants, probabilities, starts, ends = _forecast_arrays(claim)
+    participants, probabilities, starts, ends = score_io.forecast_arrays(claim.pk)
     return scoring.binary_scores(
         outcome=claim.outcome == Claim.Outcome.YES,
         open_time=claim.open_time.timestamp(),
@@ -215,21 +199,7 @@ def claim_score(*, claim_id: int, seq: int) -> bool:
     if claim.scored_seq == seq:
         return False
     results = claim_compute_scores(claim)
-    Score.objects.filter(claim=claim).delete()
-    Score.objects.bulk_create(
-        Score(
-            claim=claim,
-            participant_id=pid,
-            baseline=s.baseline,
-            peer=s.peer,
-            coverage=s.coverage,
-            brier=s.brier,
-            log=s.log,
-            resolution_seq=seq,
-            resolved_at=claim.actual_resolve_time,
-        )
-        for pid, s in results.items()
-    )
+    score_io.scores_replace(claim=claim, results=results, seq=seq)
     Claim.objects.filter(pk=claim.pk).update(scored_seq=seq)
     return True
 
