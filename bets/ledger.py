@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 
 from bets.errors import Conflict, InvalidInput
 from bets.models import Account, LedgerEntry, LedgerTransaction
@@ -197,25 +198,31 @@ def _txn_fields(posting: Posting) -> dict:
 
 
 @transaction.atomic
-def post_many(postings: Sequence[Posting]) -> int:
+def post_many(postings: Sequence[Posting], *, fresh: bool = False) -> int:
     """Post many transactions with a handful of statements (settling 10,000 bets must be
-    quick). Keys that already exist are skipped. The caller holds the locks that make the
-    set of postings current (settlement holds the claim's row lock). Returns how many were
+    quick). Keys that already exist are skipped; a caller whose locks guarantee the keys are
+    new (settlement, under the claim's row lock and its settled_seq) passes fresh=True to
+    skip that lookup, and the UNIQUE index still refuses a duplicate. Returns how many were
     posted."""
     for posting in postings:
         _validate(posting)
     keys = [p.key for p in postings]
     if len(set(keys)) != len(keys):
         raise ValueError("duplicate idempotency keys in one batch")
-    done = set(
-        LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list(
-            "idempotency_key", flat=True
+    done = set()
+    if not fresh:
+        done = set(
+            LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
         )
-    )
     todo = [p for p in postings if p.key not in done]
     if not todo:
         return 0
     _apply_deltas_bulk(_net(todo))
+    if connection.vendor == "postgresql":
+        _copy_in(todo)
+        return len(todo)
     txns = LedgerTransaction.objects.bulk_create(LedgerTransaction(**_txn_fields(p)) for p in todo)
     LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction_id=txn.pk, account_id=a, amount=amt)
@@ -223,6 +230,36 @@ def post_many(postings: Sequence[Posting]) -> int:
         for a, amt in p.entries
     )
     return len(todo)
+
+
+def _copy_in(todo: Sequence[Posting]) -> None:
+    """Write transactions and entries with COPY: ids are drawn from the sequence first, so
+    10,000 settlements cost two COPY streams instead of building 30,000 model objects."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('bets_ledgertransaction', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(todo)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.connection
+        columns = "id, kind, idempotency_key, memo, claim_id, bet_id, offer_id, reverses_id"
+        with raw.cursor().copy(
+            f"COPY bets_ledgertransaction ({columns}, created_at) FROM STDIN"
+        ) as copy:
+            for txn_id, p in zip(ids, todo, strict=True):
+                fields = _txn_fields(p)
+                copy.write_row(
+                    (txn_id, p.kind, p.key, fields["memo"], p.claim_id, p.bet_id, p.offer_id,
+                     p.reverses_id, now)
+                )
+        with raw.cursor().copy(
+            "COPY bets_ledgerentry (transaction_id, account_id, amount) FROM STDIN"
+        ) as copy:
+            for txn_id, p in zip(ids, todo, strict=True):
+                for account_id, amount in p.entries:
+                    copy.write_row((txn_id, account_id, amount))
 
 
 def _apply_deltas_bulk(deltas: dict[int, int]) -> None:

@@ -4,7 +4,11 @@
   Corrections are compensating transactions. (TRUNCATE, which only a database owner runs,
   is left alone so the test suite can reset tables.)
 - Every transaction's entries sum to zero: a DEFERRABLE INITIALLY DEFERRED constraint trigger
-  re-sums the transaction of each inserted entry at commit, when all its entries exist.
+  re-sums the transaction of each inserted debit entry at commit, when all its entries exist.
+  Only debits fire it: every transaction that can balance has one, and firing once per
+  transaction instead of once per entry halves the cost of settling 10,000 bets. A
+  credits-only transaction (which no code path can post: bets.ledger validates the sum first)
+  is reported by `manage.py check_ledger`.
 """
 
 from django.db import migrations
@@ -39,7 +43,8 @@ $$ LANGUAGE plpgsql;
 CREATE CONSTRAINT TRIGGER ledgerentry_transaction_balanced
     AFTER INSERT ON bets_ledgerentry
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION crux_ledger_transaction_balanced();
+    FOR EACH ROW WHEN (NEW.amount < 0)
+    EXECUTE FUNCTION crux_ledger_transaction_balanced();
 """
 
 UNINSTALL = """

@@ -111,7 +111,7 @@ def claim_settle_bets(*, claim_id: int, seq: int) -> int:
     )
     postings = _postings(claim, seq, bets)
     try:
-        posted = post_many(postings)
+        posted = post_many(postings, fresh=True)
     except Conflict as exc:
         logger.error("Settlement of claim %s (seq %s) blocked: %s", claim_id, seq, exc.message)
         raise SettlementBlocked(exc.message) from exc

@@ -85,7 +85,7 @@ def test_the_database_refuses_a_transaction_whose_entries_do_not_sum_to_zero(ann
     account = participant_account(ann)
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
         txn = LedgerTransaction.objects.create(kind="grant", idempotency_key="raw")
-        LedgerEntry.objects.create(transaction=txn, account=account, amount=7)
+        LedgerEntry.objects.create(transaction=txn, account=account, amount=-7)
         with connection.cursor() as cursor:  # the trigger is deferred: fire it now
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
