@@ -289,8 +289,14 @@ def claims_for_listing(*, status: str | None = None, tag: str | None = None) -> 
         qs = qs.filter(status=status)
     if tag:
         qs = qs.filter(tags__name=tag)
-    return qs.prefetch_related("tags").annotate(
-        forecasters=Count(
-            "forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True)
+    # Ordered explicitly: Django drops Meta.ordering from aggregate queries, and pages of an
+    # unordered listing overlap.
+    return (
+        qs.prefetch_related("tags")
+        .annotate(
+            forecasters=Count(
+                "forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True)
+            )
         )
+        .order_by("-created_at", "-id")
     )

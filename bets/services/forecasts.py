@@ -19,7 +19,7 @@ def probability_parse(value, *, field: str = "probability") -> float:
         raise InvalidInput("A probability must be a number.", field=field)
     try:
         p = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int with 400 digits
         raise InvalidInput("A probability must be a number.", field=field) from None
     if not math.isfinite(p) or not PROBABILITY_MIN <= p <= PROBABILITY_MAX:
         raise InvalidInput(
