@@ -51,7 +51,21 @@ def test_first_forecast_freezes_the_criteria(claim):
 
 @pytest.mark.parametrize(
     "bad",
-    [0.0, 1.0, 0.0009, 0.9991, -1, "abc", "", None, float("nan"), float("inf"), True, [0.5], 10**400],
+    [
+        0.0,
+        1.0,
+        0.0009,
+        0.9991,
+        -1,
+        "abc",
+        "",
+        None,
+        float("nan"),
+        float("inf"),
+        True,
+        [0.5],
+        10**400,
+    ],
 )
 def test_probability_outside_range_or_not_a_number_is_refused(claim, bad):
     with pytest.raises(InvalidInput) as exc:
