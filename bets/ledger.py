@@ -75,13 +75,14 @@ def participant_account(user) -> Account:
     signals (bulk imports, raw fixtures), so every path ends with exactly one grant.
     """
     account = Account.objects.filter(user_id=user.pk).first()
-    if account is None:
-        try:
-            with transaction.atomic():
-                account = Account.objects.create(kind=Account.Kind.PARTICIPANT, user_id=user.pk)
-        except IntegrityError:
-            account = Account.objects.get(user_id=user.pk)
-    grant_starting_credits(user_id=user.pk, account=account)
+    if account is not None:
+        return account  # opened with its grant, in one database transaction
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(kind=Account.Kind.PARTICIPANT, user_id=user.pk)
+            grant_starting_credits(user_id=user.pk, account=account)
+    except IntegrityError:  # opened (and granted) concurrently
+        account = Account.objects.get(user_id=user.pk)
     return account
 
 
@@ -165,19 +166,26 @@ def _net(postings: Iterable[Posting]) -> dict[int, int]:
 
 
 @transaction.atomic
-def post_transaction(posting: Posting) -> tuple[LedgerTransaction, bool]:
+def post_transaction(posting: Posting, *, fresh: bool = False) -> tuple[LedgerTransaction, bool]:
     """Post one balanced transaction. Returns (transaction, created); when the idempotency
-    key already exists nothing moves and the existing transaction is returned."""
+    key already exists nothing moves and the existing transaction is returned.
+
+    fresh=True: the caller's key names a row it created in this database transaction (a new
+    bet's `match:<bet_id>`), so it cannot exist yet; the lookup and savepoint are skipped
+    (an acceptance is the hot path) and the UNIQUE index still refuses a duplicate."""
     _validate(posting)
-    existing = LedgerTransaction.objects.filter(idempotency_key=posting.key).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            txn = LedgerTransaction.objects.create(**_txn_fields(posting))
-    except IntegrityError:
-        # A concurrent poster committed the same key between our read and our insert.
-        return LedgerTransaction.objects.get(idempotency_key=posting.key), False
+    if fresh:
+        txn = LedgerTransaction.objects.create(**_txn_fields(posting))
+    else:
+        existing = LedgerTransaction.objects.filter(idempotency_key=posting.key).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                txn = LedgerTransaction.objects.create(**_txn_fields(posting))
+        except IntegrityError:
+            # A concurrent poster committed the same key between our read and our insert.
+            return LedgerTransaction.objects.get(idempotency_key=posting.key), False
     _apply_deltas(_net([posting]))
     LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=txn, account_id=a, amount=amt) for a, amt in posting.entries

@@ -244,7 +244,7 @@ def _post_match(bet: Bet, taker_account: Account) -> None:
         offer_id=bet.offer_id,
     )
     try:
-        post_transaction(posting)
+        post_transaction(posting, fresh=True)
     except InsufficientFunds:
         have = Account.objects.values_list("balance", flat=True).get(pk=taker_account.pk)
         raise Conflict(

@@ -1,0 +1,128 @@
+"""Accepting offers through the API: >= 200 acceptances/s with 8 concurrent clients hammering
+50 offers, p99 <= 150 ms, every ledger invariant intact afterwards.
+
+Creates `crux_bench_accept` (dropped at exit), 50 offerers with one large offer each and 8
+takers with API tokens, serves the API from gunicorn on 127.0.0.1 (DEBUG=0, persistent DB
+connections) and drives `POST /api/offers/{id}/accept/` from 8 aiohttp clients. Client and
+server share this machine's CPUs, so the figures are pessimistic.
+Run: `DATABASE_URL=postgres://... python bench/bench_accept.py`.
+"""
+
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ["CRUX_STARTING_GRANT"] = "1000000000"  # before Django reads its settings
+from bench_leaderboard_api import free_port, start_gunicorn  # noqa: E402
+from benchdb import django_on_fresh_database  # noqa: E402
+
+OFFERS = 50
+CLIENTS = 8
+REQUESTS = 4_000
+TARGET_RATE = 200.0
+TARGET_P99 = 0.150
+
+
+def setup() -> tuple[list[int], list[str], int]:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from bets.services.offers import offer_create
+    from tests.factories import make_open_claim
+
+    User = get_user_model()
+    mod = User.objects.create_user("mod", is_staff=True, is_superuser=True)
+    claim = make_open_claim(author=mod, moderator=mod, title="Bench claim")
+    offers = [
+        offer_create(claim_id=claim.pk, offerer=User.objects.create_user(f"offerer{i}"),
+                     side=random.choice(["yes", "no"]), probability=random.choice([0.3, 0.5, 0.7]),
+                     max_stake=10**8, expires_at=timezone.now() + timedelta(days=1)).pk
+        for i in range(OFFERS)
+    ]
+    tokens = [Token.objects.create(user=User.objects.create_user(f"taker{i}")).key
+              for i in range(CLIENTS)]
+    return offers, tokens, claim.pk
+
+
+async def drive(base: str, offers: list[int], tokens: list[str], n: int) -> list[float]:
+    import aiohttp
+
+    rng = random.Random(7)
+    remaining = [n]
+    latencies: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CLIENTS)) as session:
+
+        async def client(token: str):
+            headers = {"Authorization": f"Token {token}"}
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                url = f"{base}/api/offers/{rng.choice(offers)}/accept/"
+                start = time.perf_counter()
+                async with session.post(url, json={"stake": rng.randint(3, 20)},
+                                        headers=headers) as response:
+                    body = await response.read()
+                    assert response.status == 201, body[:300]
+                latencies.append(time.perf_counter() - start)
+
+        await asyncio.gather(*(client(t) for t in tokens))
+    return latencies
+
+
+def wait_up(url: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (local)
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn never answered")
+
+
+def main() -> None:
+    import signal
+
+    database_url = django_on_fresh_database("accept")
+    offers, tokens, _ = setup()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(database_url, port)
+    try:
+        wait_up(f"{base}/api/bets/")
+        asyncio.run(drive(base, offers, tokens, 100))  # warm every worker
+        started = time.perf_counter()
+        latencies = asyncio.run(drive(base, offers, tokens, REQUESTS))
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    from bets.ledger_checks import ledger_violations
+    from bets.models import Bet
+
+    violations = ledger_violations()
+    rate = len(latencies) / elapsed
+    p99 = statistics.quantiles(latencies, n=100)[98]
+    ok_rate = rate >= TARGET_RATE
+    print(f"API acceptances, {CLIENTS} clients on {OFFERS} offers: {rate:.0f}/s "
+          f"(target >= {TARGET_RATE:g}/s) {'PASS' if ok_rate else 'MISS'}", flush=True)
+    print(f"API acceptance p99: {p99 * 1000:.1f} ms (target {TARGET_P99 * 1000:g} ms) "
+          f"{'PASS' if p99 <= TARGET_P99 else 'MISS'}  [median "
+          f"{statistics.median(latencies) * 1000:.1f} ms, {Bet.objects.count()} bets]")
+    print(f"ledger invariants after the run: {'hold' if not violations else 'BROKEN'}")
+    if violations:
+        print("\n".join(violations[:20]))
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
