@@ -52,3 +52,8 @@ urlpatterns = [
 from .views_autoresolve import autoresolve_urlpatterns  # noqa: E402
 
 urlpatterns += autoresolve_urlpatterns()
+
+# Betting: make, accept and cancel offers.
+from .views_betting import betting_urlpatterns  # noqa: E402
+
+urlpatterns += betting_urlpatterns()
