@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 
-from bets import selectors
 from tests.factories import make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -24,31 +23,33 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct-horse-battery"
 
-# Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM
-# calls from the test itself (fixtures, assertions on rows) as if they were in async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def fresh_leaderboard_cache():
-    """The leaderboard cache is keyed by a score-version counter that a rolled-back test
-    transaction also rolls back, so an entry cached inside an earlier test can carry the same
-    stamp as this test's different scores. Start every test with an empty cache."""
-    selectors.leaderboard_cache_clear()
-    yield
-    selectors.leaderboard_cache_clear()
-
-
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API is open an event loop runs in the
+# test thread, and tests collected after this package (inspect's asyncio.run) would fail.
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is missing: run `make services` (apt-get install chromium)")
+        pytest.fail("Debian's chromium is missing: run `make services` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in the test thread; Django would then refuse
+    # ORM calls from the test itself (fixtures, assertions on rows) as if they were async code.
+    # Set only while the browser is open, so it never leaks into other tests' subprocesses.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
