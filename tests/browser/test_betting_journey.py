@@ -1,0 +1,53 @@
+"""Betting in a real browser: one participant offers, a second accepts, both see the bet;
+after resolution (settled by a real Celery worker) both see their new balances."""
+
+import pytest
+
+from bets.models import Claim
+from bets.services.resolution import claim_resolve
+from tests.browser.conftest import PASSWORD, login
+from tests.celery_worker import wait_for
+from tests.factories import make_open_claim, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
+
+
+def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_payouts(
+    new_page, live_server, staff_user, celery_worker
+):
+    make_user("ann", password=PASSWORD)
+    make_user("bob", password=PASSWORD)
+    claim = make_open_claim(author=staff_user, moderator=staff_user, title="Bettable claim")
+    base = live_server.url
+    claim_url = f"{base}/claims/{claim.pk}/"
+
+    ann = new_page()
+    login(ann, live_server, "ann")
+    ann.goto(claim_url)
+    form = ann.locator("form.offer-form")
+    form.locator("select[name=side]").select_option("yes")
+    form.locator("input[name=probability]").fill("0.6")
+    form.locator("input[name=max_stake]").fill("60")
+    form.locator("input[name=note]").fill("a coffee")
+    form.locator("button[type=submit]").click()
+    ann.wait_for_selector("text=Offer made")
+
+    bob = new_page()
+    login(bob, live_server, "bob")
+    bob.goto(claim_url)
+    accept = bob.locator("table.book form").first
+    accept.locator("input[name=stake]").fill("40")
+    accept.locator("button[type=submit]").click()
+    bob.wait_for_selector("text=Bet matched: you stake 40 against 60")
+
+    ann.goto(claim_url)
+    assert "bob" in ann.locator("table.bets").inner_text()
+
+    claim_resolve(claim_id=claim.pk, outcome="no", actor=staff_user)
+    wait_for(lambda: Claim.objects.get(pk=claim.pk).settled_seq == 1,
+             message="the worker never settled the bet")
+    bob.goto(f"{base}/u/bob/")
+    assert bob.locator("strong.balance").inner_text() == "1060"
+    ann.goto(f"{base}/u/ann/")
+    assert ann.locator("strong.balance").inner_text() == "940"
+    assert "Settled" in ann.locator("table.bets").inner_text()
