@@ -1,4 +1,4 @@
-"""docs/resolver-specs.md stays true: every worked example decides what the page says, on
+"""The README's resolver-spec section stays true: every worked example decides what the page says, on
 the demo's bundled logs, word for word."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from resolvers import CRITERIA, RunContext, run_spec
 from tests.resolvers.conftest import DEMO_EVALS, REPO
 
-DOC = REPO / "docs" / "resolver-specs.md"
+DOC = REPO / "README.md"
 EXAMPLE = re.compile(r"```json\n(?P<spec>.*?)\n```\s*\nDecides \*\*(?P<verdict>\w+)\*\*: "
                      r"`(?P<reason>[^`]+)`", re.S)
 
