@@ -13,7 +13,6 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "close-due-claims": {"task": "bets.tasks.claims_close_due", "schedule": 30.0},
-    "open-due-claims": {"task": "bets.tasks.claims_open_due", "schedule": 30.0},
     "expire-offers": {"task": "bets.tasks.offers_expire_due", "schedule": 30.0},
     "resolver-sweep": {
         "task": "bets.tasks.resolver_sweep",
@@ -21,6 +20,7 @@ app.conf.beat_schedule = {
     },
     "finalize-proposals": {"task": "bets.tasks.proposals_finalize_due", "schedule": 60.0},
     "score-sweep": {"task": "bets.tasks.claims_score_missing", "schedule": 120.0},
+    "settle-sweep": {"task": "bets.tasks.claims_settle_missing", "schedule": 120.0},
     "check-ledger-daily": {
         "task": "bets.tasks.ledger_check",
         "schedule": crontab(hour=3, minute=17),

@@ -25,6 +25,7 @@ def participant_data(user) -> dict:
     return {
         "username": user.username,
         "date_joined": user.date_joined,
+        "balance": user_balance(user),  # play-money credits (bets.ledger)
         "track_record": selectors.participant_track_record(user=user),
         "calibration": [asdict(b) for b in selectors.participant_calibration(user=user)],
         "recent_scores": recent,
@@ -40,6 +41,4 @@ class ParticipantView(APIView):
         if "\x00" in username:  # PostgreSQL text cannot hold NUL; no username contains it
             raise Http404
         user = get_object_or_404(User, username=username, is_active=True)
-        body = s.ParticipantSerializer(participant_data(user)).data
-        body["balance"] = user_balance(user)  # play-money credits (bets.ledger)
-        return Response(body)
+        return Response(s.ParticipantSerializer(participant_data(user)).data)

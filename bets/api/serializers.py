@@ -255,6 +255,7 @@ class ScoreHistorySerializer(serializers.Serializer):
 class ParticipantSerializer(serializers.Serializer):
     username = serializers.CharField()
     date_joined = serializers.DateTimeField()
+    balance = serializers.IntegerField(help_text="Play-money credits (the ledger's balance).")
     track_record = TrackRecordSerializer()
     calibration = CalibrationBinSerializer(many=True)
     recent_scores = ScoreHistorySerializer(many=True)

@@ -135,3 +135,9 @@ def _postings(claim: Claim, seq: int, bets: list[dict]) -> list[Posting]:
         if payout is not None:
             postings.append(payout)
     return postings
+
+
+def claims_needing_settlement():
+    """Claims whose latest resolution change has not been settled yet: the dispatch was lost
+    (broker down at commit) or the settlement was blocked. For the catch-up sweep."""
+    return Claim.objects.filter(resolution_seq__gt=0).exclude(settled_seq=F("resolution_seq"))

@@ -6,7 +6,7 @@ depend on which module of this package a task lives in.
 
 from .autoresolve import claim_run_resolver, proposals_finalize_due, resolver_sweep
 from .core import claim_score, claims_close_due, claims_score_missing
-from .money import claim_settle, ledger_check, offers_expire_due
+from .money import claim_settle, claims_settle_missing, ledger_check, offers_expire_due
 
 __all__ = [
     "claim_run_resolver",
@@ -16,6 +16,7 @@ __all__ = [
     "claim_settle",
     "claims_close_due",
     "claims_score_missing",
+    "claims_settle_missing",
     "ledger_check",
     "offers_expire_due",
 ]

@@ -20,6 +20,17 @@ def claim_settle(claim_id: int, seq: int) -> int:
         return 0
 
 
+@shared_task(name="bets.tasks.claims_settle_missing")
+def claims_settle_missing() -> int:
+    """Catch up on settlements whose dispatch was lost or which were blocked earlier."""
+    from bets.services.settlement import claims_needing_settlement
+
+    pending = list(claims_needing_settlement().values_list("pk", "resolution_seq")[:500])
+    for claim_id, seq in pending:
+        claim_settle.delay(claim_id, seq)
+    return len(pending)
+
+
 @shared_task(name="bets.tasks.offers_expire_due", acks_late=True, reject_on_worker_lost=True)
 def offers_expire_due() -> int:
     from bets.services.offers import offers_expire_due as expire
