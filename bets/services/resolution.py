@@ -64,6 +64,19 @@ def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_ti
     )
 
 
+def _apply(claim, *, status, outcome, at, now, actor, method, note) -> None:
+    """Write a resolution or annulment onto the locked claim and bump its sequence."""
+    claim.status = status
+    claim.outcome = outcome
+    claim.actual_resolve_time = at
+    claim.resolved_at = now
+    claim.resolved_by = actor
+    claim.resolution_method = method
+    claim.resolution_note = note or ""
+    claim.resolution_seq += 1
+    claim.save()
+
+
 @transaction.atomic
 def claim_resolve(
     *,
@@ -85,15 +98,16 @@ def claim_resolve(
         raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
     actual_resolve_time = actual_resolve_time or now
     _check_resolve_time(claim, actual_resolve_time, now)
-    claim.status = Claim.Status.RESOLVED
-    claim.outcome = outcome
-    claim.actual_resolve_time = actual_resolve_time
-    claim.resolved_at = now
-    claim.resolved_by = actor
-    claim.resolution_method = method
-    claim.resolution_note = note or ""
-    claim.resolution_seq += 1
-    claim.save()
+    _apply(
+        claim,
+        status=Claim.Status.RESOLVED,
+        outcome=outcome,
+        at=actual_resolve_time,
+        now=now,
+        actor=actor,
+        method=method,
+        note=note,
+    )
     _record(
         claim,
         action="resolve",
@@ -124,15 +138,16 @@ def claim_annul(
         raise Conflict(f"Only open or closed claims can be annulled; this one is {claim.status}.")
     if actual_resolve_time is not None:
         _check_resolve_time(claim, actual_resolve_time, now)
-    claim.status = Claim.Status.ANNULLED
-    claim.outcome = None
-    claim.actual_resolve_time = actual_resolve_time
-    claim.resolved_at = now
-    claim.resolved_by = actor
-    claim.resolution_method = method
-    claim.resolution_note = note or ""
-    claim.resolution_seq += 1
-    claim.save()
+    _apply(
+        claim,
+        status=Claim.Status.ANNULLED,
+        outcome=None,
+        at=actual_resolve_time,
+        now=now,
+        actor=actor,
+        method=method,
+        note=note,
+    )
     Score.objects.filter(claim=claim).delete()
     _record(
         claim,
