@@ -69,8 +69,9 @@ def main() -> None:
     assert Score.objects.filter(claim_id=claim_id).count() == FORECASTERS
     end_to_end = median_of(score_once, REPEATS, setup=unscored)
 
-    arrays = resolution._forecast_arrays(claim)
-    from bets import scoring
+    from bets import score_io, scoring
+
+    arrays = score_io.forecast_arrays(claim_id)
 
     def pure():
         participants, probabilities, starts, ends = arrays
@@ -84,56 +85,24 @@ def main() -> None:
 
     pure_time = median_of(pure, REPEATS)
     report("scoring one resolution, claim_score on PostgreSQL (1,000 forecasters x 5 updates)",
-           end_to_end, TARGET, note=f"median of {REPEATS}")
+           end_to_end, TARGET, note=f"median of {REPEATS}; lock, load, maths, replace rows")
     report("scoring one resolution, pure binary_scores (5,000 forecast rows)",
            pure_time, TARGET, note=f"median of {REPEATS}")
-    fast_time = median_of(lambda: fast_claim_score(claim_id), REPEATS, setup=unscored)
-    report("scoring one resolution, claim_score's steps with bets.score_io (not yet wired in)",
-           fast_time, TARGET, note=f"median of {REPEATS}; same lock, maths and rows")
-    load_time = median_of(lambda: resolution._forecast_arrays(claim), REPEATS)
+    load_time = median_of(lambda: score_io.forecast_arrays(claim_id), REPEATS)
     results = resolution.claim_compute_scores(claim)
     write_time = median_of(lambda: rewrite_scores(claim, results), REPEATS)
     print(f"  breakdown of claim_score: load 5,000 forecast rows {load_time * 1000:.0f} ms, "
           f"maths {pure_time * 1000:.0f} ms, replace 1,000 score rows {write_time * 1000:.0f} ms")
 
 
-def fast_claim_score(claim_id: int) -> None:
-    """claim_score's steps (row lock, load, maths, replace rows, mark scored) with the fast
-    reads and writes of bets.score_io: what claim_score costs once it uses them."""
-    from django.db import transaction
-
-    from bets import score_io, scoring
-    from bets.models import Claim
-
-    with transaction.atomic():
-        claim = Claim.objects.select_for_update().get(pk=claim_id)
-        participants, probabilities, starts, ends = score_io.forecast_arrays(claim_id)
-        results = scoring.binary_scores(
-            outcome=claim.outcome == "yes", open_time=claim.open_time.timestamp(),
-            close_time=claim.close_time.timestamp(),
-            actual_close_time=claim.actual_resolve_time.timestamp(),
-            participants=participants, probabilities=probabilities,
-            start_times=starts, end_times=ends,
-        )
-        score_io.scores_replace(claim=claim, results=results, seq=1)
-        Claim.objects.filter(pk=claim_id).update(scored_seq=1)
-
-
 def rewrite_scores(claim, results) -> None:
-    """The write half of claim_score on its own: delete the claim's rows, bulk-create new ones
-    (the same statements claim_score runs)."""
+    """The write half of claim_score on its own, through the same bets.score_io call."""
     from django.db import transaction
 
-    from bets.models import Score
+    from bets import score_io
 
     with transaction.atomic():
-        Score.objects.filter(claim=claim).delete()
-        Score.objects.bulk_create(
-            Score(claim=claim, participant_id=pid, baseline=s.baseline, peer=s.peer,
-                  coverage=s.coverage, brier=s.brier, log=s.log, resolution_seq=1,
-                  resolved_at=claim.actual_resolve_time)
-            for pid, s in results.items()
-        )
+        score_io.scores_replace(claim=claim, results=results, seq=1)
 
 
 if __name__ == "__main__":
