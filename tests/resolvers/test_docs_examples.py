@@ -1,5 +1,5 @@
-"""The README's resolver-spec section stays true: every worked example decides what the page says, on
-the demo's bundled logs, word for word."""
+"""The README's resolver-spec section stays true: every worked example decides what the
+page says, on the demo's bundled logs, word for word."""
 
 from __future__ import annotations
 
