@@ -1,7 +1,7 @@
 """Reads that are more than a one-line queryset. Scoring maths stays in bets.scoring."""
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from bets import scoring
+from bets import score_io, scoring
 from bets.models import Claim, Forecast, Score
 
 User = get_user_model()
@@ -260,21 +260,31 @@ def participant_calibration(*, user, n_bins: int = 10) -> list[scoring.Calibrati
 
 
 def claim_community_history(*, claim: Claim) -> list[tuple[float, float, int]]:
-    rows = list(
-        Forecast.objects.filter(claim=claim).values_list(
-            "participant_id", "probability", "start_time", "end_time"
-        )
-    )
-    if not rows:
+    participants, probabilities, starts, ends = score_io.forecast_arrays(claim.pk)
+    if not len(participants):
         return []
     until = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     return scoring.community_history(
-        participants=np.array([r[0] for r in rows], dtype=np.int64),
-        probabilities=np.array([r[1] for r in rows]),
-        start_times=np.array([r[2].timestamp() for r in rows]),
-        end_times=np.array([r[3].timestamp() if r[3] else np.inf for r in rows]),
+        participants=participants,
+        probabilities=probabilities,
+        start_times=starts,
+        end_times=ends,
         until=until,
     )
+
+
+def claims_community_now(claim_ids) -> dict[int, float]:
+    """The current community forecast (recency-weighted median of the standing forecasts,
+    oldest first) of each claim that has at least one standing forecast."""
+    rows = (
+        Forecast.objects.filter(claim_id__in=list(claim_ids), end_time__isnull=True)
+        .order_by("claim_id", "start_time", "participant_id")
+        .values_list("claim_id", "probability")
+    )
+    by_claim: dict[int, list[float]] = defaultdict(list)
+    for claim_id, p in rows:
+        by_claim[claim_id].append(p)
+    return {cid: scoring.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 
 def claim_standing_forecast(*, claim: Claim, user):
@@ -283,8 +293,33 @@ def claim_standing_forecast(*, claim: Claim, user):
     return Forecast.objects.filter(claim=claim, participant=user, end_time__isnull=True).first()
 
 
-def claims_for_listing(*, status: str | None = None, tag: str | None = None) -> QuerySet:
-    qs = Claim.objects.exclude(status__in=[Claim.Status.PROPOSED, Claim.Status.REJECTED])
+# Proposals and rejected claims are seen only by their author and by moderators.
+HIDDEN_STATUSES = (Claim.Status.PROPOSED, Claim.Status.REJECTED)
+
+
+def claim_visible_to(claim: Claim, user) -> bool:
+    if claim.status not in HIDDEN_STATUSES:
+        return True
+    return bool(user.is_authenticated and (user.is_staff or user.pk == claim.author_id))
+
+
+def claims_visible_to(user) -> QuerySet:
+    """The queryset form of claim_visible_to."""
+    qs = Claim.objects.all()
+    if user.is_authenticated and user.is_staff:
+        return qs
+    if user.is_authenticated:
+        return qs.filter(~Q(status__in=HIDDEN_STATUSES) | Q(author=user))
+    return qs.exclude(status__in=HIDDEN_STATUSES)
+
+
+def claims_for_listing(*, status: str | None = None, tag: str | None = None, user=None) -> QuerySet:
+    """Newest first, with the number of standing forecasters. Public claims, or for a hidden
+    status (proposed, rejected) the ones `user` may see."""
+    if status in HIDDEN_STATUSES:
+        qs = claims_visible_to(user) if user is not None else Claim.objects.none()
+    else:
+        qs = Claim.objects.exclude(status__in=HIDDEN_STATUSES)
     if status:
         qs = qs.filter(status=status)
     if tag:
@@ -299,4 +334,13 @@ def claims_for_listing(*, status: str | None = None, tag: str | None = None) -> 
             )
         )
         .order_by("-created_at", "-id")
+    )
+
+
+def moderation_queue() -> QuerySet:
+    return (
+        Claim.objects.filter(status=Claim.Status.PROPOSED)
+        .select_related("author")
+        .prefetch_related("tags")
+        .order_by("created_at", "id")
     )

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from bets import selectors
 from bets.errors import ServiceError
 from bets.models import Claim, Dispute, ResolutionProposal
 from bets.services import artifacts as artifact_services
@@ -52,9 +53,7 @@ def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
 def claim_resolution(request, pk: int):
     """The resolution panel on its own page; ?preview=1 adds the dry run."""
     claim = _claim_or_404(pk)
-    if claim.status in (Claim.Status.PROPOSED, Claim.Status.REJECTED) and not (
-        request.user.is_staff or request.user.pk == claim.author_id
-    ):
+    if not selectors.claim_visible_to(claim, request.user):
         raise Http404
     return render(request, "bets/claim_resolution.html", {"claim": claim})
 

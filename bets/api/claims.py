@@ -5,6 +5,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bets import selectors
 from bets.models import Forecast
 from bets.services import claims as claim_services
 from bets.services import forecasts as forecast_services
@@ -12,11 +13,10 @@ from bets.services import resolution as resolution_services
 
 from . import serializers as s
 from .common import query_params, validated, visible_claim_or_404
-from .selectors import claim_community_forecast, claims_for_api_listing
 
 
 def claim_detail_data(request, claim) -> dict:
-    claim.community_forecast = claim_community_forecast(claim=claim)
+    claim.community_forecast = selectors.claims_community_now([claim.pk]).get(claim.pk)
     claim.forecasters = Forecast.objects.filter(claim=claim, end_time__isnull=True).count()
     return s.ClaimDetailSerializer(claim, context={"request": request}).data
 
@@ -29,7 +29,7 @@ class ClaimListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = query_params(s.ClaimListQuerySerializer, self.request)
-        return claims_for_api_listing(
+        return selectors.claims_for_listing(
             user=self.request.user,
             status=params.get("status") or None,
             tag=params.get("tag") or None,

@@ -4,8 +4,7 @@ from django.http import Http404
 from rest_framework import serializers
 
 from bets.models import Claim
-
-from .selectors import claims_visible_to
+from bets.selectors import claims_visible_to
 
 # PostgreSQL bigint: a larger id in the URL cannot name a row, and must not reach the query.
 MAX_ID = 2**63 - 1

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bets import selectors, web_selectors
+from bets import selectors
 from bets.charts import community_chart
 from bets.errors import ServiceError
 from bets.forms import ClaimFilterForm, ClaimProposeForm, ForecastForm
@@ -28,9 +28,8 @@ def home(request):
         status = filters.cleaned_data["status"] or None
         tag = filters.cleaned_data["tag"] or None
     claims_qs = selectors.claims_for_listing(status=status, tag=tag)
-    claims_qs = claims_qs.order_by("-created_at", "-id")
     page = Paginator(claims_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    community = web_selectors.claims_community_now(c.pk for c in page)
+    community = selectors.claims_community_now(c.pk for c in page)
     rows = [(c, community.get(c.pk)) for c in page]
     return render(
         request,
@@ -57,7 +56,7 @@ def claim_propose(request):
 
 def _visible_claim(request, claim_id: int) -> Claim:
     claim = get_object_or_404(Claim.objects.select_related("author"), pk=claim_id)
-    if not web_selectors.claim_visible_to(claim, request.user):
+    if not selectors.claim_visible_to(claim, request.user):
         raise Http404("No such claim.")
     return claim
 
@@ -76,7 +75,7 @@ def _claim_context(request, claim: Claim, *, forecast_form=None) -> dict:
         "tags": claim.tags.all(),
         "clarifications": claim.clarifications.select_related("author"),
         "events": claim.resolution_events.select_related("actor"),
-        "community_now": web_selectors.claims_community_now([claim.pk]).get(claim.pk),
+        "community_now": selectors.claims_community_now([claim.pk]).get(claim.pk),
         "history": history,
         "standing_count": Forecast.objects.filter(claim=claim, end_time__isnull=True).count(),
         "chart": community_chart(history, start=claim.open_time.timestamp(), end=chart_end),

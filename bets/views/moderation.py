@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from bets import web_selectors
+from bets import selectors
 from bets.errors import ServiceError
 from bets.forms import ReviewForm
 from bets.models import Claim
@@ -18,7 +18,7 @@ REVIEWS = {"approve": claim_services.claim_approve, "reject": claim_services.cla
 
 @staff_required
 def moderation_queue(request):
-    return render(request, "bets/moderation.html", {"claims": web_selectors.moderation_queue()})
+    return render(request, "bets/moderation.html", {"claims": selectors.moderation_queue()})
 
 
 @require_POST
