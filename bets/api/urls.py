@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import claims, export, leaderboard, participants
+from . import claim_edits, claims, export, leaderboard, participants
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("claims/", claims.ClaimListView.as_view(), name="api-claims"),
     path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="api-claim"),
     path("claims/<int:pk>/forecasts/", claims.ClaimForecastsView.as_view(), name="api-forecasts"),
+    path("claims/<int:pk>/edit/", claim_edits.ClaimEditView.as_view(), name="api-claim-edit"),
+    path(
+        "claims/<int:pk>/clarifications/",
+        claim_edits.ClaimClarificationsView.as_view(),
+        name="api-clarifications",
+    ),
     path("claims/<int:pk>/approve/", claims.ClaimApproveView.as_view(), name="api-approve"),
     path("claims/<int:pk>/reject/", claims.ClaimRejectView.as_view(), name="api-reject"),
     path("claims/<int:pk>/resolve/", claims.ClaimResolveView.as_view(), name="api-resolve"),

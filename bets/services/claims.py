@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from bets.errors import Conflict, InvalidInput
+from bets.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ClaimClarification, Tag
 
 TITLE_MAX = 200
@@ -74,6 +74,46 @@ def claim_set_tags(*, claim: Claim, tags: Iterable[str]) -> None:
     claim.tags.set(objs)
 
 
+EDITABLE_FIELDS = (
+    "title",
+    "statement",
+    "resolution_criteria",
+    "fine_print",
+    "open_time",
+    "close_time",
+    "resolve_after",
+    "tags",
+    "resolver_spec",
+)
+
+
+def _cleaned(fields: dict) -> dict:
+    """Every editable field, validated as a whole (times against each other, the spec by the
+    resolver registry). Proposing and editing share it, so both refuse the same input."""
+    cleaned = {
+        "title": _require_text(fields["title"], "title", max_length=TITLE_MAX),
+        "statement": _require_text(fields["statement"], "statement", max_length=20_000),
+        "resolution_criteria": _require_text(
+            fields["resolution_criteria"], "resolution_criteria", max_length=20_000
+        ),
+        "fine_print": fields.get("fine_print") or "",
+        "open_time": fields["open_time"],
+        "close_time": fields["close_time"],
+        "resolve_after": fields["resolve_after"],
+        "tags": _normalize_tags(fields.get("tags") or ()),
+        "resolver_spec": fields.get("resolver_spec"),
+    }
+    if len(cleaned["fine_print"]) > 20_000:
+        raise InvalidInput("At most 20000 characters.", field="fine_print")
+    claim_validate_times(
+        open_time=cleaned["open_time"],
+        close_time=cleaned["close_time"],
+        resolve_after=cleaned["resolve_after"],
+    )
+    claim_validate_spec(cleaned["resolver_spec"])
+    return cleaned
+
+
 @transaction.atomic
 def claim_propose(
     *,
@@ -88,27 +128,56 @@ def claim_propose(
     tags: Iterable[str] = (),
     resolver_spec: dict | None = None,
 ) -> Claim:
-    title = _require_text(title, "title", max_length=TITLE_MAX)
-    statement = _require_text(statement, "statement", max_length=20_000)
-    resolution_criteria = _require_text(
-        resolution_criteria, "resolution_criteria", max_length=20_000
+    cleaned = _cleaned(
+        {
+            "title": title,
+            "statement": statement,
+            "resolution_criteria": resolution_criteria,
+            "fine_print": fine_print,
+            "open_time": open_time,
+            "close_time": close_time,
+            "resolve_after": resolve_after,
+            "tags": tags,
+            "resolver_spec": resolver_spec,
+        }
     )
-    if len(fine_print or "") > 20_000:
-        raise InvalidInput("At most 20000 characters.", field="fine_print")
-    claim_validate_times(open_time=open_time, close_time=close_time, resolve_after=resolve_after)
-    tag_names = _normalize_tags(tags)
-    claim_validate_spec(resolver_spec)
-    claim = Claim.objects.create(
-        author=author,
-        title=title,
-        statement=statement,
-        resolution_criteria=resolution_criteria,
-        fine_print=fine_print or "",
-        open_time=open_time,
-        close_time=close_time,
-        resolve_after=resolve_after,
-        resolver_spec=resolver_spec,
-    )
+    tag_names = cleaned.pop("tags")
+    claim = Claim.objects.create(author=author, **cleaned)
+    claim_set_tags(claim=claim, tags=tag_names)
+    return claim
+
+
+@transaction.atomic
+def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
+    """Change a claim's text, times, tags or resolver spec until its criteria freeze.
+
+    Takes the claim's row lock: the first forecast or offer takes the same lock to freeze the
+    criteria, so an edit and a first forecast never interleave. After the freeze, changes are
+    append-only clarifications (claim_clarify).
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Not an editable field: {', '.join(unknown)}.", field=unknown[0])
+    try:
+        claim = Claim.objects.select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise InvalidInput("No such claim.", field="claim") from None
+    if not (editor.is_staff or editor.pk == claim.author_id):
+        raise Forbidden("Only the author or a moderator can edit a claim.")
+    if claim.status not in (Claim.Status.PROPOSED, Claim.Status.OPEN):
+        raise Conflict(f"A {claim.status} claim can no longer be edited.")
+    if claim.criteria_frozen_at is not None:
+        raise Conflict(
+            "The criteria froze when the first forecast or offer was made; "
+            "add a clarification instead."
+        )
+    current = {name: getattr(claim, name) for name in EDITABLE_FIELDS if name != "tags"}
+    current["tags"] = list(claim.tags.values_list("name", flat=True))
+    cleaned = _cleaned(current | changes)
+    tag_names = cleaned.pop("tags")
+    for name, value in cleaned.items():
+        setattr(claim, name, value)
+    claim.save()
     claim_set_tags(claim=claim, tags=tag_names)
     return claim
 
@@ -158,7 +227,9 @@ def claim_accepts_forecasts(claim: Claim, *, now: datetime | None = None) -> boo
 def claim_clarify(*, claim_id: int, author, text: str) -> ClaimClarification:
     """Append a clarification; the frozen criteria themselves never change."""
     text = _require_text(text, "text", max_length=5000)
-    claim = Claim.objects.get(pk=claim_id)
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise InvalidInput("No such claim.", field="claim")
     if not (author.is_staff or author.pk == claim.author_id):
-        raise InvalidInput("Only the author or a moderator can clarify a claim.")
+        raise Forbidden("Only the author or a moderator can clarify a claim.")
     return ClaimClarification.objects.create(claim=claim, author=author, text=text)
