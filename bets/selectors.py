@@ -1,7 +1,6 @@
 """Reads that are more than a one-line queryset. Scoring maths stays in bets.scoring."""
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bets import score_io, scoring
+from bets.caching import VersionedLRU, responses
 from bets.models import Claim, Forecast, Score
 
 User = get_user_model()
@@ -74,14 +74,14 @@ def leaderboard_queryset(
     filters = (tag or None, since, until)
     version = scores_version()
     key = (score_type, max(1, min_claims), *filters, version)
-    ranked = _cache_get(key)
+    ranked = _RANKED.get(key)
     if ranked is None:
-        aggregates = _cache_get(("aggregates", *filters, version))
+        aggregates = _RANKED.get(("aggregates", *filters, version))
         if aggregates is None:
             aggregates = _leaderboard_aggregates(tag=tag, since=since, until=until)
-            _cache_put(("aggregates", *filters, version), aggregates)
+            _RANKED.put(("aggregates", *filters, version), aggregates)
         ranked = _rank(aggregates, score_type, column, higher_is_better, max(1, min_claims))
-        _cache_put(key, ranked)
+        _RANKED.put(key, ranked)
     return ranked
 
 
@@ -159,31 +159,13 @@ def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple
     )
 
 
-# Per-process LRU of ranked leaderboards. Entries are keyed by scores_version(), so they are
-# never stale, only unused; the bound keeps a busy server's memory flat.
-_CACHE: OrderedDict = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_ENTRIES = 16
-
-
-def _cache_get(key):
-    with _CACHE_LOCK:
-        value = _CACHE.get(key)
-        if value is not None:
-            _CACHE.move_to_end(key)
-        return value
-
-
-def _cache_put(key, value) -> None:
-    with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_ENTRIES:
-            _CACHE.popitem(last=False)
+# Ranked leaderboards, one per score type and filter (see bets.caching).
+_RANKED = VersionedLRU(16)
 
 
 def leaderboard_cache_clear() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _RANKED.clear()
+    responses.clear()
 
 
 def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:

@@ -20,6 +20,21 @@ def pytest_configure(config):
         pytest.exit("Crux's tests need Redis: set REDIS_URL (see `make test`).", returncode=2)
 
 
+@pytest.fixture(autouse=True)
+def fresh_leaderboard_cache(request):
+    """The leaderboard caches are keyed by a score-version counter that a rolled-back test
+    transaction also rolls back, so an entry cached inside an earlier test can carry the same
+    stamp as this test's different scores. Start every test with empty caches."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from bets import selectors
+
+    selectors.leaderboard_cache_clear()
+    yield
+    selectors.leaderboard_cache_clear()
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real `celery worker` process on Redis, reading the test database.

@@ -43,7 +43,7 @@ def scored(mod, ann, bob):
 
 
 def test_leaderboard_ranks_by_peer_score_by_default(anon, scored):
-    rows = anon.get("/api/leaderboard/").data["results"]
+    rows = anon.get("/api/leaderboard/").json()["results"]
     assert [r["username"] for r in rows] == ["ann", "cat", "bob"]
     assert [r["rank"] for r in rows] == [1, 2, 3]
     assert rows[0]["claims"] == 2 and rows[0]["value"] > 0 > rows[2]["value"]
@@ -52,23 +52,23 @@ def test_leaderboard_ranks_by_peer_score_by_default(anon, scored):
 
 
 def test_leaderboard_pages_keep_counting_ranks(anon, scored):
-    page = anon.get("/api/leaderboard/?limit=1&offset=1").data
+    page = anon.get("/api/leaderboard/?limit=1&offset=1").json()
     assert page["count"] == 3
     assert [(r["rank"], r["username"]) for r in page["results"]] == [(2, "cat")]
 
 
 def test_leaderboard_filters_by_tag_min_claims_and_time(anon, scored):
-    by_tag = anon.get("/api/leaderboard/?tag=llm").data["results"]
+    by_tag = anon.get("/api/leaderboard/?tag=llm").json()["results"]
     assert {r["username"] for r in by_tag} == {"ann", "bob", "cat"}
     assert all(r["claims"] == 1 for r in by_tag)
-    regulars = anon.get("/api/leaderboard/?min_claims=2").data["results"]
+    regulars = anon.get("/api/leaderboard/?min_claims=2").json()["results"]
     assert {r["username"] for r in regulars} == {"ann", "bob"}
     future = (timezone.now() + timedelta(days=1)).isoformat().replace("+00:00", "Z")
-    assert anon.get("/api/leaderboard/", {"since": future}).data["count"] == 0
+    assert anon.get("/api/leaderboard/", {"since": future}).json()["count"] == 0
 
 
 def test_leaderboard_by_brier_puts_the_lowest_first(anon, scored):
-    rows = anon.get("/api/leaderboard/?score_type=brier").data["results"]
+    rows = anon.get("/api/leaderboard/?score_type=brier").json()["results"]
     values = [r["value"] for r in rows]
     assert values == sorted(values) and rows[0]["username"] == "ann"
 

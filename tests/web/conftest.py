@@ -1,19 +1,8 @@
 import pytest
 
-from bets import selectors
 from bets.services.forecasts import forecast_submit
 from bets.services.resolution import claim_resolve, claim_score
 from tests.factories import make_open_claim, make_user
-
-
-@pytest.fixture(autouse=True)
-def fresh_leaderboard_cache():
-    """The leaderboard cache is keyed by a score-version counter that a rolled-back test
-    transaction also rolls back, so an entry cached inside an earlier test can carry the same
-    stamp as this test's different scores. Start every test with an empty cache."""
-    selectors.leaderboard_cache_clear()
-    yield
-    selectors.leaderboard_cache_clear()
 
 
 @pytest.fixture
