@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1 for the test suite: start them if they
 # are installed but stopped, install them from Debian's packages if they are missing.
+# `ensure-services.sh bench` also installs wrk for `make bench`.
 set -euo pipefail
 
 SUDO=""
@@ -42,5 +43,8 @@ redis_up || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
 
 if ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium for the browser tests..."; apt_install chromium
+fi
+if [ "${1:-}" = "bench" ] && ! command -v wrk >/dev/null; then
+  echo "Installing Debian's wrk, the HTTP load generator of the benchmarks..."; apt_install wrk
 fi
 echo "PostgreSQL, Redis and chromium are ready."
