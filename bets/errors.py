@@ -34,3 +34,10 @@ class Conflict(ServiceError):
 class Forbidden(ServiceError):
     status_code = 403
     code = "forbidden"
+
+
+class NotFound(ServiceError):
+    """The thing named does not exist; the API answers 404."""
+
+    status_code = 404
+    code = "not_found"

@@ -6,12 +6,12 @@ deterministic idempotency key (`grant:<user_id>`, `offer-reserve:<offer_id>`,
 Posting a key that already exists returns the existing transaction and moves nothing, so a
 retried request or task can never move money twice.
 
-Balances: participant accounts keep a cached `balance`, changed only here, with F()
-expressions in the same database transaction as the entries; a debit is a conditional UPDATE
-(`balance >= amount`), so a balance can never go negative even under concurrency. System
-accounts (grants, offer reserve, escrow) keep NO cached balance: every acceptance touches the
-escrow and reserve accounts, and a cached figure there would make all acceptances queue on
-one hot row. Their balance is the sum of their entries (see `account_balance`).
+Balances: participant accounts keep a cached `balance`, changed only here, by relative
+UPDATEs (`balance = balance + x`) in the same database transaction as the entries, each one
+conditional (`balance + x >= 0`), so a balance can never go negative even under
+concurrency. System accounts (grants, offer reserve, escrow) keep NO cached balance: every
+acceptance touches the escrow and reserve accounts, and a cached figure there would make all
+acceptances queue on one hot row. Their balance is the sum of their entries (see `account_balance`).
 
 The database enforces the rest (migration 0002): entries and transactions are never updated or
 deleted, and a deferred constraint trigger refuses any transaction whose entries do not sum
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
+from bets import sql
 from bets.errors import Conflict, InvalidInput
 from bets.models import Account, LedgerEntry, LedgerTransaction
 
@@ -34,7 +35,11 @@ Kind = LedgerTransaction.Kind
 
 
 class InsufficientFunds(Conflict):
-    """A participant account would go below zero."""
+    """A participant account would go below zero; `balance` is what it holds."""
+
+    def __init__(self, message: str, *, balance: int | None = None):
+        super().__init__(message)
+        self.balance = balance
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,22 @@ class Posting:
 # --- accounts -----------------------------------------------------------------------------
 
 
+ACCOUNT_COLUMNS = ("id", "kind", "user_id", "balance")
+
+
+def _account_where(condition: str, value) -> Account | None:
+    row = sql.fetch_one(
+        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM bets_account WHERE {condition} = %s",  # noqa: S608
+        [value],
+    )
+    return sql.model_from_row(Account, ACCOUNT_COLUMNS, row) if row else None
+
+
 def system_account(kind: str) -> Account:
     """The one account of a system kind, created on first use (UNIQUE keeps it single)."""
     if kind == Account.Kind.PARTICIPANT:
         raise ValueError("participant accounts belong to a user")
-    account = Account.objects.filter(kind=kind).first()
+    account = _account_where("kind", kind)
     if account is not None:
         return account
     try:
@@ -74,7 +90,7 @@ def participant_account(user) -> Account:
     The post_save signal opens it at user creation; this also covers users created without
     signals (bulk imports, raw fixtures), so every path ends with exactly one grant.
     """
-    account = Account.objects.filter(user_id=user.pk).first()
+    account = _account_where("user_id", user.pk)
     if account is not None:
         return account  # opened with its grant, in one database transaction
     try:
@@ -84,6 +100,24 @@ def participant_account(user) -> Account:
     except IntegrityError:  # opened (and granted) concurrently
         account = Account.objects.get(user_id=user.pk)
     return account
+
+
+def accounts_for(user, *system_kinds: str) -> tuple[Account, list[int]]:
+    """The user's account and the ids of the named system accounts, read in one query (an
+    acceptance needs the taker's, the offer reserve's and escrow's)."""
+    marks = ", ".join(["%s"] * len(system_kinds))
+    rows = sql.fetch_all(
+        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM bets_account "  # noqa: S608
+        f"WHERE user_id = %s OR kind IN ({marks})",
+        [user.pk, *system_kinds],
+    )
+    found = {row[1] if row[2] is None else "user": row for row in rows}
+    if "user" in found:
+        account = sql.model_from_row(Account, ACCOUNT_COLUMNS, found["user"])
+    else:
+        account = participant_account(user)
+    ids = [found[k][0] if k in found else system_account(k).pk for k in system_kinds]
+    return account, ids
 
 
 def grant_starting_credits(*, user_id: int, account: Account | None = None) -> LedgerTransaction:
@@ -134,27 +168,30 @@ def _validate(posting: Posting) -> None:
 
 
 def _participant_ids(account_ids: Iterable[int]) -> set[int]:
-    return set(
-        Account.objects.filter(pk__in=set(account_ids), kind=Account.Kind.PARTICIPANT).values_list(
-            "pk", flat=True
-        )
+    ids = sorted(set(account_ids))
+    marks = ", ".join(["%s"] * len(ids))
+    rows = sql.fetch_all(
+        f"SELECT id FROM bets_account WHERE kind = 'participant' AND id IN ({marks})",  # noqa: S608
+        ids,
     )
+    return {row[0] for row in rows}
 
 
 def _apply_deltas(deltas: dict[int, int]) -> None:
     """Move cached participant balances by `deltas`, in account-id order (a fixed lock order
     keeps concurrent posters from deadlocking). A debit only happens if the balance covers
     it; otherwise InsufficientFunds (and the caller's transaction rolls back)."""
-    participants = _participant_ids(deltas)
-    for account_id in sorted(participants):
+    for account_id in sorted(_participant_ids(deltas)):
         delta = deltas[account_id]
         if delta == 0:
             continue
-        rows = Account.objects.filter(pk=account_id)
-        if delta < 0:
-            rows = rows.filter(balance__gte=-delta)
-        if rows.update(balance=F("balance") + delta) != 1:
-            raise InsufficientFunds("Not enough credits in the account for this.")
+        changed = sql.execute(
+            "UPDATE bets_account SET balance = balance + %s WHERE id = %s AND balance + %s >= 0",
+            [delta, account_id, delta],
+        )
+        if changed != 1:
+            [have] = sql.fetch_one("SELECT balance FROM bets_account WHERE id = %s", [account_id])
+            raise InsufficientFunds("Not enough credits in the account for this.", balance=have)
 
 
 def _net(postings: Iterable[Posting]) -> dict[int, int]:
@@ -165,32 +202,40 @@ def _net(postings: Iterable[Posting]) -> dict[int, int]:
     return deltas
 
 
-@transaction.atomic
 def post_transaction(posting: Posting, *, fresh: bool = False) -> tuple[LedgerTransaction, bool]:
     """Post one balanced transaction. Returns (transaction, created); when the idempotency
     key already exists nothing moves and the existing transaction is returned.
 
     fresh=True: the caller's key names a row it created in this database transaction (a new
-    bet's `match:<bet_id>`), so it cannot exist yet; the lookup and savepoint are skipped
-    (an acceptance is the hot path) and the UNIQUE index still refuses a duplicate."""
+    bet's `match:<bet_id>`), so it cannot exist yet: the lookup is skipped (the UNIQUE index
+    still refuses a duplicate), and so is the savepoint, since a failure here fails the
+    caller's new row with it. An acceptance is the hot path: plain SQL (bets.sql)."""
     _validate(posting)
+    with transaction.atomic(savepoint=not fresh):
+        return _post(posting, fresh=fresh)
+
+
+def _post(posting: Posting, *, fresh: bool) -> tuple[LedgerTransaction, bool]:
+    fields = _txn_fields(posting) | {"created_at": timezone.now()}
+    row = fields | {"created_at": sql.db_datetime(fields["created_at"])}
     if fresh:
-        txn = LedgerTransaction.objects.create(**_txn_fields(posting))
+        txn_id = sql.insert_returning_id("bets_ledgertransaction", row)
     else:
-        existing = LedgerTransaction.objects.filter(idempotency_key=posting.key).first()
+        existing = sql.fetch_one(
+            "SELECT id FROM bets_ledgertransaction WHERE idempotency_key = %s", [posting.key]
+        )
         if existing is not None:
-            return existing, False
+            return LedgerTransaction.objects.get(pk=existing[0]), False
         try:
             with transaction.atomic():
-                txn = LedgerTransaction.objects.create(**_txn_fields(posting))
+                txn_id = sql.insert_returning_id("bets_ledgertransaction", row)
         except IntegrityError:
             # A concurrent poster committed the same key between our read and our insert.
             return LedgerTransaction.objects.get(idempotency_key=posting.key), False
     _apply_deltas(_net([posting]))
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=txn, account_id=a, amount=amt) for a, amt in posting.entries
-    )
-    return txn, True
+    sql.insert_rows("bets_ledgerentry", ("transaction_id", "account_id", "amount"),
+                    [(txn_id, account_id, amount) for account_id, amount in posting.entries])
+    return LedgerTransaction(id=txn_id, **fields), True
 
 
 def _txn_fields(posting: Posting) -> dict:

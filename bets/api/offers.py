@@ -1,7 +1,9 @@
 """Offers, acceptances (matched bets), cancellation, bets and the bettors' leaderboard."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -69,6 +71,24 @@ class BetSerializer(serializers.ModelSerializer):
         ]
 
 
+_when = serializers.DateTimeField()
+
+
+def bet_payload(bet: Bet) -> dict:
+    """BetSerializer's output for one bet, built directly: every acceptance answers with it,
+    and the ModelSerializer cost 0.7 ms here (tests/betting/test_api.py keeps them equal)."""
+    winner = bet.winner.username if bet.winner_id else None
+    return {
+        "id": bet.pk, "claim": bet.claim_id, "offer": bet.offer_id,
+        "offerer": bet.offerer.username, "taker": bet.taker.username,
+        "offerer_side": bet.offerer_side, "probability": bet.probability,
+        "offerer_stake": bet.offerer_stake, "taker_stake": bet.taker_stake, "note": bet.note,
+        "status": bet.status, "winner": winner, "settled_seq": bet.settled_seq,
+        "settled_at": _when.to_representation(bet.settled_at) if bet.settled_at else None,
+        "created_at": _when.to_representation(bet.created_at),
+    }
+
+
 class BettorSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     username = serializers.CharField()
@@ -91,7 +111,8 @@ def _participant(username: str | None):
 
 
 def _offer_id(pk: int) -> int:
-    if pk > MAX_ID or not Offer.objects.filter(pk=pk).exists():
+    """An id that can name a row (the services answer 404 for one that names none)."""
+    if pk > MAX_ID:
         raise Http404
     return pk
 
@@ -131,6 +152,9 @@ class OfferListView(generics.ListAPIView):
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
+# The service is one database transaction of its own; outside ATOMIC_REQUESTS it is the
+# outermost one, which saves a savepoint's two round trips on the busiest write path.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 @extend_schema(tags=["bets"])
 class OfferAcceptView(APIView):
     permission_classes = [permissions.IsAuthenticated]
@@ -143,7 +167,7 @@ class OfferAcceptView(APIView):
         data = validated(AcceptSerializer, request.data)
         bet = offer_services.offer_accept(offer_id=offer_id, taker=request.user,
                                           stake=data["stake"])
-        return Response(BetSerializer(bet).data, status=status.HTTP_201_CREATED)
+        return Response(bet_payload(bet), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["bets"])

@@ -17,18 +17,27 @@ offerer's stake exceeds what is left, so an offer can never overfill.
 from datetime import datetime
 from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bets.errors import Conflict, Forbidden, InvalidInput
-from bets.ledger import InsufficientFunds, Posting, participant_account, post_transaction
+from bets import sql
+from bets.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bets.ledger import (
+    InsufficientFunds,
+    Posting,
+    accounts_for,
+    participant_account,
+    post_transaction,
+)
 from bets.ledger import system_account as _system
 from bets.models import Account, Bet, Claim, LedgerTransaction, Offer
 
 from .forecasts import probability_parse
 
 Kind = LedgerTransaction.Kind
+User = get_user_model()
 MAX_STAKE_LIMIT = 10**12
 NOTE_MAX = 300
 
@@ -79,15 +88,6 @@ def parse_stake(value, *, field: str = "stake") -> int:
 
 
 # --- locks and checks ---------------------------------------------------------------------
-
-
-def _share_lock_claim(claim_id: int) -> Claim | None:
-    """Lock the claim FOR SHARE: acceptances on one claim run side by side, but never while
-    a resolution (FOR UPDATE) is changing it, so no bet is matched behind a settlement."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM bets_claim WHERE id = %s FOR SHARE", [claim_id])
-    return Claim.objects.filter(pk=claim_id).first()
 
 
 def claim_accepts_bets(claim: Claim, *, now: datetime) -> bool:
@@ -189,18 +189,46 @@ def _check_acceptable(offer: Offer, taker, now: datetime) -> None:
         raise Conflict("This offer has expired.")
 
 
+OFFER_COLUMNS = ("id", "claim_id", "offerer_id", "side", "probability", "max_stake",
+                 "filled_stake", "status", "expires_at", "counterparty_id", "note")
+CLAIM_COLUMNS = ("id", "status", "open_time", "close_time")
+
+
+def _lock_claim_and_offer(offer_id: int) -> tuple[Claim, Offer] | None:
+    """The offer locked FOR UPDATE (two takers never fill the same credits) and its claim
+    FOR SHARE (acceptances on one claim run side by side, but never while a resolution,
+    FOR UPDATE, is changing it, so no bet is matched behind a settlement), claim first as
+    everywhere; with the offerer's username for the response. One statement: the hot path."""
+    claim_columns = ", ".join(f"c.{c}" for c in CLAIM_COLUMNS)
+    offer_columns = ", ".join(f"o.{c}" for c in OFFER_COLUMNS)
+    row = sql.fetch_one(
+        f"SELECT {claim_columns}, {offer_columns}, u.username "  # noqa: S608
+        f"FROM bets_claim c JOIN bets_offer o ON o.claim_id = c.id "
+        f"JOIN auth_user u ON u.id = o.offerer_id WHERE o.id = %s"
+        f"{sql.lock('FOR SHARE OF c FOR UPDATE OF o')}",
+        [offer_id],
+    )
+    if row is None:
+        return None
+    split = len(CLAIM_COLUMNS)
+    claim = sql.model_from_row(Claim, CLAIM_COLUMNS, row[:split])
+    offer = sql.model_from_row(Offer, OFFER_COLUMNS, row[split:-1])
+    offer.offerer = User(id=offer.offerer_id, username=row[-1])
+    return claim, offer
+
+
 @transaction.atomic
 def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) -> Bet:
     """Accept all or part of an offer: one matched Bet, both stakes into escrow, in one
-    database transaction. Locks the claim FOR SHARE, then the offer FOR UPDATE (so two
-    takers never fill the same credits), then the taker's account (conditional debit)."""
+    database transaction. Locks the claim FOR SHARE, then the offer FOR UPDATE, then the
+    taker's account (conditional debit). The busiest write path of betting: its reads and
+    writes are plain SQL (bets.sql)."""
     now = now or timezone.now()
     taker_stake = parse_stake(stake)
-    claim_id = Offer.objects.filter(pk=offer_id).values_list("claim_id", flat=True).first()
-    if claim_id is None:
-        raise InvalidInput("No such offer.", field="offer")
-    claim = _share_lock_claim(claim_id)
-    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    locked = _lock_claim_and_offer(offer_id)
+    if locked is None:
+        raise NotFound("No such offer.")
+    claim, offer = locked
     _check_acceptable(offer, taker, now)
     _check_claim_open(claim, now)
     offerer_stake = offerer_stake_for(offer.probability, taker_stake)
@@ -209,34 +237,37 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
     if offerer_stake > offer.remaining_stake:
         most = max_taker_stake(offer.probability, offer.remaining_stake)
         raise Conflict(f"That is more than what is left: stake at most {most}.", field="stake")
-    account = participant_account(taker)
-    bet = Bet.objects.create(
-        offer=offer,
-        claim_id=claim_id,
-        offerer_id=offer.offerer_id,
-        taker=taker,
-        offerer_side=offer.side,
-        probability=offer.probability,
-        offerer_stake=offerer_stake,
-        taker_stake=taker_stake,
-        note=offer.note,
-    )
-    _post_match(bet, account)
+    bet = _insert_bet(offer, taker, offerer_stake=offerer_stake, taker_stake=taker_stake)
+    _post_match(bet)
     offer.filled_stake += offerer_stake
     if offer.remaining_stake == 0:
         offer.status = Offer.Status.FILLED
-    offer.save(update_fields=["filled_stake", "status"])
+    sql.execute("UPDATE bets_offer SET filled_stake = %s, status = %s WHERE id = %s",
+                [offer.filled_stake, offer.status, offer.pk])
     return bet
 
 
-def _post_match(bet: Bet, taker_account: Account) -> None:
+def _insert_bet(offer: Offer, taker, *, offerer_stake: int, taker_stake: int) -> Bet:
+    bet = Bet(offer=offer, claim_id=offer.claim_id, offerer=offer.offerer, taker=taker,
+              offerer_side=offer.side, probability=offer.probability,
+              offerer_stake=offerer_stake, taker_stake=taker_stake, note=offer.note,
+              created_at=timezone.now())
+    row = {f.column: f.get_db_prep_save(getattr(bet, f.attname), connection)
+           for f in Bet._meta.concrete_fields if not f.primary_key}
+    bet.id = sql.insert_returning_id("bets_bet", row)
+    bet._state.adding = False
+    return bet
+
+
+def _post_match(bet: Bet) -> None:
+    taker, (offers, escrow) = accounts_for(bet.taker, Account.Kind.OFFERS, Account.Kind.ESCROW)
     posting = Posting(
         key=f"match:{bet.pk}",
         kind=Kind.BET_MATCH,
         entries=[
-            (_system(Account.Kind.OFFERS).pk, -bet.offerer_stake),
-            (taker_account.pk, -bet.taker_stake),
-            (_system(Account.Kind.ESCROW).pk, bet.offerer_stake + bet.taker_stake),
+            (offers, -bet.offerer_stake),
+            (taker.pk, -bet.taker_stake),
+            (escrow, bet.offerer_stake + bet.taker_stake),
         ],
         memo=f"Bet {bet.pk} matched",
         claim_id=bet.claim_id,
@@ -245,10 +276,9 @@ def _post_match(bet: Bet, taker_account: Account) -> None:
     )
     try:
         post_transaction(posting, fresh=True)
-    except InsufficientFunds:
-        have = Account.objects.values_list("balance", flat=True).get(pk=taker_account.pk)
+    except InsufficientFunds as short:
         raise Conflict(
-            f"That is more than your balance ({have} credits).", field="stake"
+            f"That is more than your balance ({short.balance} credits).", field="stake"
         ) from None
 
 
@@ -277,7 +307,7 @@ def offer_cancel(*, offer_id: int, actor) -> Offer:
     """Cancel the unfilled remainder of one's own offer. Locks the offer row."""
     offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
     if offer is None:
-        raise InvalidInput("No such offer.", field="offer")
+        raise NotFound("No such offer.")
     if offer.offerer_id != actor.pk:
         raise Forbidden("Only the offerer can cancel an offer.")
     if offer.status != Offer.Status.OPEN:

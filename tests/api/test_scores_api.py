@@ -139,6 +139,31 @@ def test_a_bad_token_is_a_401_and_changes_nothing(ann, header):
     assert Forecast.objects.count() == 0
 
 
+def test_a_deactivated_participants_token_is_a_401(ann, bob):
+    claim = make_open_claim(author=ann, moderator=make_user("mod", staff=True))
+    key = Token.objects.create(user=bob).key
+    bob.is_active = False
+    bob.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post(
+        f"/api/claims/{claim.pk}/forecasts/", {"probability": 0.4}, format="json"
+    )
+    assert response.status_code == 401
+    assert Forecast.objects.count() == 0
+
+
+def test_a_staff_token_can_moderate(ann):
+    claim = make_open_claim(author=ann, moderator=make_user("mod", staff=True))
+    key = Token.objects.create(user=make_user("boss", staff=True)).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post(f"/api/claims/{claim.pk}/resolve/", {"outcome": "yes"}, format="json")
+    assert response.status_code == 200, response.json()
+    claim.refresh_from_db()
+    assert claim.status == "resolved"
+
+
 def test_a_non_staff_token_cannot_moderate(ann, bob):
     claim = make_open_claim(author=ann, moderator=make_user("mod", staff=True))
     key = Token.objects.create(user=bob).key

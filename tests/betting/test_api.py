@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bets.api.offers import BetSerializer, bet_payload
 from bets.ledger import user_balance
 from bets.ledger_checks import ledger_violations
 from bets.models import Bet, IdempotencyRecord, Offer
@@ -39,6 +40,20 @@ def test_an_offer_is_made_accepted_and_listed_through_the_api(claim, ann, bob):
     assert APIClient().get("/api/participants/bob/").json()["balance"] == 970
 
 
+def test_an_acceptance_answers_with_what_the_bet_serializer_says_of_the_stored_bet(
+    claim, ann, bob, mod
+):
+    offer = client_for(ann).post("/api/offers/", offer_body(claim), format="json").json()
+    answer = client_for(bob).post(f"/api/offers/{offer['id']}/accept/", {"stake": 9},
+                                  format="json").json()
+    assert answer == BetSerializer(Bet.objects.get(pk=answer["id"])).data
+    claim = claim_resolve(claim_id=claim.pk, outcome="no", actor=mod)
+    claim_settle_bets(claim_id=claim.pk, seq=claim.resolution_seq)
+    settled = Bet.objects.get(pk=answer["id"])
+    assert settled.winner == bob and settled.settled_at is not None
+    assert bet_payload(settled) == BetSerializer(settled).data
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -60,6 +75,9 @@ def test_bad_offer_bodies_get_a_400_and_change_nothing(claim, ann, change):
     assert user_balance(ann) == 1000
 
 
+# As in production, the acceptance view runs outside a request transaction; DRF's handler for
+# the anonymous refusal would otherwise doom the test's enclosing one.
+@pytest.mark.django_db(transaction=True)
 def test_refused_acceptances_say_why(claim, ann, bob):
     offer = client_for(ann).post("/api/offers/", offer_body(claim), format="json").json()
     own = client_for(ann).post(f"/api/offers/{offer['id']}/accept/", {"stake": 1}, format="json")
