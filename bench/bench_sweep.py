@@ -11,6 +11,7 @@ it FLUSHES: give it a Redis database of its own.
 
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -70,9 +71,11 @@ def main() -> int:
     generate_good_logs(log_dir)
     users(1)
     load_claims(N_CLAIMS)
-    worker_env = {
+    worker_env = {  # production settings, as docker-compose.yml runs the worker
         "CRUX_DATA_DIR": str(log_dir),
         "LOG_LEVEL": os.environ.get("CRUX_BENCH_LOG_LEVEL", "WARNING"),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "DB_CONN_MAX_AGE": "600",  # workers keep their database connection
     }
     worker = WorkerProcess(log_dir=log_dir, queues="resolvers", concurrency=2,

@@ -32,12 +32,55 @@ def execute(sql: str, params: Sequence = ()) -> int:
         return cursor.rowcount
 
 
+def _from_db(field, value):
+    """A column value as the ORM would hand it over (JSON decoded, SQLite times made aware):
+    the backend's converters, then the field's."""
+    col = field.get_col(field.model._meta.db_table)
+    for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        value = convert(value, col, connection)
+    return value
+
+
 def model_from_row(model, columns: Sequence[str], row: Sequence):
     """A model instance from some of its columns (the rest load on access), as the ORM
-    builds one: Model.from_db wants the values in the model's field order."""
+    builds one: Model.from_db wants converted values in the model's field order."""
     by_name = dict(zip(columns, row, strict=True))
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
-    return model.from_db(connection.alias, names, [by_name[n] for n in names])
+    fields = [f for f in model._meta.concrete_fields if f.attname in by_name]
+    return model.from_db(connection.alias, [f.attname for f in fields],
+                         [_from_db(f, by_name[f.attname]) for f in fields])
+
+
+def _to_db(model, values: dict) -> dict:
+    """Column -> value adapted by each field (JSON wrapped, times adapted), by attname."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return {fields[name].column: fields[name].get_db_prep_save(value, connection)
+            for name, value in values.items()}
+
+
+def insert_instance(instance, *, on_conflict_do_nothing: bool = False) -> int | None:
+    """INSERT an unsaved model instance (defaults and auto_now_add applied as save() would)
+    and set its id; None when on_conflict_do_nothing and a unique key already existed."""
+    fields = [f for f in type(instance)._meta.concrete_fields if not f.primary_key]
+    values = {f.attname: f.pre_save(instance, add=True) for f in fields}
+    row = _to_db(type(instance), values)
+    conflict = " ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""
+    sql = (f"INSERT INTO {instance._meta.db_table} ({', '.join(row)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(row))}){conflict} RETURNING id")
+    inserted = fetch_one(sql, list(row.values()))
+    if inserted is None:
+        return None
+    instance.id = inserted[0]
+    instance._state.adding = False
+    return instance.id
+
+
+def update(model, values: dict, where: str, params: Sequence = ()) -> int:
+    """UPDATE model rows matching `where` (SQL over the model's table) to `values` (by
+    attname, adapted by each field); returns how many rows changed."""
+    row = _to_db(model, values)
+    assignments = ", ".join(f"{column} = %s" for column in row)
+    return execute(f"UPDATE {model._meta.db_table} SET {assignments} WHERE {where}",  # noqa: S608
+                   [*row.values(), *params])
 
 
 def lock(clause: str) -> str:

@@ -214,6 +214,10 @@ CELERY_TASK_ROUTES = {"bets.tasks.claim_run_resolver": {"queue": "resolvers"}}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Keep worker database connections for DB_CONN_MAX_AGE (config/celery.py closes broken or
+# expired ones around each task) instead of Celery's close-around-every-task; Celery still
+# recycles them after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Crux --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bets import sql
 from bets.dispatch import dispatch_on_commit
 from bets.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ClaimArtifact, ResolutionAttempt, ResolutionProposal
@@ -152,18 +153,22 @@ def _trigger_for(run_key: str) -> str:
 
 def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
     """The attempt for run_key, created once; None when it already finished."""
-    # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
+    attempt = ResolutionAttempt(run_key=run_key, claim_id=claim.pk, spec=claim.resolver_spec,
+                                trigger=_trigger_for(run_key))
     with transaction.atomic():
         _relax_durability()
-        ResolutionAttempt.objects.bulk_create(
-            [ResolutionAttempt(run_key=run_key, claim=claim, spec=claim.resolver_spec,
-                               trigger=_trigger_for(run_key))],
-            ignore_conflicts=True,
-        )
-        attempt = ResolutionAttempt.objects.get(run_key=run_key)
+        # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
+        if sql.insert_instance(attempt, on_conflict_do_nothing=True) is None:
+            row = sql.fetch_one(
+                f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM bets_resolutionattempt "  # noqa: S608
+                "WHERE run_key = %s", [run_key])
+            attempt = sql.model_from_row(ResolutionAttempt, ATTEMPT_COLUMNS, row)
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt
+
+
+ATTEMPT_COLUMNS = ("id", "claim_id", "trigger", "run_key", "spec", "status")
 
 
 def _relax_durability() -> None:
@@ -181,11 +186,12 @@ def _relax_durability() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def run_context(claim_id: int | None, *, base_dir: Path | None = None):
+def run_context(claim_id: int | None, *, base_dir: Path | None = None,
+                reads_artifacts: bool = True):
     from resolvers.base import RunContext
 
     artifacts = {}
-    if claim_id is not None:
+    if claim_id is not None and reads_artifacts:
         artifacts = {
             a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
         }
@@ -219,9 +225,10 @@ def execute_spec(spec, claim_id: int | None = None, *, base_dir: Path | None = N
     With a claim, {"artifact": name} means the claim's uploaded files; without one (the
     CLI), it means files of that name in `artifacts_dir`.
     """
-    from resolvers.registry import run_spec
+    from resolvers.registry import run_spec, spec_locators
 
-    context = run_context(claim_id, base_dir=base_dir)
+    reads_artifacts = any(x.startswith("artifact:") for x in spec_locators(spec))
+    context = run_context(claim_id, base_dir=base_dir, reads_artifacts=reads_artifacts)
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
     return run_spec(spec, context=context)
@@ -242,7 +249,10 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     """
     from resolvers.base import SourceError, SpecError
 
-    claim = Claim.objects.filter(pk=claim_id).first()
+    # Plain SQL (bets.sql) on this path: a sweep runs it once per due claim.
+    row = sql.fetch_one("SELECT id, status, resolver_spec FROM bets_claim WHERE id = %s",
+                        [claim_id])
+    claim = sql.model_from_row(Claim, ("id", "status", "resolver_spec"), row) if row else None
     if claim is None or claim.status not in RESOLVABLE or not claim.resolver_spec:
         _release(claim_id)
         return None
@@ -265,17 +275,15 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
 
 
 def _release(claim_id: int, *, next_run_at: datetime | None = None) -> None:
-    Claim.objects.filter(pk=claim_id).update(
-        resolver_lease_until=None, resolver_next_run_at=next_run_at
-    )
+    sql.update(Claim, {"resolver_lease_until": None, "resolver_next_run_at": next_run_at},
+               "id = %s", [claim_id])
 
 
 def _finish(attempt_id: int, **fields) -> bool:
     """Compare-and-swap on the attempt's status: True for the one delivery that records."""
     fields.setdefault("finished_at", timezone.now())
-    return bool(
-        ResolutionAttempt.objects.filter(pk=attempt_id, status__in=RERUNNABLE).update(**fields)
-    )
+    return bool(sql.update(ResolutionAttempt, fields, "id = %s AND status IN (%s, %s)",
+                           [attempt_id, *RERUNNABLE]))
 
 
 def _record_failure(attempt: ResolutionAttempt, message: str, *, retryable: bool):
@@ -309,7 +317,10 @@ def attempt_record_verdict(*, attempt: ResolutionAttempt, verdict) -> Resolution
         return ResolutionAttempt.objects.get(pk=attempt.pk)
     for name, value in fields.items():
         setattr(attempt, name, value)
-    claim = Claim.objects.select_for_update().get(pk=attempt.claim_id)
+    lock = sql.lock("FOR UPDATE")
+    row = sql.fetch_one(f"SELECT id, status FROM bets_claim WHERE id = %s{lock}",  # noqa: S608
+                        [attempt.claim_id])
+    claim = sql.model_from_row(Claim, ("id", "status"), row)
     if decided and claim.status in RESOLVABLE:
         _propose(claim, attempt, verdict.verdict, now)
         _release(claim.pk)
@@ -321,16 +332,15 @@ def attempt_record_verdict(*, attempt: ResolutionAttempt, verdict) -> Resolution
 
 
 def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: datetime) -> None:
-    if ResolutionProposal.objects.filter(
-        claim=claim, status__in=[ResolutionProposal.Status.PENDING,
-                                 ResolutionProposal.Status.DISPUTED]
-    ).exists():
+    live = (ResolutionProposal.Status.PENDING, ResolutionProposal.Status.DISPUTED)
+    if sql.fetch_one("SELECT 1 FROM bets_resolutionproposal WHERE claim_id = %s "
+                     "AND status IN (%s, %s)", [claim.pk, *live]):
         return  # one live proposal per claim (also a database constraint)
     window = setting("CRUX_DISPUTE_WINDOW_SECONDS", 3 * 24 * 3600)
-    ResolutionProposal.objects.create(
-        claim=claim, attempt=attempt, outcome=outcome,
+    sql.insert_instance(ResolutionProposal(
+        claim_id=claim.pk, attempt_id=attempt.pk, outcome=outcome,
         finalize_after=now + timedelta(seconds=window),
-    )
+    ))
     if window <= 0:
         from bets.tasks import proposals_finalize_due
 

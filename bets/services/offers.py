@@ -18,7 +18,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -250,12 +250,8 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
 def _insert_bet(offer: Offer, taker, *, offerer_stake: int, taker_stake: int) -> Bet:
     bet = Bet(offer=offer, claim_id=offer.claim_id, offerer=offer.offerer, taker=taker,
               offerer_side=offer.side, probability=offer.probability,
-              offerer_stake=offerer_stake, taker_stake=taker_stake, note=offer.note,
-              created_at=timezone.now())
-    row = {f.column: f.get_db_prep_save(getattr(bet, f.attname), connection)
-           for f in Bet._meta.concrete_fields if not f.primary_key}
-    bet.id = sql.insert_returning_id("bets_bet", row)
-    bet._state.adding = False
+              offerer_stake=offerer_stake, taker_stake=taker_stake, note=offer.note)
+    sql.insert_instance(bet)
     return bet
 
 
