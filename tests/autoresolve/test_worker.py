@@ -184,3 +184,34 @@ def test_a_transient_source_failure_is_retried_with_backoff_until_it_decides(
     assert json_server.requests == 3
     assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
     assert "Retry in" in worker.log()
+
+
+def _worker_backends() -> set[tuple[int, object]]:
+    """(pid, backend_start) of every other connection to the test database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_worker_keeps_its_database_connections_from_one_task_to_the_next(start_worker):
+    start_worker(DB_CONN_MAX_AGE="600")
+    ann, mod = make_user("ann"), make_user("mod", staff=True)
+    claims = [make_spec_claim(author=ann, moderator=mod, spec=GAP_YES, title=f"C{i}")
+              for i in range(6)]
+    for claim in claims[:3]:
+        claim_run_resolver.delay(claim.pk, f"claim:{claim.pk}:lease:a")
+    wait_for(lambda: ResolutionAttempt.objects.filter(status="decided").count() == 3,
+             timeout=60)
+    time.sleep(0.5)  # let the worker finish its post-task bookkeeping
+    before = _worker_backends()
+    assert before, "the worker closed its connections after its tasks"
+    for claim in claims[3:]:
+        claim_run_resolver.delay(claim.pk, f"claim:{claim.pk}:lease:b")
+    wait_for(lambda: ResolutionAttempt.objects.filter(status="decided").count() == 6,
+             timeout=60)
+    time.sleep(0.5)
+    assert before <= _worker_backends()  # the same backends: no task opened a new one
