@@ -215,9 +215,14 @@ class Score(models.Model):
     windows filter without a join.
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes on the two keys: score_once_per_claim (claim, participant) and
+    # (participant, resolved_at) lead with them, and every index costs each scoring's
+    # 1,000-row insert (bench/bench_scoring.py).
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     participant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores", db_index=False
     )
     baseline = models.FloatField()
     peer = models.FloatField()
