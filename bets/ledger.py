@@ -59,22 +59,11 @@ class Posting:
 # --- accounts -----------------------------------------------------------------------------
 
 
-ACCOUNT_COLUMNS = ("id", "kind", "user_id", "balance")
-
-
-def _account_where(condition: str, value) -> Account | None:
-    row = sql.fetch_one(
-        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM bets_account WHERE {condition} = %s",  # noqa: S608
-        [value],
-    )
-    return sql.model_from_row(Account, ACCOUNT_COLUMNS, row) if row else None
-
-
 def system_account(kind: str) -> Account:
     """The one account of a system kind, created on first use (UNIQUE keeps it single)."""
     if kind == Account.Kind.PARTICIPANT:
         raise ValueError("participant accounts belong to a user")
-    account = _account_where("kind", kind)
+    account = sql.select_one(Account, "kind = %s", [kind])
     if account is not None:
         return account
     try:
@@ -90,7 +79,7 @@ def participant_account(user) -> Account:
     The post_save signal opens it at user creation; this also covers users created without
     signals (bulk imports, raw fixtures), so every path ends with exactly one grant.
     """
-    account = _account_where("user_id", user.pk)
+    account = sql.select_one(Account, "user_id = %s", [user.pk])
     if account is not None:
         return account  # opened with its grant, in one database transaction
     try:
@@ -102,22 +91,19 @@ def participant_account(user) -> Account:
     return account
 
 
-def accounts_for(user, *system_kinds: str) -> tuple[Account, list[int]]:
-    """The user's account and the ids of the named system accounts, read in one query (an
-    acceptance needs the taker's, the offer reserve's and escrow's)."""
+def accounts_for(user, *system_kinds: str) -> tuple[int, list[int]]:
+    """The ids of the user's account and of the named system accounts, read in one query
+    (an acceptance needs the taker's, the offer reserve's and escrow's)."""
     marks = ", ".join(["%s"] * len(system_kinds))
     rows = sql.fetch_all(
-        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM bets_account "  # noqa: S608
+        f"SELECT id, kind, user_id FROM bets_account "  # noqa: S608
         f"WHERE user_id = %s OR kind IN ({marks})",
         [user.pk, *system_kinds],
     )
-    found = {row[1] if row[2] is None else "user": row for row in rows}
-    if "user" in found:
-        account = sql.model_from_row(Account, ACCOUNT_COLUMNS, found["user"])
-    else:
-        account = participant_account(user)
-    ids = [found[k][0] if k in found else system_account(k).pk for k in system_kinds]
-    return account, ids
+    found = {kind if user_id is None else "user": pk for pk, kind, user_id in rows}
+    account_id = found["user"] if "user" in found else participant_account(user).pk
+    ids = [found[k] if k in found else system_account(k).pk for k in system_kinds]
+    return account_id, ids
 
 
 def grant_starting_credits(*, user_id: int, account: Account | None = None) -> LedgerTransaction:
@@ -216,10 +202,9 @@ def post_transaction(posting: Posting, *, fresh: bool = False) -> tuple[LedgerTr
 
 
 def _post(posting: Posting, *, fresh: bool) -> tuple[LedgerTransaction, bool]:
-    fields = _txn_fields(posting) | {"created_at": timezone.now()}
-    row = fields | {"created_at": sql.db_datetime(fields["created_at"])}
+    txn = LedgerTransaction(**_txn_fields(posting))
     if fresh:
-        txn_id = sql.insert_returning_id("bets_ledgertransaction", row)
+        sql.insert_instance(txn)
     else:
         existing = sql.fetch_one(
             "SELECT id FROM bets_ledgertransaction WHERE idempotency_key = %s", [posting.key]
@@ -228,14 +213,14 @@ def _post(posting: Posting, *, fresh: bool) -> tuple[LedgerTransaction, bool]:
             return LedgerTransaction.objects.get(pk=existing[0]), False
         try:
             with transaction.atomic():
-                txn_id = sql.insert_returning_id("bets_ledgertransaction", row)
+                sql.insert_instance(txn)
         except IntegrityError:
             # A concurrent poster committed the same key between our read and our insert.
             return LedgerTransaction.objects.get(idempotency_key=posting.key), False
     _apply_deltas(_net([posting]))
     sql.insert_rows("bets_ledgerentry", ("transaction_id", "account_id", "amount"),
-                    [(txn_id, account_id, amount) for account_id, amount in posting.entries])
-    return LedgerTransaction(id=txn_id, **fields), True
+                    [(txn.pk, account_id, amount) for account_id, amount in posting.entries])
+    return txn, True
 
 
 def _txn_fields(posting: Posting) -> dict:

@@ -78,4 +78,3 @@ def scores_replace(*, claim, results: dict, seq: int) -> None:
     params = [claim.pk, seq, claim.actual_resolve_time, [int(p) for p in pids], *columns]
     with connection.cursor() as cursor, cursor.connection.cursor() as raw:
         raw.execute(_INSERT_SQL, params)  # %b: psycopg's own placeholders, not Django's
-

@@ -8,7 +8,6 @@ Table and column names come from code, never from input.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from django.db import connection
 
@@ -50,6 +49,17 @@ def model_from_row(model, columns: Sequence[str], row: Sequence):
                          [_from_db(f, by_name[f.attname]) for f in fields])
 
 
+def select_one(model, where: str, params: Sequence = (), *, columns: Sequence[str] = (),
+               locking: str = ""):
+    """The row of `model` matching `where` as an instance, or None: the given columns (all
+    when none are given; the rest load on access), locked with `locking` (e.g. "FOR UPDATE")
+    where the database has row locks."""
+    columns = columns or [f.attname for f in model._meta.concrete_fields]
+    row = fetch_one(f"SELECT {', '.join(columns)} FROM {model._meta.db_table} "  # noqa: S608
+                    f"WHERE {where}{lock(locking) if locking else ''}", params)
+    return model_from_row(model, columns, row) if row else None
+
+
 def _to_db(model, values: dict) -> dict:
     """Column -> value adapted by each field (JSON wrapped, times adapted), by attname."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -87,17 +97,6 @@ def lock(clause: str) -> str:
     """`FOR UPDATE`, `FOR SHARE`, ... on PostgreSQL; nothing on SQLite, which locks the
     whole database for a writer anyway."""
     return f" {clause}" if connection.features.has_select_for_update else ""
-
-
-def db_datetime(value: datetime):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def insert_returning_id(table: str, row: dict) -> int:
-    columns = ", ".join(row)
-    marks = ", ".join(["%s"] * len(row))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608
-    return fetch_one(sql, list(row.values()))[0]
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:

@@ -7,14 +7,13 @@ local function words(s)
   return t
 end
 
-local threads, counter = {}, 0
+local counter = 0
 
 function setup(thread)
   counter = counter + 1
   local tokens = words(os.getenv("CRUX_WRK_TOKENS"))
   thread:set("token", tokens[(counter - 1) % #tokens + 1])
   thread:set("seed", counter + tonumber(os.getenv("CRUX_WRK_SEED") or "7"))
-  table.insert(threads, thread)
 end
 
 function init(args)

@@ -159,16 +159,11 @@ def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
         _relax_durability()
         # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
         if sql.insert_instance(attempt, on_conflict_do_nothing=True) is None:
-            row = sql.fetch_one(
-                f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM bets_resolutionattempt "  # noqa: S608
-                "WHERE run_key = %s", [run_key])
-            attempt = sql.model_from_row(ResolutionAttempt, ATTEMPT_COLUMNS, row)
+            attempt = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
+                                     columns=("id", "claim_id", "run_key", "spec", "status"))
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt
-
-
-ATTEMPT_COLUMNS = ("id", "claim_id", "trigger", "run_key", "spec", "status")
 
 
 def _relax_durability() -> None:
@@ -250,9 +245,8 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     from resolvers.base import SourceError, SpecError
 
     # Plain SQL (bets.sql) on this path: a sweep runs it once per due claim.
-    row = sql.fetch_one("SELECT id, status, resolver_spec FROM bets_claim WHERE id = %s",
-                        [claim_id])
-    claim = sql.model_from_row(Claim, ("id", "status", "resolver_spec"), row) if row else None
+    claim = sql.select_one(Claim, "id = %s", [claim_id],
+                           columns=("id", "status", "resolver_spec"))
     if claim is None or claim.status not in RESOLVABLE or not claim.resolver_spec:
         _release(claim_id)
         return None
@@ -317,10 +311,8 @@ def attempt_record_verdict(*, attempt: ResolutionAttempt, verdict) -> Resolution
         return ResolutionAttempt.objects.get(pk=attempt.pk)
     for name, value in fields.items():
         setattr(attempt, name, value)
-    lock = sql.lock("FOR UPDATE")
-    row = sql.fetch_one(f"SELECT id, status FROM bets_claim WHERE id = %s{lock}",  # noqa: S608
-                        [attempt.claim_id])
-    claim = sql.model_from_row(Claim, ("id", "status"), row)
+    claim = sql.select_one(Claim, "id = %s", [attempt.claim_id], columns=("id", "status"),
+                           locking="FOR UPDATE")
     if decided and claim.status in RESOLVABLE:
         _propose(claim, attempt, verdict.verdict, now)
         _release(claim.pk)

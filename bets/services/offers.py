@@ -242,8 +242,8 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
     offer.filled_stake += offerer_stake
     if offer.remaining_stake == 0:
         offer.status = Offer.Status.FILLED
-    sql.execute("UPDATE bets_offer SET filled_stake = %s, status = %s WHERE id = %s",
-                [offer.filled_stake, offer.status, offer.pk])
+    sql.update(Offer, {"filled_stake": offer.filled_stake, "status": offer.status},
+               "id = %s", [offer.pk])
     return bet
 
 
@@ -256,13 +256,15 @@ def _insert_bet(offer: Offer, taker, *, offerer_stake: int, taker_stake: int) ->
 
 
 def _post_match(bet: Bet) -> None:
-    taker, (offers, escrow) = accounts_for(bet.taker, Account.Kind.OFFERS, Account.Kind.ESCROW)
+    taker_account, (offers, escrow) = accounts_for(
+        bet.taker, Account.Kind.OFFERS, Account.Kind.ESCROW
+    )
     posting = Posting(
         key=f"match:{bet.pk}",
         kind=Kind.BET_MATCH,
         entries=[
             (offers, -bet.offerer_stake),
-            (taker.pk, -bet.taker_stake),
+            (taker_account, -bet.taker_stake),
             (escrow, bet.offerer_stake + bet.taker_stake),
         ],
         memo=f"Bet {bet.pk} matched",

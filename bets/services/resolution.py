@@ -19,10 +19,10 @@ UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
 
 
 def _lock_claim(claim_id: int) -> Claim:
-    try:
-        return Claim.objects.select_for_update().get(pk=claim_id)
-    except Claim.DoesNotExist:
-        raise InvalidInput("No such claim.", field="claim") from None
+    claim = sql.select_one(Claim, "id = %s", [claim_id], locking="FOR UPDATE")
+    if claim is None:
+        raise InvalidInput("No such claim.", field="claim")
+    return claim
 
 
 def _check_actor(actor, method: str) -> None:
@@ -206,16 +206,9 @@ def claim_score(*, claim_id: int, seq: int) -> bool:
     """Write the scores of resolution `seq` of a claim, replacing earlier ones.
 
     Takes the claim's row lock; returns False (and writes nothing) when the resolution is
-    stale or already scored, so running it twice or concurrently scores once. Its own reads
-    and writes of the claim are plain SQL (bets.sql): scoring has a 50 ms budget.
+    stale or already scored, so running it twice or concurrently scores once.
     """
-    columns = ("id", "status", "outcome", "open_time", "close_time", "actual_resolve_time",
-               "resolution_seq", "scored_seq")
-    row = sql.fetch_one(f"SELECT {', '.join(columns)} FROM bets_claim "  # noqa: S608
-                        f"WHERE id = %s{sql.lock('FOR UPDATE')}", [claim_id])
-    if row is None:
-        raise InvalidInput("No such claim.", field="claim")
-    claim = sql.model_from_row(Claim, columns, row)
+    claim = _lock_claim(claim_id)
     if claim.status != Claim.Status.RESOLVED or claim.resolution_seq != seq:
         return False
     if claim.scored_seq == seq:
