@@ -8,12 +8,6 @@ from rest_framework.test import APIClient
 from tests.factories import make_open_claim, make_user
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Users here are made with passwords; the production hasher's cost buys nothing in a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def mod(db):
     return make_user("mod", staff=True)

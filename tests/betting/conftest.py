@@ -1,4 +1,4 @@
-"""Fixtures for the betting tests: fast password hashing, a moderator, an open claim."""
+"""Fixtures for the betting tests: a moderator, an open claim."""
 
 from datetime import timedelta
 
@@ -7,11 +7,6 @@ from django.utils import timezone
 
 from bets.ledger_checks import ledger_violations
 from tests.factories import make_open_claim, make_user
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
