@@ -29,6 +29,11 @@ if ! pg_up; then
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
 fi
 pg_up || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+# The database the test URL names: makemigrations --check reads its migration history (the
+# suite itself runs in pytest-django's test_crux beside it).
+if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'crux'" | grep -q 1; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE crux"
+fi
 
 if ! redis_up; then
   if ! command -v redis-server >/dev/null; then
