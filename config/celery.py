@@ -5,6 +5,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import task_postrun, task_prerun
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,11 +14,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    "close-due-claims": {"task": "bets.tasks.claims_close_due", "schedule": 30.0},
+    "close-due-claims": {
+        "task": "bets.tasks.claims_close_due",
+        "schedule": float(settings.CRUX_CLOSE_SECONDS),
+    },
     "expire-offers": {"task": "bets.tasks.offers_expire_due", "schedule": 30.0},
     "resolver-sweep": {
         "task": "bets.tasks.resolver_sweep",
-        "schedule": float(os.environ.get("CRUX_RESOLVER_SWEEP_SECONDS", "60")),
+        "schedule": float(settings.CRUX_RESOLVER_SWEEP_SECONDS),
     },
     "finalize-proposals": {"task": "bets.tasks.proposals_finalize_due", "schedule": 60.0},
     "score-sweep": {"task": "bets.tasks.claims_score_missing", "schedule": 120.0},
