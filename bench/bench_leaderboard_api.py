@@ -8,22 +8,14 @@ Client and server share this machine's CPUs, so the figure is pessimistic for a 
 deployment.
 """
 
-import os
 import random
-import secrets
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ROOT, copy_rows, django_on_fresh_database, report, reset_sequence, users  # noqa: E402
-from httpload import wrk  # noqa: E402
+from benchdb import copy_rows, django_on_fresh_database, report, reset_sequence, users  # noqa: E402
+from httpload import GUNICORN_WORKERS, gunicorn_serving, wrk  # noqa: E402
 
 PARTICIPANTS = 10_000
 CLAIMS = 2_500
@@ -32,8 +24,6 @@ CLIENTS = 32
 WARMUP_SECONDS = 10
 SECONDS = 20
 TARGET = 0.050
-# One sync worker per core: the clients share these cores, and more workers only queue.
-GUNICORN_WORKERS = int(os.environ.get("CRUX_BENCH_WORKERS", str(os.cpu_count() or 2)))
 
 
 def load() -> None:
@@ -73,62 +63,15 @@ def load() -> None:
         cursor.execute("ANALYZE")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DB_CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "WARNING",
-        "CRUX_VAR_DIR": tempfile.mkdtemp(prefix="crux-bench-"),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
-         f"--workers={GUNICORN_WORKERS}", "--backlog=256", "--log-level=warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-
-
-def wait_until_up(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited early")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn never answered")
-
-
 def main() -> None:
     database_url = django_on_fresh_database("leaderboard_api")
     load()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_gunicorn(database_url, port)
     env = {"CRUX_WRK_PARTICIPANTS": str(PARTICIPANTS)}
-    try:
-        wait_until_up(f"{base}/api/leaderboard/", proc)
+    with gunicorn_serving(database_url, ready_path="/api/leaderboard/") as base:
         # Warm up with the same traffic first: the figure is for a server that has been
         # answering, not one filling its caches (the warm-up's own p95 is printed too).
         warm = wrk(base, "leaderboard.lua", connections=CLIENTS, seconds=WARMUP_SECONDS, env=env)
         run = wrk(base, "leaderboard.lua", connections=CLIENTS, seconds=SECONDS, env=env)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    if run["non_2xx"] or run["socket_errors"]:
-        raise SystemExit(f"failed requests during the run: {run}")
     report(
         f"leaderboard API p95, {CLIENTS} concurrent clients, 10,000 ranked participants",
         run["p95_ms"] / 1000, TARGET,
