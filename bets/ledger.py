@@ -109,7 +109,7 @@ def accounts_for(user, *system_kinds: str) -> tuple[int, list[int]]:
 def grant_starting_credits(*, user_id: int, account: Account | None = None) -> LedgerTransaction:
     """Give a participant the starting grant, once: the key `grant:<user_id>` makes it so."""
     key = f"grant:{user_id}"
-    existing = LedgerTransaction.objects.filter(idempotency_key=key).first()
+    existing = _transaction_with_key(key)
     if existing is not None:
         return existing
     account = account or Account.objects.get(user_id=user_id)
@@ -180,6 +180,10 @@ def _apply_deltas(deltas: dict[int, int]) -> None:
             raise InsufficientFunds("Not enough credits in the account for this.", balance=have)
 
 
+def _transaction_with_key(key: str) -> LedgerTransaction | None:
+    return sql.select_one(LedgerTransaction, "idempotency_key = %s", [key])
+
+
 def _net(postings: Iterable[Posting]) -> dict[int, int]:
     deltas: dict[int, int] = defaultdict(int)
     for posting in postings:
@@ -206,17 +210,15 @@ def _post(posting: Posting, *, fresh: bool) -> tuple[LedgerTransaction, bool]:
     if fresh:
         sql.insert_instance(txn)
     else:
-        existing = sql.fetch_one(
-            "SELECT id FROM bets_ledgertransaction WHERE idempotency_key = %s", [posting.key]
-        )
+        existing = _transaction_with_key(posting.key)
         if existing is not None:
-            return LedgerTransaction.objects.get(pk=existing[0]), False
+            return existing, False
         try:
             with transaction.atomic():
                 sql.insert_instance(txn)
         except IntegrityError:
             # A concurrent poster committed the same key between our read and our insert.
-            return LedgerTransaction.objects.get(idempotency_key=posting.key), False
+            return _transaction_with_key(posting.key), False
     _apply_deltas(_net([posting]))
     sql.insert_rows("bets_ledgerentry", ("transaction_id", "account_id", "amount"),
                     [(txn.pk, account_id, amount) for account_id, amount in posting.entries])

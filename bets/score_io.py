@@ -9,6 +9,7 @@ statement; elsewhere (SQLite, `make run`) they fall back to the ORM. Results are
 import numpy as np
 from django.db import connection
 
+from bets import sql
 from bets.models import Forecast, Score
 
 # Arrays travel as whole float8[]/bigint[] values in PostgreSQL's binary format, both ways:
@@ -60,8 +61,7 @@ def forecast_arrays(claim_id: int):
 def scores_replace(*, claim, results: dict, seq: int) -> None:
     """Replace the claim's score rows with `results` (participant id -> ParticipantScores).
     Call inside the transaction that holds the claim's row lock."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM bets_score WHERE claim_id = %s", [claim.pk])
+    sql.execute("DELETE FROM bets_score WHERE claim_id = %s", [claim.pk])
     if not results:
         return
     if connection.vendor != "postgresql":

@@ -223,8 +223,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Crux --------------------------------------------------------------------------------
 CRUX_STARTING_GRANT = env_int("CRUX_STARTING_GRANT", 1000)
 CRUX_DISPUTE_WINDOW_SECONDS = env_int("CRUX_DISPUTE_WINDOW_SECONDS", 3 * 24 * 3600)
-# Beat periods: how late past close_time a claim stops taking forecasts, and how often the
-# resolver sweep looks for due claims.
+# Beat periods: how often claims past close_time are marked closed (forecasts and bets stop
+# at close_time whatever the status says), and how often the resolver sweep looks for due
+# claims.
 CRUX_CLOSE_SECONDS = env_int("CRUX_CLOSE_SECONDS", 30)
 CRUX_RESOLVER_SWEEP_SECONDS = env_int("CRUX_RESOLVER_SWEEP_SECONDS", 60)
 CRUX_RESOLVER_SWEEP_LIMIT = env_int("CRUX_RESOLVER_SWEEP_LIMIT", 5000)
