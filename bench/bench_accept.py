@@ -33,7 +33,7 @@ def setup() -> tuple[list[int], list[str], int]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from bets.services.offers import offer_create
+    from bets.betting.offers import offer_create
     from tests.factories import make_open_claim
 
     User = get_user_model()
@@ -60,7 +60,7 @@ def main() -> None:
         wrk(base, "accept.lua", connections=CLIENTS, threads=CLIENTS, seconds=2, env=env)
         run = wrk(base, "accept.lua", connections=CLIENTS, threads=CLIENTS, seconds=SECONDS,
                   env=env | {"CRUX_WRK_SEED": "11"})
-    from bets.ledger_checks import ledger_violations
+    from bets.betting.checks import ledger_violations
     from bets.models import Bet
 
     violations = ledger_violations()

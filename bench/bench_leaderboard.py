@@ -77,7 +77,7 @@ def main() -> None:
     load()
     print(f"  (loaded {CLAIMS * PER_CLAIM:,} forecasts and scores in "
           f"{time.perf_counter() - started:.0f} s)", flush=True)
-    from bets import selectors
+    from bets.scoring import selectors
 
     def recompute_all_types() -> float:
         selectors.leaderboard_cache_clear()

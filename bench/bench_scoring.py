@@ -51,7 +51,7 @@ def load() -> int:
 def main() -> None:
     django_on_fresh_database("scoring")
     from bets.models import Claim, Score
-    from bets.services import resolution
+    from bets.scoring import services as resolution
 
     claim_id = load()
     claim = Claim.objects.get(pk=claim_id)
@@ -69,7 +69,8 @@ def main() -> None:
     assert Score.objects.filter(claim_id=claim_id).count() == FORECASTERS
     end_to_end = median_of(score_once, REPEATS, setup=unscored)
 
-    from bets import score_io, scoring
+    from bets.scoring import maths as scoring
+    from bets.scoring import store as score_io
 
     arrays = score_io.forecast_arrays(claim_id)
 
@@ -99,7 +100,7 @@ def rewrite_scores(claim, results) -> None:
     """The write half of claim_score on its own, through the same bets.score_io call."""
     from django.db import transaction
 
-    from bets import score_io
+    from bets.scoring import store as score_io
 
     with transaction.atomic():
         score_io.scores_replace(claim=claim, results=results, seq=1)

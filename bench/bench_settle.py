@@ -99,9 +99,9 @@ def main() -> None:
 
     with transaction.atomic():
         load()
-    from bets.ledger_checks import ledger_violations
+    from bets.betting.checks import ledger_violations
+    from bets.betting.settlement import claim_settle_bets
     from bets.models import Claim
-    from bets.services.settlement import claim_settle_bets
 
     assert ledger_violations() == [], ledger_violations()[:5]
     started = time.perf_counter()

@@ -62,8 +62,8 @@ def load_claims(n: int) -> None:
 
 def main() -> int:
     django_on_fresh_database("sweep")
+    from bets.autoresolve import runs as autoresolve
     from bets.models import ResolutionAttempt, ResolutionProposal
-    from bets.services import autoresolve
     from tests.celery_worker import WorkerProcess
     from tests.fixtures.inspect_logs import generate_good_logs
 

@@ -8,8 +8,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from bets.errors import ServiceError
-from bets.forms import ResolutionForm
+from bets.claims import resolution
+from bets.claims import services as claim_services
+from bets.common.errors import ServiceError
 from bets.models import (
     Account,
     Bet,
@@ -27,8 +28,7 @@ from bets.models import (
     Score,
     Tag,
 )
-from bets.services import claims as claim_services
-from bets.services import resolution
+from bets.web.forms import ResolutionForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

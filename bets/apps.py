@@ -6,4 +6,4 @@ class BetsConfig(AppConfig):
     verbose_name = "Crux"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (grants the starting credits to new participants)
+        from bets import signals  # noqa: F401  (grants the starting credits to new participants)

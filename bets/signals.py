@@ -16,7 +16,7 @@ from django.dispatch import receiver
 def grant_on_user_created(sender, instance, created, raw=False, **kwargs):
     if not created or raw:  # raw: loaddata replays saved rows, accounts included
         return
-    from bets.ledger import participant_account
+    from bets.betting.ledger import participant_account
 
     participant_account(instance)
 
@@ -25,7 +25,7 @@ def accounts_open_missing() -> int:
     """Open an account (with its grant) for every user that has none; returns how many."""
     from django.contrib.auth import get_user_model
 
-    from bets.ledger import participant_account
+    from bets.betting.ledger import participant_account
 
     missing = get_user_model().objects.filter(account__isnull=True)
     count = 0

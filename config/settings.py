@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "bets.caching.VersionedResponseCacheMiddleware",  # first: a hit skips all the rest
+    "bets.common.caching.VersionedResponseCacheMiddleware",  # first: a hit skips all the rest
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,6 +167,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a "status"; name the claim's so the schema generates without warnings.
+    # Ids in paths are bounded by the `dbid` converter (bets/common/ids.py).
+    "PATH_CONVERTER_OVERRIDES": {
+        "dbid": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
+    },
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "bets.models.claims.Claim.Status",
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
@@ -178,7 +182,7 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Must stay well above every task's hard time limit (see FIELD-NOTES: Celery on Redis).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     }

@@ -4,5 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("bets.api.urls")),
-    path("", include("bets.urls")),
+    path("", include("bets.web.urls")),
 ]

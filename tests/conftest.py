@@ -36,7 +36,7 @@ def fresh_leaderboard_cache(request):
     if not request.config.pluginmanager.hasplugin("django"):
         yield
         return
-    from bets import selectors
+    from bets.scoring import selectors
 
     selectors.leaderboard_cache_clear()
     yield

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bets.claims.services import claim_approve, claim_propose
 from bets.models import Claim
-from bets.services.claims import claim_approve, claim_propose
 
 User = get_user_model()
 

@@ -9,16 +9,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from bets.models import Claim, Forecast, Score
-from bets.services.claims import claim_propose
-from bets.services.forecasts import forecast_submit, forecast_withdraw
-from bets.services.interchange import (
+from bets.claims.forecasts import forecast_submit, forecast_withdraw
+from bets.claims.resolution import claim_annul, claim_resolve
+from bets.claims.services import claim_propose
+from bets.interchange.services import (
     InterchangeError,
     export_document,
     import_document,
     import_text,
 )
-from bets.services.resolution import claim_annul, claim_resolve, claim_score
+from bets.models import Claim, Forecast, Score
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from bets.errors import Conflict
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve, claim_unresolve
+from bets.common.errors import Conflict
 from bets.models import Claim, ResolutionEvent, Score
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_compute_scores, claim_resolve, claim_unresolve
-from bets.tasks import claim_score
+from bets.scoring.services import claim_compute_scores
+from bets.scoring.tasks import claim_score_task
 from tests.celery_worker import wait_for
 from tests.factories import make_open_claim, make_user
 
@@ -135,8 +136,8 @@ def test_the_same_scoring_task_delivered_twice_writes_scores_once(celery_worker,
         resolution_seq=1,
     )
 
-    claim_score.delay(claim.pk, 1)
-    claim_score.delay(claim.pk, 1)
+    claim_score_task.delay(claim.pk, 1)
+    claim_score_task.delay(claim.pk, 1)
 
     results = wait_for(
         lambda: (r := finished_score_tasks(celery_worker)) and len(r) == 2 and r,

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from bets.scoring import (
+from bets.scoring.maths import (
     CalibrationBin,
     ParticipantScores,
     binary_scores,

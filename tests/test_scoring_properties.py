@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bets.scoring import (
+from bets.scoring.maths import (
     binary_scores,
     calibration,
     community_forecast,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from bets import sql
+from bets.common import sql
 
 User = get_user_model()
 USER_COLUMNS = ("id", "username", "is_active", "is_staff", "is_superuser")

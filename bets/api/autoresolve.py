@@ -4,19 +4,20 @@ Thin: every action is one service call; service errors become 400/403/409 respon
 bets.api.errors.
 """
 
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.errors import InvalidInput
+from bets.api.common import validated
+from bets.autoresolve import artifacts as artifact_services
+from bets.autoresolve import disputes as autoresolve_disputes
+from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import InvalidInput
 from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
-from bets.selectors_autoresolve import claim_artifacts, claim_attempts, claim_proposals
-from bets.services import artifacts as artifact_services
-from bets.services import autoresolve, autoresolve_disputes
-
-from .common import MAX_ID, validated, visible_claim_or_404
 
 # Multipart overhead allowed on top of the file itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -74,14 +75,6 @@ class VerdictSerializer(serializers.Serializer):
     evidence = serializers.DictField()
 
 
-def _row_or_404(model, pk: int):
-    if pk > MAX_ID:
-        raise Http404
-    row = model.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    return row
-
 
 class ClaimArtifactsView(APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
@@ -89,7 +82,7 @@ class ClaimArtifactsView(APIView):
 
     @extend_schema(responses=ArtifactSerializer(many=True))
     def get(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ArtifactSerializer(claim_artifacts(claim.pk), many=True).data)
 
     @extend_schema(
@@ -98,7 +91,7 @@ class ClaimArtifactsView(APIView):
         responses={201: ArtifactSerializer},
     )
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         cap = artifact_services.artifact_max_bytes()
         # Refuse an oversized body before Django spools it to disk.
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -115,14 +108,14 @@ class ClaimArtifactsView(APIView):
 class ClaimAttemptsView(APIView):
     @extend_schema(responses=AttemptSerializer(many=True))
     def get(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(AttemptSerializer(claim_attempts(claim.pk), many=True).data)
 
 
 class ClaimProposalsView(APIView):
     @extend_schema(responses=ProposalSerializer(many=True))
     def get(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ProposalSerializer(claim_proposals(claim.pk), many=True).data)
 
 
@@ -133,7 +126,7 @@ class ClaimResolverPreviewView(APIView):
 
     @extend_schema(request=None, responses=VerdictSerializer)
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(autoresolve.claim_preview_resolver(claim_id=claim.pk,
                                                            actor=request.user))
 
@@ -143,7 +136,7 @@ class ClaimResolverRunView(APIView):
 
     @extend_schema(request=None, responses={202: AttemptSerializer})
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         attempt = autoresolve.claim_run_resolver_now(claim_id=claim.pk, actor=request.user)
         return Response(AttemptSerializer(attempt).data, status=status.HTTP_202_ACCEPTED)
 
@@ -153,8 +146,8 @@ class ProposalDisputeView(APIView):
 
     @extend_schema(request=DisputeInput, responses={201: DisputeSerializer})
     def post(self, request, pk: int):
-        proposal = _row_or_404(ResolutionProposal, pk)
-        visible_claim_or_404(request, proposal.claim_id)
+        proposal = get_object_or_404(ResolutionProposal, pk=pk)
+        claim_visible_or_404(claim_id=proposal.claim_id, user=request.user)
         data = validated(DisputeInput, request.data)
         dispute = autoresolve_disputes.proposal_dispute(
             proposal_id=proposal.pk, participant=request.user, reason=data["reason"]
@@ -167,32 +160,10 @@ class DisputeAdjudicateView(APIView):
 
     @extend_schema(request=AdjudicateInput, responses=DisputeSerializer)
     def post(self, request, pk: int):
-        dispute = _row_or_404(Dispute, pk)
+        dispute = get_object_or_404(Dispute, pk=pk)
         data = validated(AdjudicateInput, request.data)
         dispute = autoresolve_disputes.dispute_adjudicate(
             dispute_id=dispute.pk, admin=request.user, decision=data["decision"],
             note=data["note"],
         )
         return Response(DisputeSerializer(dispute).data)
-
-
-def _routes():
-    from django.urls import path
-
-    return [
-        path("claims/<int:pk>/artifacts/", ClaimArtifactsView.as_view(), name="api-artifacts"),
-        path("claims/<int:pk>/attempts/", ClaimAttemptsView.as_view(), name="api-attempts"),
-        path("claims/<int:pk>/proposals/", ClaimProposalsView.as_view(), name="api-proposals"),
-        path("claims/<int:pk>/resolver/preview/", ClaimResolverPreviewView.as_view(),
-             name="api-resolver-preview"),
-        path("claims/<int:pk>/resolver/run/", ClaimResolverRunView.as_view(),
-             name="api-resolver-run"),
-        path("proposals/<int:pk>/disputes/", ProposalDisputeView.as_view(),
-             name="api-proposal-dispute"),
-        path("disputes/<int:pk>/adjudicate/", DisputeAdjudicateView.as_view(),
-             name="api-dispute-adjudicate"),
-    ]
-
-
-# Included by bets/api/urls.py.
-autoresolve_urlpatterns = _routes()

@@ -5,12 +5,12 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bets.api import serializers as s
+from bets.api.claims import claim_detail_data
+from bets.api.common import validated
+from bets.claims import services as claim_services
+from bets.claims.selectors import claim_visible_or_404
 from bets.models import ClaimClarification
-from bets.services import claims as claim_services
-
-from . import serializers as s
-from .claims import claim_detail_data
-from .common import validated, visible_claim_or_404
 
 
 class ClarificationSerializer(serializers.ModelSerializer):
@@ -31,7 +31,7 @@ class ClaimEditView(APIView):
 
     @extend_schema(request=s.ClaimProposeSerializer, responses=s.ClaimDetailSerializer)
     def patch(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         changes = validated(s.ClaimProposeSerializer, request.data, partial=True)
         claim = claim_services.claim_edit(claim_id=claim.pk, editor=request.user, changes=changes)
         return Response(claim_detail_data(request, claim))
@@ -45,12 +45,12 @@ class ClaimClarificationsView(APIView):
 
     @extend_schema(responses=ClarificationSerializer(many=True))
     def get(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ClarificationSerializer(claim.clarifications.all(), many=True).data)
 
     @extend_schema(request=ClarificationSerializer, responses={201: ClarificationSerializer})
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(ClarificationSerializer, request.data)
         clarification = claim_services.claim_clarify(
             claim_id=claim.pk, author=request.user, text=data["text"]

@@ -5,14 +5,14 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets import selectors
+from bets.api import serializers as s
+from bets.api.common import query_params, validated
+from bets.claims import forecasts as forecast_services
+from bets.claims import resolution as resolution_services
+from bets.claims import selectors
+from bets.claims import services as claim_services
+from bets.claims.selectors import claim_visible_or_404
 from bets.models import Forecast
-from bets.services import claims as claim_services
-from bets.services import forecasts as forecast_services
-from bets.services import resolution as resolution_services
-
-from . import serializers as s
-from .common import query_params, validated, visible_claim_or_404
 
 
 def claim_detail_data(request, claim) -> dict:
@@ -47,7 +47,8 @@ class ClaimListView(generics.ListAPIView):
 class ClaimDetailView(APIView):
     @extend_schema(responses=s.ClaimDetailSerializer)
     def get(self, request, pk: int):
-        return Response(claim_detail_data(request, visible_claim_or_404(request, pk)))
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
+        return Response(claim_detail_data(request, claim))
 
 
 @extend_schema(tags=["forecasts"])
@@ -60,7 +61,7 @@ class ClaimForecastsView(generics.ListAPIView):
     serializer_class = s.ForecastSerializer
 
     def get_queryset(self):
-        claim = visible_claim_or_404(self.request, self.kwargs["pk"])
+        claim = claim_visible_or_404(claim_id=self.kwargs["pk"], user=self.request.user)
         params = query_params(s.ForecastQuerySerializer, self.request)
         qs = Forecast.objects.filter(claim=claim).select_related("participant")
         if params.get("participant"):
@@ -73,7 +74,7 @@ class ClaimForecastsView(generics.ListAPIView):
 
     @extend_schema(request=s.ForecastSubmitSerializer, responses={201: s.ForecastSerializer})
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(s.ForecastSubmitSerializer, request.data)
         forecast = forecast_services.forecast_submit(
             claim_id=claim.pk, participant=request.user, probability=data["probability"]
@@ -83,7 +84,7 @@ class ClaimForecastsView(generics.ListAPIView):
     @extend_schema(request=None, responses={200: s.ForecastSerializer})
     def delete(self, request, pk: int):
         """Withdraw the caller's standing forecast; returns the interval it closed."""
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         forecast = forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)
         return Response(s.ForecastSerializer(forecast).data)
 
@@ -98,7 +99,7 @@ class ModeratorAction(APIView):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        claim = visible_claim_or_404(request, pk)
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(self.body, request.data)
         claim = self.act(claim.pk, request.user, data)
         return Response(claim_detail_data(request, claim))

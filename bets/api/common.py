@@ -1,22 +1,6 @@
 """Small helpers shared by the API views."""
 
-from django.http import Http404
 from rest_framework import serializers
-
-from bets.models import Claim
-from bets.selectors import claims_visible_to
-
-# PostgreSQL bigint: a larger id in the URL cannot name a row, and must not reach the query.
-MAX_ID = 2**63 - 1
-
-
-def visible_claim_or_404(request, pk: int) -> Claim:
-    if pk > MAX_ID:
-        raise Http404
-    try:
-        return claims_visible_to(request.user).get(pk=pk)
-    except Claim.DoesNotExist:
-        raise Http404 from None
 
 
 def validated(serializer_class, data, **kwargs) -> dict:

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from bets.errors import ServiceError
+from bets.common.errors import ServiceError
 
 
 def _rollback_request(context) -> None:

@@ -5,7 +5,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.services import interchange
+from bets.interchange import services as interchange
 
 
 class ExportParticipantSerializer(serializers.Serializer):

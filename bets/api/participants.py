@@ -10,10 +10,9 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets import selectors
-from bets.ledger import user_balance
-
-from . import serializers as s
+from bets.api import serializers as s
+from bets.betting.ledger import user_balance
+from bets.scoring import selectors
 
 User = get_user_model()
 RECENT_SCORES = 20

@@ -6,15 +6,16 @@ services, so the API, the site and the CLI refuse the same things with the same 
 
 import json
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bets.errors import InvalidInput
-from bets.models import Claim, Forecast, ResolutionEvent
-from bets.selectors import LEADERBOARD_TYPES
-from bets.services.forecasts import probability_parse
+from bets.claims.forecasts import probability_parse
+from bets.common.errors import InvalidInput
+from bets.models import Claim, Forecast, ResolutionEvent, Tag
+from bets.scoring.selectors import LEADERBOARD_TYPES
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -50,7 +51,10 @@ class ProbabilityField(serializers.Field):
 
 
 class ClaimListSerializer(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    # Quoted: DRF's fields are generic only in the stubs, not at run time.
+    tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     forecasters = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -79,7 +83,9 @@ class ResolutionSerializer(serializers.Serializer):
 
 
 class ResolutionEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    actor: "serializers.SlugRelatedField[AbstractBaseUser]" = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
 
     class Meta:
         model = ResolutionEvent
@@ -95,7 +101,9 @@ class ResolutionEventSerializer(serializers.ModelSerializer):
 
 
 class ClaimDetailSerializer(ClaimListSerializer):
-    author = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    author: "serializers.SlugRelatedField[AbstractBaseUser]" = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
     community_forecast = serializers.FloatField(read_only=True, allow_null=True)
     resolution = serializers.SerializerMethodField()
     resolution_events = ResolutionEventSerializer(many=True, read_only=True)
@@ -162,7 +170,9 @@ class ClaimListQuerySerializer(serializers.Serializer):
 
 
 class ForecastSerializer(serializers.ModelSerializer):
-    participant = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    participant: "serializers.SlugRelatedField[AbstractBaseUser]" = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
 
     class Meta:
         model = Forecast

@@ -1,25 +1,39 @@
+"""Every API endpoint, in one list. Ids in paths use the `dbid` converter."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import claim_edits, claims, export, leaderboard, participants
+from bets.api import (
+    autoresolve,
+    claim_edits,
+    claims,
+    export,
+    leaderboard,
+    offers,
+    participants,
+)
+from bets.common import ids  # noqa: F401 (registers the dbid converter)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Claims, forecasts, moderation and manual resolution.
     path("claims/", claims.ClaimListView.as_view(), name="api-claims"),
-    path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="api-claim"),
-    path("claims/<int:pk>/forecasts/", claims.ClaimForecastsView.as_view(), name="api-forecasts"),
-    path("claims/<int:pk>/edit/", claim_edits.ClaimEditView.as_view(), name="api-claim-edit"),
+    path("claims/<dbid:pk>/", claims.ClaimDetailView.as_view(), name="api-claim"),
+    path("claims/<dbid:pk>/forecasts/", claims.ClaimForecastsView.as_view(), name="api-forecasts"),
+    path("claims/<dbid:pk>/edit/", claim_edits.ClaimEditView.as_view(), name="api-claim-edit"),
     path(
-        "claims/<int:pk>/clarifications/",
+        "claims/<dbid:pk>/clarifications/",
         claim_edits.ClaimClarificationsView.as_view(),
         name="api-clarifications",
     ),
-    path("claims/<int:pk>/approve/", claims.ClaimApproveView.as_view(), name="api-approve"),
-    path("claims/<int:pk>/reject/", claims.ClaimRejectView.as_view(), name="api-reject"),
-    path("claims/<int:pk>/resolve/", claims.ClaimResolveView.as_view(), name="api-resolve"),
-    path("claims/<int:pk>/annul/", claims.ClaimAnnulView.as_view(), name="api-annul"),
-    path("claims/<int:pk>/unresolve/", claims.ClaimUnresolveView.as_view(), name="api-unresolve"),
+    path("claims/<dbid:pk>/approve/", claims.ClaimApproveView.as_view(), name="api-approve"),
+    path("claims/<dbid:pk>/reject/", claims.ClaimRejectView.as_view(), name="api-reject"),
+    path("claims/<dbid:pk>/resolve/", claims.ClaimResolveView.as_view(), name="api-resolve"),
+    path("claims/<dbid:pk>/annul/", claims.ClaimAnnulView.as_view(), name="api-annul"),
+    path("claims/<dbid:pk>/unresolve/", claims.ClaimUnresolveView.as_view(),
+         name="api-unresolve"),
+    # Scores and participants.
     path("leaderboard/", leaderboard.LeaderboardView.as_view(), name="api-leaderboard"),
     path(
         "participants/<str:username>/",
@@ -27,20 +41,25 @@ urlpatterns = [
         name="api-participant",
     ),
     path("export/", export.ExportView.as_view(), name="api-export"),
-]
-
-# Auto-resolution: evidence uploads, attempts, preview, run now, disputes.
-from .autoresolve import autoresolve_urlpatterns  # noqa: E402
-
-urlpatterns += autoresolve_urlpatterns
-
-# Bets: offers, acceptances, cancellation, bets, bettors' leaderboard.
-from . import offers  # noqa: E402
-
-urlpatterns += [
+    # Auto-resolution: evidence uploads, attempts, preview, run now, disputes.
+    path("claims/<dbid:pk>/artifacts/", autoresolve.ClaimArtifactsView.as_view(),
+         name="api-artifacts"),
+    path("claims/<dbid:pk>/attempts/", autoresolve.ClaimAttemptsView.as_view(),
+         name="api-attempts"),
+    path("claims/<dbid:pk>/proposals/", autoresolve.ClaimProposalsView.as_view(),
+         name="api-proposals"),
+    path("claims/<dbid:pk>/resolver/preview/", autoresolve.ClaimResolverPreviewView.as_view(),
+         name="api-resolver-preview"),
+    path("claims/<dbid:pk>/resolver/run/", autoresolve.ClaimResolverRunView.as_view(),
+         name="api-resolver-run"),
+    path("proposals/<dbid:pk>/disputes/", autoresolve.ProposalDisputeView.as_view(),
+         name="api-proposal-dispute"),
+    path("disputes/<dbid:pk>/adjudicate/", autoresolve.DisputeAdjudicateView.as_view(),
+         name="api-dispute-adjudicate"),
+    # Bets: offers, acceptances, cancellation, bets, bettors' leaderboard.
     path("offers/", offers.OfferListView.as_view(), name="api-offers"),
-    path("offers/<int:pk>/accept/", offers.OfferAcceptView.as_view(), name="api-offer-accept"),
-    path("offers/<int:pk>/cancel/", offers.OfferCancelView.as_view(), name="api-offer-cancel"),
+    path("offers/<dbid:pk>/accept/", offers.OfferAcceptView.as_view(), name="api-offer-accept"),
+    path("offers/<dbid:pk>/cancel/", offers.OfferCancelView.as_view(), name="api-offer-cancel"),
     path("bets/", offers.BetListView.as_view(), name="api-bets"),
     path(
         "leaderboard/bettors/",

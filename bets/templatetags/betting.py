@@ -3,8 +3,8 @@ pages' own views need no betting context."""
 
 from django import template
 
-from bets import selectors_betting as sel
-from bets.services.offers import claim_accepts_bets
+from bets.betting import selectors as sel
+from bets.betting.offers import claim_accepts_bets
 
 register = template.Library()
 

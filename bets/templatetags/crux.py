@@ -5,7 +5,7 @@ import math
 from django import template
 from django.utils.safestring import mark_safe
 
-from bets.markdown import render_markdown
+from bets.common.markdown import render_markdown
 
 register = template.Library()
 

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve
+from bets.claims.services import claim_propose
 from bets.models import Claim, Forecast, ResolutionEvent, Score, Tag
-from bets.services.claims import claim_propose
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_resolve, claim_score
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
+from bets.claims.forecasts import forecast_submit
 from bets.models import Claim, ClaimClarification
-from bets.services.forecasts import forecast_submit
 from tests.api.conftest import client_for
 from tests.factories import make_open_claim
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bets.claims.forecasts import forecast_submit
+from bets.claims.services import claim_propose
 from bets.models import Claim, Forecast, ResolutionEvent
-from bets.services.claims import claim_propose
-from bets.services.forecasts import forecast_submit
 from tests.factories import make_open_claim
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bets.services.claims import claim_propose
-from bets.services.resolution import claim_resolve
+from bets.claims.resolution import claim_resolve
+from bets.claims.services import claim_propose
 from tests.api.conftest import client_for
 from tests.factories import make_open_claim, make_user
 

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from bets import caching, selectors
+from bets.common import caching
+from bets.scoring import selectors
 from tests.api.test_scores_api import resolved_claim
 from tests.factories import make_user
 

@@ -8,10 +8,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve
+from bets.interchange.services import export_document
 from bets.models import Forecast, Score
-from bets.services.forecasts import forecast_submit
-from bets.services.interchange import export_document
-from bets.services.resolution import claim_resolve, claim_score
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from bets.services import autoresolve
-from bets.services.claims import claim_approve, claim_propose
+from bets.autoresolve import bridge
+from bets.claims.services import claim_approve, claim_propose
 from tests.factories import make_user
 from tests.fixtures.inspect_logs import generate_bad_logs, generate_good_logs
 
@@ -34,7 +34,7 @@ def crux_settings(settings, eval_dir, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CRUX_DISPUTE_WINDOW_SECONDS = 3 * 24 * 3600
     # Each test starts with an empty cache, so parse counts are the test's own.
-    autoresolve._CACHE = None
+    bridge._CACHE = None
     return settings
 
 

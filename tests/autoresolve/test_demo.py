@@ -2,9 +2,9 @@
 
 import pytest
 
-from bets.demo_autoresolve import demo_autoresolve_load
+from bets.autoresolve import runs as autoresolve
+from bets.demo.autoresolve import demo_autoresolve_load
 from bets.models import ResolutionProposal
-from bets.services import autoresolve
 from tests.celery_worker import redis_flush
 from tests.factories import make_user
 

@@ -5,16 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.errors import Conflict, Forbidden, InvalidInput
+from bets.autoresolve import bridge
+from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.disputes import dispute_adjudicate, proposal_dispute, proposals_finalize_due
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve
+from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ResolutionAttempt, ResolutionEvent, ResolutionProposal
-from bets.services import autoresolve
-from bets.services.autoresolve_disputes import (
-    dispute_adjudicate,
-    proposal_dispute,
-    proposals_finalize_due,
-)
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_resolve
 from tests.autoresolve.conftest import GAP_YES, THRESHOLD_NO, UNKNOWN_MODEL, make_spec_claim
 from tests.celery_worker import redis_flush
 from tests.factories import make_user
@@ -263,7 +260,7 @@ def test_a_sweep_parses_each_log_once_however_many_claims_read_it(ann, mod):
               for i in range(5)]
     for claim in claims:
         run(claim)
-    assert autoresolve.shared_cache().parses == 9
+    assert bridge.shared_cache().parses == 9
 
 
 def test_a_run_now_that_no_worker_picked_up_is_marked_failed_by_a_later_sweep(ann, mod):

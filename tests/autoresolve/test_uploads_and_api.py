@@ -7,8 +7,8 @@ import pytest
 from inspect_ai.log import read_eval_log
 from rest_framework.test import APIClient
 
+from bets.autoresolve import runs as autoresolve
 from bets.models import ClaimArtifact, ResolutionAttempt, ResolutionProposal
-from bets.services import autoresolve
 from tests.autoresolve.conftest import GAP_YES, inspect_spec, make_spec_claim
 from tests.celery_worker import redis_flush
 from tests.factories import make_user

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.tasks import claim_run_resolver_task, proposals_finalize_due_task
 from bets.models import Claim, ResolutionAttempt, ResolutionEvent, ResolutionProposal
-from bets.services import autoresolve
-from bets.tasks import claim_run_resolver, proposals_finalize_due
 from config.celery import app
 from tests.autoresolve.conftest import GAP_YES, http_spec, make_spec_claim
 from tests.celery_worker import WorkerProcess, wait_for
@@ -59,12 +59,12 @@ def test_a_resolve_task_delivered_twice_at_once_records_once_and_finalizes_once(
     key = f"claim:{claim.pk}:lease:test"
     # Two deliveries of one run, picked up by the two pool processes at the same time,
     # then a duplicated finalize tick.
-    claim_run_resolver.apply_async(args=(claim.pk, key))
-    claim_run_resolver.apply_async(args=(claim.pk, key))
+    claim_run_resolver_task.apply_async(args=(claim.pk, key))
+    claim_run_resolver_task.apply_async(args=(claim.pk, key))
     wait_for(lambda: Claim.objects.get(pk=claim.pk).status == "resolved", timeout=60,
              message=f"claim never resolved:\n{worker.log()[-3000:]}")
-    proposals_finalize_due.apply_async()
-    proposals_finalize_due.apply_async()
+    proposals_finalize_due_task.apply_async()
+    proposals_finalize_due_task.apply_async()
     wait_for(queues_drained, timeout=30, message="tasks still queued")
     assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
     assert ResolutionProposal.objects.get(claim=claim).status == "finalized"
@@ -203,14 +203,14 @@ def test_a_worker_keeps_its_database_connections_from_one_task_to_the_next(start
     claims = [make_spec_claim(author=ann, moderator=mod, spec=GAP_YES, title=f"C{i}")
               for i in range(6)]
     for claim in claims[:3]:
-        claim_run_resolver.delay(claim.pk, f"claim:{claim.pk}:lease:a")
+        claim_run_resolver_task.delay(claim.pk, f"claim:{claim.pk}:lease:a")
     wait_for(lambda: ResolutionAttempt.objects.filter(status="decided").count() == 3,
              timeout=60)
     time.sleep(0.5)  # let the worker finish its post-task bookkeeping
     before = _worker_backends()
     assert before, "the worker closed its connections after its tasks"
     for claim in claims[3:]:
-        claim_run_resolver.delay(claim.pk, f"claim:{claim.pk}:lease:b")
+        claim_run_resolver_task.delay(claim.pk, f"claim:{claim.pk}:lease:b")
     wait_for(lambda: ResolutionAttempt.objects.filter(status="decided").count() == 6,
              timeout=60)
     time.sleep(0.5)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.ledger_checks import ledger_violations
+from bets.betting.checks import ledger_violations
 from tests.factories import make_open_claim, make_user
 
 

@@ -5,11 +5,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bets.api.offers import BetSerializer, bet_payload
-from bets.ledger import user_balance
-from bets.ledger_checks import ledger_violations
+from bets.betting.checks import ledger_violations
+from bets.betting.ledger import user_balance
+from bets.betting.settlement import claim_settle_bets
+from bets.claims.resolution import claim_resolve
 from bets.models import Bet, IdempotencyRecord, Offer
-from bets.services.resolution import claim_resolve
-from bets.services.settlement import claim_settle_bets
 
 pytestmark = pytest.mark.django_db
 

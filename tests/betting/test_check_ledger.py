@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from bets.betting.offers import offer_accept, offer_create
 from bets.models import Account, LedgerEntry
-from bets.services.offers import offer_accept, offer_create
 from tests.betting.conftest import in_a_week
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,8 @@ def test_check_ledger_names_every_violation_of_an_entry_edited_behind_the_trigge
 
 
 def test_the_daily_task_reports_the_same_violations(bet, ann, caplog):
-    from bets.tasks.money import ledger_check
+    from bets.betting.tasks import ledger_check_task
 
     Account.objects.filter(user=ann).update(balance=5)
-    assert ledger_check() == 1
+    assert ledger_check_task() == 1
     assert "LEDGER INVARIANT BROKEN" in caplog.text

@@ -5,13 +5,13 @@ import threading
 import pytest
 from django.db import connection
 
-from bets.errors import Conflict
-from bets.ledger import user_balance
-from bets.ledger_checks import ledger_violations, system_balances
+from bets.betting.checks import ledger_violations, system_balances
+from bets.betting.ledger import user_balance
+from bets.betting.offers import offer_accept, offer_cancel, offer_create
+from bets.betting.settlement import claim_settle_bets
+from bets.claims.resolution import claim_annul, claim_resolve, claim_unresolve
+from bets.common.errors import Conflict
 from bets.models import Bet, Claim, LedgerTransaction, Offer
-from bets.services.offers import offer_accept, offer_cancel, offer_create
-from bets.services.resolution import claim_annul, claim_resolve, claim_unresolve
-from bets.services.settlement import claim_settle_bets
 from tests.betting.conftest import in_a_week
 from tests.factories import make_user
 
@@ -125,14 +125,14 @@ def test_concurrent_and_retried_settlement_moves_money_once(claim, people, mod):
 def test_settlement_run_twice_as_a_task_by_a_real_worker_moves_money_once(
     claim, people, mod, celery_worker
 ):
-    from bets.tasks import claim_settle
+    from bets.betting.tasks import claim_settle_task
     from tests.celery_worker import wait_for
 
     offerer, takers = people
     make_bets(claim, offerer, takers)
     seq = claim_resolve(claim_id=claim.pk, outcome="no", actor=mod).resolution_seq
-    claim_settle.delay(claim.pk, seq)  # on top of the one resolution dispatched on commit
-    claim_settle.delay(claim.pk, seq)
+    claim_settle_task.delay(claim.pk, seq)  # on top of the one resolution dispatched on commit
+    claim_settle_task.delay(claim.pk, seq)
     wait_for(lambda: Claim.objects.get(pk=claim.pk).settled_seq == seq,
              message="the worker never settled the claim")
     wait_for(lambda: celery_worker.log().count("bets.tasks.claim_settle[") >= 6,

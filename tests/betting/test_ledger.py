@@ -1,7 +1,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from bets.ledger import (
+from bets.betting.checks import ledger_violations
+from bets.betting.ledger import (
     InsufficientFunds,
     Posting,
     participant_account,
@@ -9,7 +10,6 @@ from bets.ledger import (
     system_account,
     user_balance,
 )
-from bets.ledger_checks import ledger_violations
 from bets.models import Account, LedgerEntry, LedgerTransaction
 from tests.factories import make_user
 

@@ -3,11 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.errors import Conflict, Forbidden, InvalidInput
-from bets.ledger import user_balance
-from bets.ledger_checks import ledger_violations, system_balances
-from bets.models import Bet, Offer
-from bets.services.offers import (
+from bets.betting.checks import ledger_violations, system_balances
+from bets.betting.ledger import user_balance
+from bets.betting.offers import (
     max_taker_stake,
     offer_accept,
     offer_cancel,
@@ -15,7 +13,9 @@ from bets.services.offers import (
     offerer_stake_for,
     offers_expire_due,
 )
-from bets.services.resolution import claim_resolve
+from bets.claims.resolution import claim_resolve
+from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.models import Bet, Offer
 from tests.betting.conftest import in_a_week
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,12 @@
 import pytest
 
-from bets.ledger import user_balance
-from bets.ledger_checks import ledger_violations, system_balances
+from bets.betting import settlement
+from bets.betting.checks import ledger_violations, system_balances
+from bets.betting.ledger import user_balance
+from bets.betting.offers import offer_accept, offer_create
+from bets.betting.settlement import claim_settle_bets
+from bets.claims.resolution import claim_annul, claim_resolve, claim_unresolve
 from bets.models import Bet, Claim, LedgerTransaction
-from bets.services import settlement
-from bets.services.offers import offer_accept, offer_create
-from bets.services.resolution import claim_annul, claim_resolve, claim_unresolve
-from bets.services.settlement import claim_settle_bets
 from tests.betting.conftest import in_a_week
 
 pytestmark = pytest.mark.django_db

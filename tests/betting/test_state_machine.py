@@ -24,18 +24,18 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from bets.errors import ServiceError
-from bets.ledger_checks import ledger_violations
-from bets.models import Claim, Offer
-from bets.services.offers import (
+from bets.betting.checks import ledger_violations
+from bets.betting.offers import (
     max_taker_stake,
     offer_accept,
     offer_cancel,
     offer_create,
     offers_expire_due,
 )
-from bets.services.resolution import claim_annul, claim_resolve, claim_unresolve
-from bets.services.settlement import SettlementBlocked, claim_settle_bets
+from bets.betting.settlement import SettlementBlocked, claim_settle_bets
+from bets.claims.resolution import claim_annul, claim_resolve, claim_unresolve
+from bets.common.errors import ServiceError
+from bets.models import Claim, Offer
 from tests.factories import make_open_claim, make_user
 
 User = get_user_model()

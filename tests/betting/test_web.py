@@ -1,10 +1,10 @@
 import pytest
 from django.test import Client
 
-from bets.ledger import user_balance
+from bets.betting.ledger import user_balance
+from bets.betting.settlement import claim_settle_bets
+from bets.claims.resolution import claim_resolve
 from bets.models import Bet, Offer
-from bets.services.resolution import claim_resolve
-from bets.services.settlement import claim_settle_bets
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ after resolution (settled by a real Celery worker) both see their new balances."
 
 import pytest
 
+from bets.claims.resolution import claim_resolve
 from bets.models import Claim
-from bets.services.resolution import claim_resolve
 from tests.browser.conftest import PASSWORD, login
 from tests.celery_worker import wait_for
 from tests.factories import make_open_claim, make_user

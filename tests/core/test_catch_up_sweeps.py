@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_resolve, claim_score, claims_needing_scores
-from bets.services.settlement import claim_settle_bets, claims_needing_settlement
+from bets.betting.settlement import claim_settle_bets, claims_needing_settlement
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve
+from bets.scoring.services import claim_score, claims_needing_scores
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.errors import Conflict, InvalidInput
+from bets.claims.services import claim_approve, claim_propose, claim_reject, claims_close_due
+from bets.common.errors import Conflict, InvalidInput
 from bets.models import Claim
-from bets.services.claims import claim_approve, claim_propose, claim_reject, claims_close_due
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

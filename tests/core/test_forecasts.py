@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.errors import Conflict, InvalidInput
+from bets.claims.forecasts import forecast_submit, forecast_withdraw
+from bets.common.errors import Conflict, InvalidInput
 from bets.models import Claim, Forecast
-from bets.services.forecasts import forecast_submit, forecast_withdraw
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

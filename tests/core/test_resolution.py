@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bets.errors import Conflict, Forbidden, InvalidInput
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_annul, claim_resolve, claim_unresolve
+from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ResolutionEvent, Score
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_annul, claim_resolve, claim_score, claim_unresolve
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -21,14 +21,15 @@ def main() -> dict:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from bets.errors import Conflict
-    from bets.ledger import user_balance
-    from bets.ledger_checks import ledger_violations
+    from bets.autoresolve import runs as autoresolve
+    from bets.betting.checks import ledger_violations
+    from bets.betting.ledger import user_balance
+    from bets.betting.offers import offer_accept, offer_create
+    from bets.claims.forecasts import forecast_submit
+    from bets.claims.resolution import claim_resolve
+    from bets.common.errors import Conflict
     from bets.models import Claim, ResolutionAttempt, ResolutionProposal, Score
-    from bets.services import autoresolve
-    from bets.services.forecasts import forecast_submit
-    from bets.services.offers import offer_accept, offer_create
-    from bets.services.resolution import claim_resolve, claim_score
+    from bets.scoring.services import claim_score
     from tests.factories import make_open_claim, make_user
 
     mod = make_user("mod", staff=True)

@@ -3,10 +3,10 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 
-from bets import selectors
-from bets.demo import demo_load
-from bets.demo_data import ADMIN_PASSWORD, PARTICIPANTS, RESOLVED, SHOWCASE
+from bets.demo.data import ADMIN_PASSWORD, PARTICIPANTS, RESOLVED, SHOWCASE
+from bets.demo.loader import demo_load
 from bets.models import Claim, Forecast, Score
+from bets.scoring import selectors
 
 pytestmark = pytest.mark.django_db
 

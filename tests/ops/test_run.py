@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from bets.demo_data import AWAITING_RESOLUTION, SHOWCASE
+from bets.demo.data import AWAITING_RESOLUTION, SHOWCASE
 from tests.celery_worker import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

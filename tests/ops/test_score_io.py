@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from bets import score_io
+from bets.claims.forecasts import forecast_submit, forecast_withdraw
+from bets.claims.resolution import claim_resolve
 from bets.models import Forecast, Score
-from bets.services.forecasts import forecast_submit, forecast_withdraw
-from bets.services.resolution import claim_compute_scores, claim_resolve, claim_score
+from bets.scoring import store as score_io
+from bets.scoring.services import claim_compute_scores, claim_score
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
-from bets.services.forecasts import forecast_submit
-from bets.services.resolution import claim_resolve, claim_score
+from bets.claims.forecasts import forecast_submit
+from bets.claims.resolution import claim_resolve
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
 
 

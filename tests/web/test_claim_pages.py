@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bets.claims.forecasts import forecast_submit
+from bets.claims.services import claim_propose
 from bets.models import Claim, Forecast
-from bets.services.claims import claim_propose
-from bets.services.forecasts import forecast_submit
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db

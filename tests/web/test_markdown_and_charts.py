@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bets.charts import calibration_chart, community_chart, cumulative_chart
-from bets.markdown import render_markdown
+from bets.common.markdown import render_markdown
+from bets.web.charts import calibration_chart, community_chart, cumulative_chart
 
 
 @pytest.mark.parametrize(

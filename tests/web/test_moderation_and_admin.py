@@ -5,8 +5,8 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 from django.utils import timezone
 
+from bets.claims.services import claim_propose
 from bets.models import Claim, LedgerEntry, ResolutionEvent
-from bets.services.claims import claim_propose
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from bets import scoring
+from bets.scoring import maths as scoring
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.ledger_checks import ledger_violations, system_balances
+from bets.betting.checks import ledger_violations, system_balances
 
 
 class Command(BaseCommand):

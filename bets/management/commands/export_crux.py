@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.services.interchange import export_document
+from bets.interchange.services import export_document
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.services.interchange import InterchangeError, import_text
+from bets.interchange.services import InterchangeError, import_text
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from bets.demo import demo_load
-from bets.demo_data import ADMIN_PASSWORD, ADMIN_USERNAME
+from bets.demo.data import ADMIN_PASSWORD, ADMIN_USERNAME
+from bets.demo.loader import demo_load
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.services.autoresolve import execute_spec, verdict_as_dict
+from bets.autoresolve.bridge import execute_spec, verdict_as_dict
 
 
 class Command(BaseCommand):

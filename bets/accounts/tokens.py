@@ -1,0 +1,30 @@
+"""API tokens for scripts and bots: one per participant, shown once when created."""
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from bets.common.errors import Forbidden
+
+
+def _require_active(user) -> None:
+    if not (user and user.is_authenticated and user.is_active):
+        raise Forbidden("Log in to manage your API token.")
+
+
+@transaction.atomic
+def token_create(*, user) -> str:
+    """Create a fresh token, replacing any earlier one (which stops working at once).
+
+    Returns the key; callers show it to the participant once and never again.
+    """
+    _require_active(user)
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key
+
+
+@transaction.atomic
+def token_revoke(*, user) -> bool:
+    """Delete the participant's token; False when there was none."""
+    _require_active(user)
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -1,0 +1,82 @@
+"""The one bridge between Crux and the resolvers package: how a spec runs against a claim's
+evidence. Reads only: no lock, no write, no transaction."""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from bets.models import ClaimArtifact
+
+
+def run_context(
+    claim_id: int | None, *, base_dir: Path | None = None, reads_artifacts: bool = True
+):
+    from resolvers.base import RunContext
+
+    artifacts = {}
+    if claim_id is not None and reads_artifacts:
+        artifacts = {
+            a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
+        }
+    return RunContext(
+        base_dir=base_dir,
+        artifacts=artifacts,
+        data_dir=Path(settings.CRUX_DATA_DIR),
+        allow_loopback=settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK,
+        cache=shared_cache(),
+        fetch_max_bytes=settings.CRUX_ARTIFACT_MAX_BYTES,
+    )
+
+
+_CACHE = None
+
+
+def cache_in_use():
+    """This process's LogCache, or None when no spec has run here yet."""
+    return _CACHE
+
+
+def shared_cache():
+    """One LogCache per worker process: a sweep's 10,000 claims parse each log once."""
+    global _CACHE
+    if _CACHE is None:
+        from resolvers.cache import LogCache
+
+        _CACHE = LogCache()
+    return _CACHE
+
+
+def execute_spec(
+    spec,
+    claim_id: int | None = None,
+    *,
+    base_dir: Path | None = None,
+    artifacts_dir: Path | None = None,
+):
+    """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
+
+    With a claim, {"artifact": name} means the claim's uploaded files; without one (the
+    CLI), it means files of that name in `artifacts_dir`.
+    """
+    from resolvers.registry import run_spec, spec_locators
+
+    reads_artifacts = any(x.startswith("artifact:") for x in spec_locators(spec))
+    context = run_context(claim_id, base_dir=base_dir, reads_artifacts=reads_artifacts)
+    if claim_id is None:
+        context.artifacts = _directory_artifacts(artifacts_dir)
+    return run_spec(spec, context=context)
+
+
+def _directory_artifacts(directory: Path | None) -> dict[str, Path]:
+    if directory is None:
+        return {}
+    return {p.name: p for p in Path(directory).iterdir() if p.is_file()}
+
+
+def verdict_as_dict(verdict) -> dict:
+    return {
+        "verdict": verdict.verdict,
+        "reason": verdict.reason,
+        "measurement": verdict.measurement,
+        "evidence": verdict.evidence,
+    }

@@ -1,0 +1,59 @@
+"""Auto-resolution tasks. The resolver run goes to the `resolvers` queue (config/settings
+CELERY_TASK_ROUTES) so a long evaluation never delays settlement and scoring."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_shutdown
+from django.conf import settings
+
+from bets.autoresolve.bridge import cache_in_use
+from bets.autoresolve.disputes import proposals_finalize_due
+from bets.autoresolve.runs import TransientResolverFailure, claim_run_resolver, resolver_sweep
+
+logger = logging.getLogger(__name__)
+
+# Time limits stay well under the broker's visibility timeout (FIELD-NOTES: Celery on Redis),
+# otherwise a still-running resolver would be delivered again.
+RUN_SOFT_LIMIT = settings.CRUX_RESOLVER_SOFT_TIME_LIMIT
+RUN_HARD_LIMIT = RUN_SOFT_LIMIT + 30
+
+
+@shared_task(name="bets.tasks.resolver_sweep")
+def resolver_sweep_task() -> int:
+    """Beat: lease each due claim (compare-and-swap) and dispatch one run per lease."""
+    dispatched = resolver_sweep(limit=settings.CRUX_RESOLVER_SWEEP_LIMIT)
+    if dispatched:
+        logger.info("Resolver sweep dispatched %d runs.", len(dispatched))
+    return len(dispatched)
+
+
+@shared_task(
+    name="bets.tasks.claim_run_resolver",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TransientResolverFailure,),
+    retry_backoff=5,
+    retry_backoff_max=300,  # countdowns stay far below the visibility timeout
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=RUN_SOFT_LIMIT,
+    time_limit=RUN_HARD_LIMIT,
+)
+def claim_run_resolver_task(claim_id: int, run_key: str) -> str | None:
+    attempt = claim_run_resolver(claim_id=claim_id, run_key=run_key)
+    return attempt.status if attempt else None
+
+
+@shared_task(name="bets.tasks.proposals_finalize_due", acks_late=True, reject_on_worker_lost=True)
+def proposals_finalize_due_task() -> int:
+    """Beat: proposals past their dispute window become resolutions (each exactly once)."""
+    return proposals_finalize_due()
+
+
+@worker_process_shutdown.connect
+def report_log_cache(**kwargs) -> None:
+    """One line per worker process: how often logs were parsed versus served from cache."""
+    cache = cache_in_use()
+    if cache is not None:
+        logger.warning("Resolver log cache: %d parses, %d hits.", cache.parses, cache.hits)

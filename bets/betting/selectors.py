@@ -1,0 +1,119 @@
+"""Reads for betting: order books, bets, balances, profit and loss, the bettors' board."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.utils import timezone
+
+from bets.betting.ledger import user_balance
+from bets.betting.offers import max_taker_stake
+from bets.models import Bet, Claim, Offer
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class BookRow:
+    offer: Offer
+    side: str
+    probability: float
+    size_left: int  # the offerer's stake still available
+    max_taker_stake: int  # the most a taker can stake against it now
+
+
+def open_offers(*, claim: Claim | None = None, user=None) -> QuerySet:
+    qs = Offer.objects.filter(status=Offer.Status.OPEN, expires_at__gt=timezone.now())
+    if claim is not None:
+        qs = qs.filter(claim=claim)
+    if user is not None:
+        qs = qs.filter(offerer=user)
+    return qs.select_related("offerer", "counterparty", "claim")
+
+
+def claim_order_book(*, claim: Claim) -> list[BookRow]:
+    """Open offers best price first on each side (a lower price for a side is better for
+    whoever takes the other side)."""
+    rows = [
+        BookRow(
+            offer=o,
+            side=o.side,
+            probability=o.probability,
+            size_left=o.remaining_stake,
+            max_taker_stake=max_taker_stake(o.probability, o.remaining_stake),
+        )
+        for o in open_offers(claim=claim).order_by("side", "probability", "created_at")
+    ]
+    return [r for r in rows if r.max_taker_stake > 0]
+
+
+def bets_queryset(*, claim: Claim | None = None, user=None) -> QuerySet:
+    qs = Bet.objects.select_related("offerer", "taker", "winner", "claim")
+    if claim is not None:
+        qs = qs.filter(claim=claim)
+    if user is not None:
+        qs = qs.filter(Q(offerer=user) | Q(taker=user))
+    return qs.order_by("-created_at", "-id")
+
+
+def claim_last_matched_price(*, claim: Claim) -> float | None:
+    """The implied probability of YES at the last match."""
+    bet = Bet.objects.filter(claim=claim).order_by("-created_at", "-id").first()
+    if bet is None:
+        return None
+    return bet.probability if bet.offerer_side == "yes" else 1 - bet.probability
+
+
+def _profit_by_user(user_ids=None) -> dict[int, int]:
+    """Realized profit per user over settled bets: the loser's stake for the winner, minus
+    one's own stake when losing. Refunded and open bets count 0."""
+    settled = Bet.objects.filter(status=Bet.Status.SETTLED)
+    profit: dict[int, int] = defaultdict(int)
+    for role, other in (("offerer", "taker"), ("taker", "offerer")):
+        qs = settled if user_ids is None else settled.filter(**{f"{role}_id__in": user_ids})
+        rows = qs.values(f"{role}_id").annotate(
+            p=Sum(
+                Case(
+                    When(winner_id=F(f"{role}_id"), then=F(f"{other}_stake")),
+                    default=-F(f"{role}_stake"),
+                )
+            )
+        )
+        for row in rows:
+            profit[row[f"{role}_id"]] += row["p"] or 0
+    return profit
+
+
+def participant_betting(*, user) -> dict:
+    stakes = bets_queryset(user=user).filter(status=Bet.Status.MATCHED)
+    at_risk = sum(b.offerer_stake if b.offerer_id == user.pk else b.taker_stake for b in stakes)
+    return {
+        "balance": user_balance(user),
+        "realized_profit": _profit_by_user([user.pk]).get(user.pk, 0),
+        "at_risk": at_risk,
+        "open_offers": list(open_offers(user=user)),
+        "bets": list(bets_queryset(user=user)[:100]),
+    }
+
+
+@dataclass(frozen=True)
+class BettorRow:
+    rank: int
+    username: str
+    profit: int
+    balance: int
+
+
+def bettors_leaderboard(*, limit: int = 100) -> list[BettorRow]:
+    """Ranked by realized profit, ties by username, so the order never depends on the plan."""
+    profit = _profit_by_user()
+    users = dict(User.objects.filter(pk__in=profit).values_list("pk", "username"))
+    balances = dict(
+        User.objects.filter(pk__in=profit).values_list("pk", "account__balance")
+    )
+    ranked = sorted(profit.items(), key=lambda kv: (-kv[1], users[kv[0]]))[:limit]
+    return [
+        BettorRow(rank=i + 1, username=users[uid], profit=p, balance=balances.get(uid) or 0)
+        for i, (uid, p) in enumerate(ranked)
+    ]

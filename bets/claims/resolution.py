@@ -1,0 +1,180 @@
+"""Resolving, annulling and unresolving claims; computing their scores.
+
+Each resolution bumps Claim.resolution_seq. Scoring and settlement tasks carry the sequence
+they were dispatched for, so a stale or duplicated task does nothing.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bets.claims.locking import claim_lock
+from bets.common.dispatch import dispatch_on_commit
+from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.models import Claim, ResolutionEvent, Score
+
+RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
+UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
+
+
+def _check_actor(actor, method: str) -> None:
+    if method == Claim.Method.MANUAL and not (actor and actor.is_staff):
+        raise Forbidden("Only moderators can resolve, annul or unresolve claims.")
+
+
+def _check_resolve_time(claim: Claim, actual_resolve_time: datetime, now: datetime) -> None:
+    if timezone.is_naive(actual_resolve_time):
+        raise InvalidInput("Give a time zone.", field="actual_resolve_time")
+    if actual_resolve_time > now:
+        raise InvalidInput(
+            "The answer cannot have become known in the future.", field="actual_resolve_time"
+        )
+    if actual_resolve_time < claim.open_time:
+        raise InvalidInput(
+            "The answer cannot have become known before the claim opened.",
+            field="actual_resolve_time",
+        )
+
+
+def _after_resolution_change(claim: Claim) -> None:
+    dispatch_on_commit("bets.tasks.claim_score", claim.pk, claim.resolution_seq)
+    dispatch_on_commit("bets.tasks.claim_settle", claim.pk, claim.resolution_seq)
+
+
+def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_time=None):
+    ResolutionEvent.objects.create(
+        claim=claim,
+        action=action,
+        outcome=outcome,
+        actual_resolve_time=actual_resolve_time,
+        actor=actor,
+        method=method,
+        note=note or "",
+        resolution_seq=claim.resolution_seq,
+    )
+
+
+def _apply(claim, *, status, outcome, at, now, actor, method, note) -> None:
+    """Write a resolution or annulment onto the locked claim and bump its sequence."""
+    claim.status = status
+    claim.outcome = outcome
+    claim.actual_resolve_time = at
+    claim.resolved_at = now
+    claim.resolved_by = actor
+    claim.resolution_method = method
+    claim.resolution_note = note or ""
+    claim.resolution_seq += 1
+    claim.save()
+
+
+@transaction.atomic
+def claim_resolve(
+    *,
+    claim_id: int,
+    outcome: str,
+    actor,
+    method: str = Claim.Method.MANUAL,
+    actual_resolve_time: datetime | None = None,
+    note: str = "",
+) -> Claim:
+    """Resolve an open or closed claim YES or NO. Takes the claim's row lock, so of two
+    concurrent resolutions exactly one succeeds and the other gets a Conflict."""
+    _check_actor(actor, method)
+    if outcome not in Claim.Outcome.values:
+        raise InvalidInput("Outcome must be 'yes' or 'no'.", field="outcome")
+    now = timezone.now()
+    claim = claim_lock(claim_id)
+    if claim.status not in RESOLVABLE:
+        raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
+    actual_resolve_time = actual_resolve_time or now
+    _check_resolve_time(claim, actual_resolve_time, now)
+    _apply(
+        claim,
+        status=Claim.Status.RESOLVED,
+        outcome=outcome,
+        at=actual_resolve_time,
+        now=now,
+        actor=actor,
+        method=method,
+        note=note,
+    )
+    _record(
+        claim,
+        action="resolve",
+        actor=actor,
+        method=method,
+        note=note,
+        outcome=outcome,
+        actual_resolve_time=actual_resolve_time,
+    )
+    _after_resolution_change(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_annul(
+    *,
+    claim_id: int,
+    actor,
+    method: str = Claim.Method.MANUAL,
+    note: str = "",
+    actual_resolve_time: datetime | None = None,
+) -> Claim:
+    """Annul an open or closed claim: no scores, every bet refunded. Takes the row lock."""
+    _check_actor(actor, method)
+    now = timezone.now()
+    claim = claim_lock(claim_id)
+    if claim.status not in RESOLVABLE:
+        raise Conflict(f"Only open or closed claims can be annulled; this one is {claim.status}.")
+    if actual_resolve_time is not None:
+        _check_resolve_time(claim, actual_resolve_time, now)
+    _apply(
+        claim,
+        status=Claim.Status.ANNULLED,
+        outcome=None,
+        at=actual_resolve_time,
+        now=now,
+        actor=actor,
+        method=method,
+        note=note,
+    )
+    Score.objects.filter(claim=claim).delete()
+    _record(
+        claim,
+        action="annul",
+        actor=actor,
+        method=method,
+        note=note,
+        actual_resolve_time=actual_resolve_time,
+    )
+    _after_resolution_change(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_unresolve(*, claim_id: int, actor, note: str = "") -> Claim:
+    """Undo a resolution or annulment: scores are removed, payouts reversed (by compensating
+    transactions in the settlement task). Takes the row lock."""
+    _check_actor(actor, Claim.Method.MANUAL)
+    now = timezone.now()
+    claim = claim_lock(claim_id)
+    if claim.status not in UNRESOLVABLE:
+        raise Conflict(
+            f"Only resolved or annulled claims can be unresolved; this one is {claim.status}."
+        )
+    claim.status = Claim.Status.CLOSED if now >= claim.close_time else Claim.Status.OPEN
+    claim.outcome = None
+    claim.actual_resolve_time = None
+    claim.resolved_at = None
+    claim.resolved_by = None
+    claim.resolution_method = ""
+    claim.resolution_note = ""
+    claim.resolution_seq += 1
+    claim.save()
+    Score.objects.filter(claim=claim).delete()
+    _record(claim, action="unresolve", actor=actor, method=Claim.Method.MANUAL, note=note)
+    _after_resolution_change(claim)
+    return claim
+
+

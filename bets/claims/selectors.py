@@ -1,0 +1,107 @@
+"""Reads about claims: who may see which claim, listings, the community forecast."""
+
+from collections import defaultdict
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bets.models import Claim, Forecast
+from bets.scoring import maths, store
+
+
+def claim_community_history(*, claim: Claim) -> list[tuple[float, float, int]]:
+    participants, probabilities, starts, ends = store.forecast_arrays(claim.pk)
+    if not len(participants):
+        return []
+    until = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
+    return maths.community_history(
+        participants=participants,
+        probabilities=probabilities,
+        start_times=starts,
+        end_times=ends,
+        until=until,
+    )
+
+
+def claims_community_now(claim_ids) -> dict[int, float]:
+    """The current community forecast (recency-weighted median of the standing forecasts,
+    oldest first) of each claim that has at least one standing forecast."""
+    rows = (
+        Forecast.objects.filter(claim_id__in=list(claim_ids), end_time__isnull=True)
+        .order_by("claim_id", "start_time", "participant_id")
+        .values_list("claim_id", "probability")
+    )
+    by_claim: dict[int, list[float]] = defaultdict(list)
+    for claim_id, p in rows:
+        by_claim[claim_id].append(p)
+    return {cid: maths.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
+
+
+def claim_standing_forecast(*, claim: Claim, user):
+    if not user.is_authenticated:
+        return None
+    return Forecast.objects.filter(claim=claim, participant=user, end_time__isnull=True).first()
+
+
+# Proposals and rejected claims are seen only by their author and by moderators.
+HIDDEN_STATUSES = (Claim.Status.PROPOSED, Claim.Status.REJECTED)
+
+
+def claim_visible_to(claim: Claim, user) -> bool:
+    if claim.status not in HIDDEN_STATUSES:
+        return True
+    return bool(user.is_authenticated and (user.is_staff or user.pk == claim.author_id))
+
+
+def claims_visible_to(user) -> QuerySet:
+    """The queryset form of claim_visible_to."""
+    qs = Claim.objects.all()
+    if user.is_authenticated and user.is_staff:
+        return qs
+    if user.is_authenticated:
+        return qs.filter(~Q(status__in=HIDDEN_STATUSES) | Q(author=user))
+    return qs.exclude(status__in=HIDDEN_STATUSES)
+
+
+def claims_for_listing(*, status: str | None = None, tag: str | None = None, user=None) -> QuerySet:
+    """Newest first, with the number of standing forecasters. Public claims, or for a hidden
+    status (proposed, rejected) the ones `user` may see."""
+    if status in HIDDEN_STATUSES:
+        qs = claims_visible_to(user) if user is not None else Claim.objects.none()
+    else:
+        qs = Claim.objects.exclude(status__in=HIDDEN_STATUSES)
+    if status:
+        qs = qs.filter(status=status)
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    # Ordered explicitly: Django drops Meta.ordering from aggregate queries, and pages of an
+    # unordered listing overlap.
+    return (
+        qs.prefetch_related("tags")
+        .annotate(
+            forecasters=Count(
+                "forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True)
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def claims_awaiting_review() -> QuerySet:
+    return (
+        Claim.objects.filter(status=Claim.Status.PROPOSED)
+        .select_related("author")
+        .prefetch_related("tags")
+        .order_by("created_at", "id")
+    )
+
+
+def claim_visible_or_404(*, claim_id: int, user) -> Claim:
+    """The claim if `user` may see it; Http404 otherwise. A hidden claim and a missing one
+    answer alike, so ids of proposals cannot be discovered."""
+    claim = Claim.objects.select_related("author").filter(pk=claim_id).first()
+    if claim is None or not claim_visible_to(claim, user):
+        raise Http404("No such claim.")
+    return claim

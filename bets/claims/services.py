@@ -1,0 +1,233 @@
+"""Claim lifecycle: propose, review, close, clarify."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bets.claims.locking import claim_lock
+from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.models import Claim, ClaimClarification, Tag
+
+TITLE_MAX = 200
+TAG_MAX = 10
+
+
+def _require_text(value: str, field: str, *, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput("This field is required.", field=field)
+    if max_length and len(value) > max_length:
+        raise InvalidInput(f"At most {max_length} characters.", field=field)
+    return value
+
+
+def _require_aware(value: datetime, field: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidInput("Expected a date and time.", field=field)
+    if timezone.is_naive(value):
+        raise InvalidInput("Give a time zone (times are stored in UTC).", field=field)
+    return value
+
+
+def claim_validate_times(*, open_time, close_time, resolve_after) -> None:
+    _require_aware(open_time, "open_time")
+    _require_aware(close_time, "close_time")
+    _require_aware(resolve_after, "resolve_after")
+    if close_time <= open_time:
+        raise InvalidInput("The close time must be after the open time.", field="close_time")
+    if resolve_after < open_time:
+        raise InvalidInput("Resolution cannot come before the claim opens.", field="resolve_after")
+
+
+def claim_validate_spec(spec) -> None:
+    """Refuse a resolver spec the registry cannot run, naming every problem."""
+    if spec is None:
+        return
+    from resolvers.base import SpecError
+    from resolvers.registry import validate_spec
+
+    try:
+        validate_spec(spec)
+    except SpecError as exc:
+        raise InvalidInput("; ".join(exc.errors), field="resolver_spec") from exc
+
+
+def _normalize_tags(tags: Iterable[str]) -> list[str]:
+    names = []
+    for raw in tags:
+        name = str(raw).strip().lower().replace(" ", "-")
+        if not name:
+            continue
+        if len(name) > 50 or not all(c.isalnum() or c in "-_" for c in name):
+            raise InvalidInput(f"Tag {raw!r}: letters, digits, '-' and '_' only.", field="tags")
+        if name not in names:
+            names.append(name)
+    if len(names) > TAG_MAX:
+        raise InvalidInput(f"At most {TAG_MAX} tags.", field="tags")
+    return names
+
+
+def claim_set_tags(*, claim: Claim, tags: Iterable[str]) -> None:
+    names = _normalize_tags(tags)
+    objs = [Tag.objects.get_or_create(name=n)[0] for n in names]
+    claim.tags.set(objs)
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "statement",
+    "resolution_criteria",
+    "fine_print",
+    "open_time",
+    "close_time",
+    "resolve_after",
+    "tags",
+    "resolver_spec",
+)
+
+
+def _cleaned(fields: dict) -> dict:
+    """Every editable field, validated as a whole (times against each other, the spec by the
+    resolver registry). Proposing and editing share it, so both refuse the same input."""
+    cleaned = {
+        "title": _require_text(fields["title"], "title", max_length=TITLE_MAX),
+        "statement": _require_text(fields["statement"], "statement", max_length=20_000),
+        "resolution_criteria": _require_text(
+            fields["resolution_criteria"], "resolution_criteria", max_length=20_000
+        ),
+        "fine_print": fields.get("fine_print") or "",
+        "open_time": fields["open_time"],
+        "close_time": fields["close_time"],
+        "resolve_after": fields["resolve_after"],
+        "tags": _normalize_tags(fields.get("tags") or ()),
+        "resolver_spec": fields.get("resolver_spec"),
+    }
+    if len(cleaned["fine_print"]) > 20_000:
+        raise InvalidInput("At most 20000 characters.", field="fine_print")
+    claim_validate_times(
+        open_time=cleaned["open_time"],
+        close_time=cleaned["close_time"],
+        resolve_after=cleaned["resolve_after"],
+    )
+    claim_validate_spec(cleaned["resolver_spec"])
+    return cleaned
+
+
+@transaction.atomic
+def claim_propose(
+    *,
+    author,
+    title: str,
+    statement: str,
+    resolution_criteria: str,
+    open_time: datetime,
+    close_time: datetime,
+    resolve_after: datetime,
+    fine_print: str = "",
+    tags: Iterable[str] = (),
+    resolver_spec: dict | None = None,
+) -> Claim:
+    cleaned = _cleaned(
+        {
+            "title": title,
+            "statement": statement,
+            "resolution_criteria": resolution_criteria,
+            "fine_print": fine_print,
+            "open_time": open_time,
+            "close_time": close_time,
+            "resolve_after": resolve_after,
+            "tags": tags,
+            "resolver_spec": resolver_spec,
+        }
+    )
+    tag_names = cleaned.pop("tags")
+    claim = Claim.objects.create(author=author, **cleaned)
+    claim_set_tags(claim=claim, tags=tag_names)
+    return claim
+
+
+@transaction.atomic
+def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
+    """Change a claim's text, times, tags or resolver spec until its criteria freeze.
+
+    Takes the claim's row lock: the first forecast or offer takes the same lock to freeze the
+    criteria, so an edit and a first forecast never interleave. After the freeze, changes are
+    append-only clarifications (claim_clarify).
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Not an editable field: {', '.join(unknown)}.", field=unknown[0])
+    claim = claim_lock(claim_id)
+    if not (editor.is_staff or editor.pk == claim.author_id):
+        raise Forbidden("Only the author or a moderator can edit a claim.")
+    if claim.status not in (Claim.Status.PROPOSED, Claim.Status.OPEN):
+        raise Conflict(f"A {claim.status} claim can no longer be edited.")
+    if claim.criteria_frozen_at is not None:
+        raise Conflict(
+            "The criteria froze when the first forecast or offer was made; "
+            "add a clarification instead."
+        )
+    current = {name: getattr(claim, name) for name in EDITABLE_FIELDS if name != "tags"}
+    current["tags"] = list(claim.tags.values_list("name", flat=True))
+    cleaned = _cleaned(current | changes)
+    tag_names = cleaned.pop("tags")
+    for name, value in cleaned.items():
+        setattr(claim, name, value)
+    claim.save()
+    claim_set_tags(claim=claim, tags=tag_names)
+    return claim
+
+
+def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
+    if not moderator.is_staff:
+        raise InvalidInput("Only moderators can review proposed claims.")
+    # Compare-and-swap: the row count decides who reviewed it, so two moderators clicking at
+    # once cannot both act.
+    updated = Claim.objects.filter(pk=claim_id, status=Claim.Status.PROPOSED).update(
+        status=new_status,
+        reviewed_by=moderator,
+        reviewed_at=timezone.now(),
+        review_note=note or "",
+        updated_at=timezone.now(),
+    )
+    claim = Claim.objects.get(pk=claim_id)
+    if not updated:
+        raise Conflict(f"Only proposed claims can be reviewed; this one is {claim.status}.")
+    return claim
+
+
+def claim_approve(*, claim_id: int, moderator, note: str = "") -> Claim:
+    """Approve a proposal; it takes forecasts from its open_time on."""
+    return _review(claim_id=claim_id, moderator=moderator, note=note, new_status=Claim.Status.OPEN)
+
+
+def claim_reject(*, claim_id: int, moderator, note: str = "") -> Claim:
+    return _review(
+        claim_id=claim_id, moderator=moderator, note=note, new_status=Claim.Status.REJECTED
+    )
+
+
+def claims_close_due(*, now: datetime | None = None) -> int:
+    """Close every open claim past its close_time. One UPDATE: idempotent and race-safe."""
+    now = now or timezone.now()
+    return Claim.objects.filter(status=Claim.Status.OPEN, close_time__lte=now).update(
+        status=Claim.Status.CLOSED, updated_at=now
+    )
+
+
+def claim_accepts_forecasts(claim: Claim, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return claim.status == Claim.Status.OPEN and claim.open_time <= now < claim.close_time
+
+
+def claim_clarify(*, claim_id: int, author, text: str) -> ClaimClarification:
+    """Append a clarification; the frozen criteria themselves never change."""
+    text = _require_text(text, "text", max_length=5000)
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise InvalidInput("No such claim.", field="claim")
+    if not (author.is_staff or author.pk == claim.author_id):
+        raise Forbidden("Only the author or a moderator can clarify a claim.")
+    return ClaimClarification.objects.create(claim=claim, author=author, text=text)

@@ -1,0 +1,44 @@
+"""Dispatching Celery work after commit, without ever failing the request that caused it.
+
+Services dispatch tasks by their registered name ("bets.tasks.claim_score"), never by
+importing them: tasks call services, so an import the other way would close a circle.
+
+If the broker is down the message is lost here on purpose: every task has a state-based
+sweep on the beat schedule (scores missing, settlements missing, due claims) that notices the
+unfinished work from the database and dispatches it again once the broker is back.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from celery import current_app
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def publish_safely(task_name: str, *args: Any) -> bool:
+    try:
+        current_app.send_task(task_name, args=args)
+    except Exception:  # broker down or unreachable: the sweep will catch up
+        logger.warning("Could not publish %s%r; the next sweep will retry it.", task_name, args)
+        return False
+    return True
+
+
+def dispatch_on_commit(task_name: str, *args: Any) -> None:
+    transaction.on_commit(lambda: publish_safely(task_name, *args), robust=True)
+
+
+@contextmanager
+def publisher() -> Iterator[Any]:
+    """One broker connection for many messages: yields `send(task_name, *args)`, which raises
+    when the broker is down (the caller decides what is left for the next sweep)."""
+    with current_app.producer_or_acquire() as producer:
+
+        def send(task_name: str, *args: Any) -> None:
+            current_app.send_task(task_name, args=args, producer=producer)
+
+        yield send

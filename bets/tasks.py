@@ -1,0 +1,34 @@
+"""Every Celery task of Crux, imported here so that the worker registers them all.
+
+Each domain keeps its tasks in its own `tasks.py`. Task names stay explicit
+("bets.tasks.<name>") so the beat schedule, the routes in config/ and the messages already
+queued never depend on which module a task lives in. Services never import tasks: they
+dispatch by registered name (bets.common.dispatch).
+"""
+
+from bets.autoresolve.tasks import (
+    claim_run_resolver_task,
+    proposals_finalize_due_task,
+    resolver_sweep_task,
+)
+from bets.betting.tasks import (
+    claim_settle_task,
+    claims_settle_missing_task,
+    ledger_check_task,
+    offers_expire_due_task,
+)
+from bets.claims.tasks import claims_close_due_task
+from bets.scoring.tasks import claim_score_task, claims_score_missing_task
+
+__all__ = [
+    "claim_run_resolver_task",
+    "claim_score_task",
+    "claim_settle_task",
+    "claims_close_due_task",
+    "claims_score_missing_task",
+    "claims_settle_missing_task",
+    "ledger_check_task",
+    "offers_expire_due_task",
+    "proposals_finalize_due_task",
+    "resolver_sweep_task",
+]

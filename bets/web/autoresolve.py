@@ -1,0 +1,127 @@
+"""Auto-resolution on the site: the claim's resolution panel and its form posts.
+
+Each POST is one service call; a service error becomes a message on the page, never a 500.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from bets.autoresolve import artifacts as artifact_services
+from bets.autoresolve import disputes as autoresolve_disputes
+from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
+from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import ServiceError
+from bets.models import Claim, Dispute, ResolutionProposal
+
+
+def _back(request, claim_id: int) -> HttpResponseRedirect:
+    """Back to the page the form was on (the claim page or the resolution page)."""
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        from django.urls import reverse
+
+        target = reverse("claim-resolution", args=[claim_id])
+    return HttpResponseRedirect(target)
+
+
+def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
+    if not request.user.is_authenticated:
+        messages.error(request, "Sign in first.")
+        return _back(request, claim_id)
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _back(request, claim_id)
+
+
+def autoresolve_panel(request, claim: Claim) -> dict:
+    """What the claim's auto-resolution section shows: attempts, proposals, files and, on
+    ?preview=1 for the author or an admin, a dry run of the resolver (computed here, in the
+    view, never while a template renders)."""
+    user = request.user
+    is_admin = bool(user.is_staff)
+    is_author = bool(user.is_authenticated and user.pk == claim.author_id)
+    live = claim.status in (Claim.Status.OPEN, Claim.Status.CLOSED)
+    can_preview = bool(claim.resolver_spec) and (is_admin or is_author)
+    preview = None
+    if can_preview and request.GET.get("preview"):
+        preview = claim_preview_resolver(claim_id=claim.pk, actor=user)
+    return {
+        "attempts": claim_attempts(claim.pk),
+        "proposals": claim_proposals(claim.pk),
+        "artifacts": claim_artifacts(claim.pk),
+        "deadline": claim_resolver_deadline(claim),
+        "is_admin": is_admin,
+        "can_preview": can_preview,
+        "can_upload": live and (is_admin or is_author),
+        "can_run": live and is_admin and bool(claim.resolver_spec),
+        "signed_in": bool(user.is_authenticated),
+        "preview": preview,
+    }
+
+
+@require_GET
+def claim_resolution(request, pk: int):
+    """The resolution panel on its own page; ?preview=1 adds the dry run."""
+    claim = claim_visible_or_404(claim_id=pk, user=request.user)
+    return render(request, "bets/claim_resolution.html",
+                  {"claim": claim, "autoresolve": autoresolve_panel(request, claim)})
+
+
+@require_POST
+def artifact_upload(request, pk: int):
+    claim = claim_visible_or_404(claim_id=pk, user=request.user)
+    upload = request.FILES.get("file")
+    return _act(
+        request, claim.pk,
+        lambda: artifact_services.artifact_upload(
+            claim_id=claim.pk, uploader=request.user,
+            name=request.POST.get("name") or (upload.name if upload else ""), file=upload,
+        ),
+        "File uploaded.",
+    )
+
+
+@require_POST
+def resolver_run_now(request, pk: int):
+    claim = claim_visible_or_404(claim_id=pk, user=request.user)
+    return _act(
+        request, claim.pk,
+        lambda: autoresolve.claim_run_resolver_now(claim_id=claim.pk, actor=request.user),
+        "The resolver is running; its attempt appears below when it finishes.",
+    )
+
+
+@require_POST
+def proposal_dispute(request, pk: int):
+    proposal = get_object_or_404(ResolutionProposal, pk=pk)
+    return _act(
+        request, proposal.claim_id,
+        lambda: autoresolve_disputes.proposal_dispute(
+            proposal_id=proposal.pk, participant=request.user,
+            reason=request.POST.get("reason", ""),
+        ),
+        "Dispute recorded; the outcome will not become final until an admin decides.",
+    )
+
+
+@require_POST
+def dispute_adjudicate(request, pk: int):
+    dispute = get_object_or_404(Dispute.objects.select_related("proposal"), pk=pk)
+    return _act(
+        request, dispute.proposal.claim_id,
+        lambda: autoresolve_disputes.dispute_adjudicate(
+            dispute_id=dispute.pk, admin=request.user,
+            decision=request.POST.get("decision", ""), note=request.POST.get("note", ""),
+        ),
+        "Dispute decided.",
+    )

@@ -1,0 +1,149 @@
+"""Forms of the server-rendered site. They parse and explain; services decide and write."""
+
+import json
+import math
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from bets.models import Claim
+from bets.scoring.selectors import LEADERBOARD_TYPES
+
+# <input type="datetime-local"> sends "2030-01-31T14:05" (seconds optional); read as UTC.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+UTC_HELP = "UTC (not your local time)."
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+
+
+def _utc_field(label: str, *, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=DATETIME_FORMATS,
+        help_text=UTC_HELP,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ClaimProposeForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000, help_text="Markdown."
+    )
+    resolution_criteria = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20_000,
+        help_text="Markdown. Exactly what makes this resolve YES or NO.",
+    )
+    fine_print = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20_000,
+        help_text="Markdown. Edge cases, sources, what happens if a source disappears.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=600, help_text="Comma-separated, e.g. reasoning, benchmarks."
+    )
+    open_time = _utc_field("Opens for forecasts at")
+    close_time = _utc_field("Closes at")
+    resolve_after = _utc_field("Resolvable after")
+    resolver_spec = forms.CharField(
+        label="Resolver spec (optional)",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
+        help_text="JSON naming a source and a criterion, for automatic resolution. "
+        "Leave empty for a claim a moderator resolves by hand.",
+    )
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean_resolver_spec(self):
+        text = self.cleaned_data["resolver_spec"].strip()
+        if not text:
+            return None
+        try:
+            spec = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc}") from None
+        if not isinstance(spec, dict):
+            raise forms.ValidationError("The spec must be a JSON object ({...}).")
+        return spec
+
+
+class ForecastForm(forms.Form):
+    percent = forms.CharField(
+        label="Your probability of YES, in percent",
+        max_length=32,
+        help_text="A percentage between 0.1 and 99.9, e.g. 72 or 72.5%.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def clean_percent(self) -> float:
+        """Returns the probability as a decimal (72 -> 0.72)."""
+        raw = self.cleaned_data["percent"].strip().rstrip("%").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise forms.ValidationError("Enter a number, e.g. 72 for 72%.") from None
+        if not math.isfinite(value) or not 0.1 <= value <= 99.9:
+            raise forms.ValidationError("Enter a percentage between 0.1 and 99.9.")
+        return value / 100
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ResolutionForm(forms.Form):
+    """The admin's intermediate page for resolving or annulling claims."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Why: the source, the numbers, the reasoning. Shown on the claim page.",
+    )
+    actual_resolve_time = _utc_field("The answer became known at", required=False)
+
+    def __init__(self, *args, ask_time: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_time:
+            self.fields["actual_resolve_time"].help_text = "UTC. Leave empty for now."
+        else:  # unresolving erases the resolution time along with the rest
+            del self.fields["actual_resolve_time"]
+
+
+class LeaderboardFilterForm(forms.Form):
+    score = forms.ChoiceField(
+        choices=[(k, k.capitalize()) for k in LEADERBOARD_TYPES], required=False, initial="peer"
+    )
+    tag = forms.SlugField(required=False, max_length=50)
+    since = forms.DateField(required=False, help_text="UTC date, inclusive.")
+    until = forms.DateField(required=False, help_text="UTC date, inclusive.")
+    min_claims = forms.IntegerField(
+        required=False, min_value=1, max_value=100_000, label="Minimum resolved claims"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data is None:  # Form.clean returns cleaned_data; its signature allows None
+            return data
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+
+class ClaimFilterForm(forms.Form):
+    STATUSES = [
+        ("", "All"),
+        (Claim.Status.OPEN, "Open"),
+        (Claim.Status.CLOSED, "Closed"),
+        (Claim.Status.RESOLVED, "Resolved"),
+        (Claim.Status.ANNULLED, "Annulled"),
+    ]
+    status = forms.ChoiceField(choices=STATUSES, required=False)
+    tag = forms.SlugField(required=False, max_length=50)

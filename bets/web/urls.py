@@ -1,0 +1,52 @@
+"""Every page of the site, in one list. Ids in paths use the `dbid` converter."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from bets.common import ids  # noqa: F401 (registers the dbid converter)
+from bets.web import accounts, autoresolve, betting, claims, moderation, participants, scores
+
+urlpatterns = [
+    path("", claims.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Django's LogoutView accepts POST only, so a link or prefetch cannot log anyone out.
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Claims and forecasts.
+    path("claims/new/", claims.claim_propose, name="claim-propose"),
+    path("claims/<dbid:claim_id>/", claims.claim_detail, name="claim-detail"),
+    path("claims/<dbid:claim_id>/forecast/", claims.forecast_submit, name="forecast-submit"),
+    path("claims/<dbid:claim_id>/withdraw/", claims.forecast_withdraw, name="forecast-withdraw"),
+    # Moderation.
+    path("moderation/", moderation.moderation_queue, name="moderation"),
+    path(
+        "moderation/<dbid:claim_id>/approve/",
+        moderation.claim_review,
+        {"decision": "approve"},
+        name="claim-approve",
+    ),
+    path(
+        "moderation/<dbid:claim_id>/reject/",
+        moderation.claim_review,
+        {"decision": "reject"},
+        name="claim-reject",
+    ),
+    # Scores and participants.
+    path("leaderboard/", scores.leaderboard, name="leaderboard"),
+    path("methodology/", scores.methodology, name="methodology"),
+    path("u/<str:username>/", participants.participant_detail, name="participant"),
+    path("account/token/", participants.token_create, name="token-create"),
+    path("account/token/revoke/", participants.token_revoke, name="token-revoke"),
+    # Auto-resolution: the claim's resolution panel and its forms.
+    path("claims/<dbid:pk>/resolution/", autoresolve.claim_resolution, name="claim-resolution"),
+    path("claims/<dbid:pk>/artifacts/upload/", autoresolve.artifact_upload,
+         name="artifact-upload"),
+    path("claims/<dbid:pk>/resolver/run/", autoresolve.resolver_run_now, name="resolver-run-now"),
+    path("proposals/<dbid:pk>/dispute/", autoresolve.proposal_dispute, name="proposal-dispute"),
+    path("disputes/<dbid:pk>/adjudicate/", autoresolve.dispute_adjudicate,
+         name="dispute-adjudicate"),
+    # Betting: make, accept and cancel offers.
+    path("claims/<dbid:claim_id>/offers/", betting.offer_create, name="offer-create"),
+    path("offers/<dbid:offer_id>/accept/", betting.offer_accept, name="offer-accept"),
+    path("offers/<dbid:offer_id>/cancel/", betting.offer_cancel, name="offer-cancel"),
+]
