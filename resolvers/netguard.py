@@ -17,6 +17,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -143,7 +144,8 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     for family, _, _, _, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
             continue
-        ips.append(ipaddress.ip_address(sockaddr[0].split("%", 1)[0]))
+        # AF_INET and AF_INET6 sockaddrs always start with the address as a string.
+        ips.append(ipaddress.ip_address(cast(str, sockaddr[0]).split("%", 1)[0]))
     if not ips:
         raise RefusedURL(f"{host} has no IPv4 or IPv6 address")
     return ips
@@ -156,7 +158,8 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
 
     `ca_certs` replaces the system trust store (tests use their own CA)."""
     deadline = time.monotonic() + timeout
-    current, hops = url, []
+    current = url
+    hops: list[str] = []
     while True:
         target = check_url(current, allow_loopback=allow_loopback)
         status, headers, body = _get(target, deadline, timeout, max_bytes, ca_certs)
@@ -182,15 +185,16 @@ def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
         host_header += f":{target.port}"
     headers = {"Host": host_header, "User-Agent": "crux-resolver",
                "Accept": "application/json, text/csv, */*", "Accept-Encoding": "identity"}
-    kwargs = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False,
-              "maxsize": 1}
+    timeouts = urllib3.Timeout(connect=timeout, read=timeout)
+    pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(target.ip, target.port, server_hostname=target.host,
                                            assert_hostname=target.host,
                                            cert_reqs="CERT_REQUIRED", ca_certs=ca_certs,
-                                           **kwargs)
+                                           timeout=timeouts, retries=False, maxsize=1)
     else:
-        pool = urllib3.HTTPConnectionPool(target.ip, target.port, **kwargs)
+        pool = urllib3.HTTPConnectionPool(target.ip, target.port, timeout=timeouts,
+                                          retries=False, maxsize=1)
     where = f"{target.scheme}://{host_header}{target.request_target}"
     try:
         with pool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import cast
 
 from resolvers.base import BadEvidence, Checker, Evidence, Measurement, is_type
 
@@ -29,9 +30,10 @@ def z_for(confidence: float) -> float:
 
 def combined(*stderrs: float | None) -> float | None:
     """Stderr of a sum or difference of independent estimates: sqrt(a^2 + b^2 + ...)."""
-    if any(s is None for s in stderrs):
+    known = [s for s in stderrs if s is not None]
+    if len(known) < len(stderrs):
         return None
-    return math.sqrt(sum(s * s for s in stderrs))
+    return math.sqrt(sum(s * s for s in known))
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,15 @@ def m_numbers(m: Measurement) -> dict:
 
 def check_confidence(obj: dict, path: str, check: Checker) -> None:
     c = obj.get("confidence")
-    if is_type(c, "number") and not 0 < c < 1:
+    # is_type(..., "number") guarantees an int or float; it is not a TypeGuard.
+    if is_type(c, "number") and not 0 < cast(float, c) < 1:
         check.error(f"{path}.confidence", f"must be between 0 and 1 (exclusive), got {c!r}"
                                           " (e.g. 0.95)")
 
 
 def check_non_negative(obj: dict, key: str, path: str, check: Checker) -> None:
     v = obj.get(key)
-    if is_type(v, "number") and v < 0:
+    if is_type(v, "number") and cast(float, v) < 0:
         check.error(f"{path}.{key}", f"must be 0 or more, got {v!r}")
 
 

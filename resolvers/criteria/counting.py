@@ -13,9 +13,10 @@ is inconclusive when the undecided ones could tip it.
 
 from __future__ import annotations
 
-from resolvers.base import Checker, Decision, Evidence
+from resolvers.base import Checker, Decision, Evidence, Measurement
 from resolvers.criteria._common import (
     COMMON_FIELDS,
+    Comparison,
     check_confidence,
     compare,
     fmt,
@@ -30,7 +31,7 @@ def _conditions(obj: dict, path: str) -> list[tuple[str, str]]:
     return [(f"{path}.condition", c)] if isinstance(c, str) else []
 
 
-def _compare_all(spec: dict, evidence: Evidence) -> list[tuple[str, object, object]]:
+def _compare_all(spec: dict, evidence: Evidence) -> list[tuple[str, Measurement, Comparison]]:
     condition = spec.get("condition")
     found = gather(evidence, [(m, condition) for m in spec["models"]], spec["metric"])
     return [(m, found[(m, condition)],

@@ -37,11 +37,13 @@ def split_path(path: str | list[str]) -> list[str]:
 
 def fill(path: str | list[str], values: dict[str, str | None]) -> list[str]:
     keys = []
+    # Every placeholder is checked against these before it is filled in.
+    known = {name: value for name, value in values.items() if value is not None}
     for segment in split_path(path):
         for name in PLACEHOLDER.findall(segment):
             if values.get(name) is None:
                 raise BadEvidence(f"the path needs {{{name}}} but the criterion names no {name}")
-        keys.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], segment))
+        keys.append(PLACEHOLDER.sub(lambda m: known[m.group(1)], segment))
     return keys
 
 
@@ -145,7 +147,8 @@ class HttpJsonSource:
 
     def load(self) -> JsonEvidence:
         cache = self.context.cache if self.context.cache is not None else LogCache()
-        results, notes = [], []
+        results: list[locations.ReadResult] = []
+        notes: list[str] = []
         for location in locations.as_list(self.spec["location"]):
             refs, missing = locations.expand(location, self.context)
             notes.extend(missing)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from typing import Any
+from typing import Any, Literal
 
 from resolvers.base import BadEvidence, Checker, RunContext, is_type, number
 from resolvers.sources import common, locations
@@ -35,8 +35,11 @@ def parse(data: bytes, name: str) -> dict:
     from inspect_ai.log import read_eval_log  # heavy import: only when a log is read
     from pydantic import ValidationError
 
-    if name.endswith((".eval", ".json")):
-        fmt = name.rsplit(".", 1)[1]
+    fmt: Literal["eval", "json"]
+    if name.endswith(".eval"):
+        fmt = "eval"
+    elif name.endswith(".json"):
+        fmt = "json"
     else:  # e.g. an artifact stored without its extension: .eval files are zip archives
         fmt = "eval" if data[:2] == b"PK" else "json"
     try:

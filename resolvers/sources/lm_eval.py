@@ -37,7 +37,8 @@ def parse(data: bytes, name: str) -> dict:
         hint = " (it looks like an inspect_ai log)" if isinstance(doc, dict) \
             and "eval" in doc and "plan" in doc else ""
         raise ValueError(f"not an lm-eval results file{hint}")
-    config = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    raw_config = doc.get("config")
+    config: dict = raw_config if isinstance(raw_config, dict) else {}
     model_args = config.get("model_args")
     model = doc.get("model_name") or (model_args.get("model") or model_args.get("pretrained")
                                       if isinstance(model_args, dict) else None)

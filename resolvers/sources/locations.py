@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from resolvers import netguard
@@ -33,7 +33,10 @@ class FileRef:
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path else PurePosixPath(urlsplit(self.url).path).name
+        if self.path:
+            return self.path.name
+        # expand() builds every FileRef with either a path or a url.
+        return PurePosixPath(urlsplit(cast(str, self.url)).path).name
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
                                  allow_loopback=context.allow_loopback)
         parsed = cache.parsed(kind, fetched.sha256, lambda: _safe(parse, fetched.content, ref))
         return ReadResult(ref, fetched.sha256, len(fetched.content), parsed)
+    path = cast(Path, ref.path)  # a FileRef without a url has a path
     try:
-        st = ref.path.stat()
+        st = path.stat()
     except OSError as e:
         raise SourceError(f"{ref.locator}: cannot read: {e.strerror}", retryable=False) from None
     if st.st_size > context.fetch_max_bytes:
@@ -174,7 +178,8 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
 
 def _read_file(ref: FileRef, cap: int) -> bytes:
     try:
-        with open(ref.path, "rb") as f:
+        # Only read() calls this, for a FileRef without a url, which has a path.
+        with open(cast(Path, ref.path), "rb") as f:
             data = f.read(cap + 1)  # the file may have grown since stat()
     except OSError as e:
         raise SourceError(f"{ref.locator}: cannot read: {e.strerror}", retryable=False) from None
