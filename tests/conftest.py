@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
 from tests.celery_worker import WorkerProcess
+from tests.factories import client_for, make_user
 
 
 def pytest_configure(config):
@@ -53,3 +55,50 @@ def celery_worker(transactional_db, tmp_path):
     worker.start()
     yield worker
     worker.stop()
+
+
+# --- people: the same participants in every folder ------------------------------------------
+
+
+@pytest.fixture
+def mod(db):
+    """A moderator (staff and superuser)."""
+    return make_user("mod", staff=True)
+
+
+@pytest.fixture
+def ann(db):
+    return make_user("ann")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob")
+
+
+@pytest.fixture
+def cat(db):
+    return make_user("cat")
+
+
+@pytest.fixture
+def anon():
+    """An API client with no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def ann_client(ann):
+    """An API client authenticated as ann (tests/web overrides it with a logged-in browser
+    client)."""
+    return client_for(ann)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return client_for(bob)
+
+
+@pytest.fixture
+def mod_client(mod):
+    return client_for(mod)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from bets.claims.services import claim_approve, claim_propose
 from bets.models import Claim
@@ -41,3 +42,10 @@ def make_open_claim(
         **extra,
     )
     return claim_approve(claim_id=claim.pk, moderator=moderator)
+
+
+def client_for(user) -> APIClient:
+    """An API client authenticated as `user`."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -1,9 +1,11 @@
-"""Crux tables. One module per area: claims and scores, the ledger and bets, resolution."""
+"""Crux tables, one module per domain: claims, scores, ledger, betting, autoresolve."""
 
 from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
-from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
+from bets.models.betting import Bet, Offer
+from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Tag
 from bets.models.idempotency import IdempotencyRecord
-from bets.models.ledger import Account, Bet, LedgerEntry, LedgerTransaction, Offer
+from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
+from bets.models.scores import Score
 
 __all__ = [
     "Account",

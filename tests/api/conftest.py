@@ -1,52 +1,11 @@
-"""Fixtures for the API tests: users, clients and claims built through the real services."""
+"""Fixtures for the API tests: an open claim built through the real services (people and
+clients come from tests/conftest.py)."""
 
 from datetime import timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
-from tests.factories import make_open_claim, make_user
-
-
-@pytest.fixture
-def mod(db):
-    return make_user("mod", staff=True)
-
-
-@pytest.fixture
-def ann(db):
-    return make_user("ann")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
-
-
-@pytest.fixture
-def anon():
-    return APIClient()
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def ann_client(ann):
-    return client_for(ann)
-
-
-@pytest.fixture
-def bob_client(bob):
-    return client_for(bob)
-
-
-@pytest.fixture
-def mod_client(mod):
-    return client_for(mod)
+from tests.factories import make_open_claim
 
 
 @pytest.fixture

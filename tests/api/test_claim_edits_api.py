@@ -4,8 +4,7 @@ import pytest
 
 from bets.claims.forecasts import forecast_submit
 from bets.models import Claim, ClaimClarification
-from tests.api.conftest import client_for
-from tests.factories import make_open_claim
+from tests.factories import client_for, make_open_claim
 
 pytestmark = pytest.mark.django_db
 

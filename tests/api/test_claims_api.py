@@ -140,7 +140,7 @@ def test_a_proposal_is_hidden_from_others_but_visible_to_its_author(anon, bob_cl
     pending = propose(ann)
     assert anon.get(f"/api/claims/{pending.pk}/").status_code == 404
     assert bob_client.get(f"/api/claims/{pending.pk}/").status_code == 404
-    from tests.api.conftest import client_for
+    from tests.factories import client_for
 
     assert client_for(ann).get(f"/api/claims/{pending.pk}/").status_code == 200
 

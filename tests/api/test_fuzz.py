@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from bets.claims.resolution import claim_resolve
 from bets.claims.services import claim_propose
-from tests.api.conftest import client_for
-from tests.factories import make_open_claim, make_user
+from tests.factories import client_for, make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from bets.autoresolve import bridge
 from bets.claims.services import claim_approve, claim_propose
-from tests.factories import make_user
 from tests.fixtures.inspect_logs import generate_bad_logs, generate_good_logs
 
 
@@ -47,29 +46,46 @@ CONDITIONS = {
 
 def inspect_spec(criterion: dict, location=None) -> dict:
     return {
-        "source": {"kind": "inspect_logs", "location": location or {"data": "good/*.eval"},
-                   "task": "arith", "dataset": "arith-20", "conditions": CONDITIONS},
+        "source": {
+            "kind": "inspect_logs",
+            "location": location or {"data": "good/*.eval"},
+            "task": "arith",
+            "dataset": "arith-20",
+            "conditions": CONDITIONS,
+        },
         "criterion": criterion,
     }
 
 
 # gen2: cot 0.70, snap 0.45 (a 25-point gap); gen1 cot 0.50.
-GAP_YES = inspect_spec({"kind": "gap", "model": "mockllm/gen2", "a": "cot", "b": "snap",
-                        "metric": "accuracy", "min_gap": 0.1})
-THRESHOLD_NO = inspect_spec({"kind": "threshold", "model": "mockllm/gen1", "condition": "cot",
-                             "metric": "accuracy", "at_least": 0.9})
-UNKNOWN_MODEL = inspect_spec({"kind": "threshold", "model": "mockllm/gen9", "condition": "cot",
-                              "metric": "accuracy", "at_least": 0.5})
-
-
-@pytest.fixture
-def mod(db):
-    return make_user("mod", staff=True)
-
-
-@pytest.fixture
-def ann(db):
-    return make_user("ann")
+GAP_YES = inspect_spec(
+    {
+        "kind": "gap",
+        "model": "mockllm/gen2",
+        "a": "cot",
+        "b": "snap",
+        "metric": "accuracy",
+        "min_gap": 0.1,
+    }
+)
+THRESHOLD_NO = inspect_spec(
+    {
+        "kind": "threshold",
+        "model": "mockllm/gen1",
+        "condition": "cot",
+        "metric": "accuracy",
+        "at_least": 0.9,
+    }
+)
+UNKNOWN_MODEL = inspect_spec(
+    {
+        "kind": "threshold",
+        "model": "mockllm/gen9",
+        "condition": "cot",
+        "metric": "accuracy",
+        "at_least": 0.5,
+    }
+)
 
 
 def make_spec_claim(*, author, moderator, spec, due: bool = True, title="Spec claim"):
@@ -77,9 +93,14 @@ def make_spec_claim(*, author, moderator, spec, due: bool = True, title="Spec cl
     now = timezone.now()
     offset = timedelta(hours=-1) if due else timedelta(days=10)
     claim = claim_propose(
-        author=author, title=title, statement="Chain of thought helps gen2.",
-        resolution_criteria="Per the resolver spec.", open_time=now - timedelta(days=2),
-        close_time=now + offset, resolve_after=now + offset, resolver_spec=spec,
+        author=author,
+        title=title,
+        statement="Chain of thought helps gen2.",
+        resolution_criteria="Per the resolver spec.",
+        open_time=now - timedelta(days=2),
+        close_time=now + offset,
+        resolve_after=now + offset,
+        resolver_spec=spec,
     )
     return claim_approve(claim_id=claim.pk, moderator=moderator)
 
@@ -131,10 +152,17 @@ class JsonServer:
 
 def http_spec(url: str, at_least: float = 0.8) -> dict:
     return {
-        "source": {"kind": "http_json", "location": {"url": url},
-                   "path": "results.{model}.{metric}"},
-        "criterion": {"kind": "threshold", "model": "gen3", "metric": "accuracy",
-                      "at_least": at_least},
+        "source": {
+            "kind": "http_json",
+            "location": {"url": url},
+            "path": "results.{model}.{metric}",
+        },
+        "criterion": {
+            "kind": "threshold",
+            "model": "gen3",
+            "metric": "accuracy",
+            "at_least": at_least,
+        },
     }
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the betting tests: a moderator, an open claim."""
+"""Fixtures for the betting tests: an open claim and the ledger check."""
 
 from datetime import timedelta
 
@@ -6,32 +6,12 @@ import pytest
 from django.utils import timezone
 
 from bets.betting.checks import ledger_violations
-from tests.factories import make_open_claim, make_user
-
-
-@pytest.fixture
-def mod(db):
-    return make_user("mod", staff=True)
+from tests.factories import make_open_claim
 
 
 @pytest.fixture
 def claim(mod):
     return make_open_claim(author=mod, moderator=mod, opened_ago=timedelta(days=1))
-
-
-@pytest.fixture
-def ann(db):
-    return make_user("ann")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
-
-
-@pytest.fixture
-def cat(db):
-    return make_user("cat")
 
 
 def in_a_week():

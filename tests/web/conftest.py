@@ -7,16 +7,6 @@ from tests.factories import make_open_claim, make_user
 
 
 @pytest.fixture
-def ann(db):
-    return make_user("ann")
-
-
-@pytest.fixture
-def mod(db):
-    return make_user("mod", staff=True)
-
-
-@pytest.fixture
 def claim(ann, mod):
     return make_open_claim(author=ann, moderator=mod, title="Gap widens", tags=["reasoning"])
 

@@ -15,7 +15,7 @@ from bets.scoring.maths import (
     community_history,
     rank,
 )
-from tests.scoring_reference import reference_binary_scores, reference_community_forecast
+from tests.scoring.scoring_reference import reference_binary_scores, reference_community_forecast
 
 EPOCH = 1_735_689_600.0  # 2025-01-01: real timestamps, so precision problems would show
 HOUR = 3_600.0

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mod():
-    return make_user("mod", staff=True)
-
-
-@pytest.fixture
 def claim(mod):
     claim = make_open_claim(author=make_user("ann"), moderator=mod, opened_ago=timedelta(days=2))
     t0 = claim.open_time

@@ -18,7 +18,7 @@ from bets.scoring.maths import (
     community_history,
     rank,
 )
-from tests.scoring_reference import reference_binary_scores
+from tests.scoring.scoring_reference import reference_binary_scores
 
 INF = math.inf
 LN = math.log
