@@ -53,12 +53,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, served from the package
     "bets",
 ]
 
 MIDDLEWARE = [
     "bets.common.caching.VersionedResponseCacheMiddleware",  # first: a hit skips all the rest
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bets.common.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +169,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims, forecasts, bets, resolutions and scores.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from the installed drf-spectacular-sidecar, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a "status"; name the claim's so the schema generates without warnings.
     # Ids in paths are bounded by the `dbid` converter (bets/common/ids.py).
     "PATH_CONVERTER_OVERRIDES": {
@@ -177,6 +184,27 @@ SPECTACULAR_SETTINGS = {
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
     },
 }
+
+# --- Browser security headers (every response, DEBUG or not) ---------------------------------
+# No inline script or style, no event-handler attributes, nothing from another origin: pages
+# load their JS from bets/static/bets/js/ and their CSS from files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Features no Crux page uses are switched off for the page and anything it embeds.
+CRUX_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
