@@ -18,6 +18,12 @@ from bets.betting.tasks import (
     offers_expire_due_task,
 )
 from bets.claims.tasks import claims_close_due_task
+from bets.conversation.tasks import (
+    notifications_digest_task,
+    notifications_email_send_task,
+    notifications_periodic_task,
+    notify_event_task,
+)
 from bets.scoring.tasks import claim_score_task, claims_score_missing_task
 
 __all__ = [
@@ -28,6 +34,10 @@ __all__ = [
     "claims_score_missing_task",
     "claims_settle_missing_task",
     "ledger_check_task",
+    "notifications_digest_task",
+    "notifications_email_send_task",
+    "notifications_periodic_task",
+    "notify_event_task",
     "offers_expire_due_task",
     "proposals_finalize_due_task",
     "resolver_sweep_task",

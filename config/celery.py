@@ -26,6 +26,14 @@ app.conf.beat_schedule = {
     "finalize-proposals": {"task": "bets.tasks.proposals_finalize_due", "schedule": 60.0},
     "score-sweep": {"task": "bets.tasks.claims_score_missing", "schedule": 120.0},
     "settle-sweep": {"task": "bets.tasks.claims_settle_missing", "schedule": 120.0},
+    "notifications-periodic": {
+        "task": "bets.tasks.notifications_periodic",
+        "schedule": float(settings.CRUX_REMINDER_SECONDS),
+    },
+    "notifications-digest-daily": {
+        "task": "bets.tasks.notifications_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "check-ledger-daily": {
         "task": "bets.tasks.ledger_check",
         "schedule": crontab(hour=3, minute=17),

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bets.web.conversation.notifications_context",
             ],
         },
     },
@@ -268,6 +269,41 @@ CRUX_RESOLVER_DEADLINE_SECONDS = env_int("CRUX_RESOLVER_DEADLINE_SECONDS", 7 * 2
 CRUX_RESOLVER_SOFT_TIME_LIMIT = env_int("CRUX_RESOLVER_SOFT_TIME_LIMIT", 120)
 # Loopback may be allowed for URL sources only in tests and local demos.
 CRUX_URL_SOURCE_ALLOW_LOOPBACK = env_bool("CRUX_URL_SOURCE_ALLOW_LOOPBACK", False)
+
+# --- Conversation: comments, notifications, email, accounts ---------------------------------
+# Email goes through Django's email framework. The default writes each message to a file under
+# var/emails so `make run` shows what would be sent; production sets EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST* variables.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crux <crux@localhost>")
+# Absolute links in emails (verification, unsubscribe, the notification itself).
+CRUX_SITE_URL = os.environ.get("CRUX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CRUX_COMMENT_MAX_CHARS = env_int("CRUX_COMMENT_MAX_CHARS", 10_000)
+CRUX_COMMENT_EDIT_SECONDS = env_int("CRUX_COMMENT_EDIT_SECONDS", 15 * 60)
+# At most CRUX_COMMENT_RATE_LIMIT comments per participant in CRUX_COMMENT_RATE_WINDOW seconds.
+CRUX_COMMENT_RATE_LIMIT = env_int("CRUX_COMMENT_RATE_LIMIT", 10)
+CRUX_COMMENT_RATE_WINDOW = env_int("CRUX_COMMENT_RATE_WINDOW", 10 * 60)
+# Emails: one task per batch of notifications; a failed send is retried after
+# CRUX_EMAIL_RETRY_SECONDS * 2**(attempt-1), and recorded as failed after the last attempt.
+CRUX_EMAIL_BATCH = env_int("CRUX_EMAIL_BATCH", 100)
+CRUX_EMAIL_MAX_ATTEMPTS = env_int("CRUX_EMAIL_MAX_ATTEMPTS", 5)
+CRUX_EMAIL_RETRY_SECONDS = env_int("CRUX_EMAIL_RETRY_SECONDS", 30)
+# Reminder job: a claim closing within 24 h whose forecaster's standing forecast is older than
+# CRUX_REMINDER_STALE_DAYS gets a reminder. The job runs every CRUX_REMINDER_SECONDS and is
+# reported stale (staff page, /healthz) when it has not run for 3 periods.
+CRUX_REMINDER_STALE_DAYS = env_int("CRUX_REMINDER_STALE_DAYS", 7)
+CRUX_REMINDER_SECONDS = env_int("CRUX_REMINDER_SECONDS", 300)
+# Log-in throttling: after this many failures for one username within the window, log-ins
+# for it are refused until the window passes.
+CRUX_LOGIN_MAX_FAILURES = env_int("CRUX_LOGIN_MAX_FAILURES", 5)
+CRUX_LOGIN_WINDOW_SECONDS = env_int("CRUX_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # --- Production hardening (active whenever DEBUG is off) -----------------------------------
 if not DEBUG:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ResolutionProposal
 
@@ -104,6 +105,7 @@ def proposal_dispute(*, proposal_id: int, participant, reason: str):
     if proposal.status != Proposal.DISPUTED:
         proposal.status = Proposal.DISPUTED
         proposal.save(update_fields=["status"])
+    dispatch_on_commit("bets.tasks.notify_event", "dispute.opened", dispute.pk, 0)
     return dispute
 
 
@@ -138,6 +140,7 @@ def dispute_adjudicate(*, dispute_id: int, admin, decision: str, note: str = "")
         proposal.save(update_fields=["status"])
         if proposal.finalize_after <= now:
             _finalize_locked(proposal, now)
+    dispatch_on_commit("bets.tasks.notify_event", "dispute.decided", dispute.pk, 0)
     return dispute
 
 

@@ -269,10 +269,11 @@ def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: dateti
                      "AND status IN (%s, %s)", [claim.pk, *live]):
         return  # one live proposal per claim (also a database constraint)
     window = settings.CRUX_DISPUTE_WINDOW_SECONDS
-    sql.insert_instance(ResolutionProposal(
+    proposal_id = sql.insert_instance(ResolutionProposal(
         claim_id=claim.pk, attempt_id=attempt.pk, outcome=outcome,
         finalize_after=now + timedelta(seconds=window),
     ))
+    dispatch_on_commit("bets.tasks.notify_event", "proposal.created", proposal_id, 0)
     if window <= 0:
         dispatch_on_commit("bets.tasks.proposals_finalize_due")
 

@@ -40,6 +40,9 @@ def _check_resolve_time(claim: Claim, actual_resolve_time: datetime, now: dateti
 def _after_resolution_change(claim: Claim) -> None:
     dispatch_on_commit("bets.tasks.claim_score", claim.pk, claim.resolution_seq)
     dispatch_on_commit("bets.tasks.claim_settle", claim.pk, claim.resolution_seq)
+    # Followers hear of it; the notification task reads the event by (claim, seq).
+    dispatch_on_commit("bets.tasks.notify_event", "claim.resolution", claim.pk,
+                       claim.resolution_seq)
 
 
 def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_time=None):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.claims.locking import claim_lock
+from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ClaimClarification, Tag
 
@@ -195,6 +196,7 @@ def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
     claim = Claim.objects.get(pk=claim_id)
     if not updated:
         raise Conflict(f"Only proposed claims can be reviewed; this one is {claim.status}.")
+    dispatch_on_commit("bets.tasks.notify_event", "claim.reviewed", claim.pk, 0)
     return claim
 
 

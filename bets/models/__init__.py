@@ -3,6 +3,18 @@
 from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 from bets.models.betting import Bet, Offer
 from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Tag
+from bets.models.conversation import (
+    ClaimFollow,
+    Comment,
+    CommentRevision,
+    CommentVote,
+    EventFanout,
+    JobHeartbeat,
+    LoginFailure,
+    Notification,
+    NotificationPreference,
+    Profile,
+)
 from bets.models.idempotency import IdempotencyRecord
 from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
 from bets.models.scores import Score
@@ -13,12 +25,22 @@ __all__ = [
     "Claim",
     "ClaimArtifact",
     "ClaimClarification",
+    "ClaimFollow",
+    "Comment",
+    "CommentRevision",
+    "CommentVote",
     "Dispute",
+    "EventFanout",
     "Forecast",
     "IdempotencyRecord",
+    "JobHeartbeat",
     "LedgerEntry",
     "LedgerTransaction",
+    "LoginFailure",
+    "Notification",
+    "NotificationPreference",
     "Offer",
+    "Profile",
     "ResolutionAttempt",
     "ResolutionEvent",
     "ResolutionProposal",

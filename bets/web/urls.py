@@ -4,7 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bets.common import ids  # noqa: F401 (registers the dbid converter)
-from bets.web import accounts, autoresolve, betting, claims, moderation, participants, scores
+from bets.web import (
+    accounts,
+    autoresolve,
+    betting,
+    claims,
+    conversation,
+    health,
+    moderation,
+    participants,
+    scores,
+)
 
 urlpatterns = [
     path("", claims.home, name="home"),
@@ -49,4 +59,18 @@ urlpatterns = [
     path("claims/<dbid:claim_id>/offers/", betting.offer_create, name="offer-create"),
     path("offers/<dbid:offer_id>/accept/", betting.offer_accept, name="offer-accept"),
     path("offers/<dbid:offer_id>/cancel/", betting.offer_cancel, name="offer-cancel"),
+    # Conversation: comments and arguments, votes, follows, notifications; health.
+    path("claims/<dbid:claim_id>/comments/", conversation.comment_create, name="comment-create"),
+    path("comments/<dbid:comment_id>/edit/", conversation.comment_edit, name="comment-edit"),
+    path("comments/<dbid:comment_id>/delete/", conversation.comment_delete, name="comment-delete"),
+    path("comments/<dbid:comment_id>/hide/", conversation.comment_hide, name="comment-hide"),
+    path("comments/<dbid:comment_id>/vote/", conversation.comment_vote, name="comment-vote"),
+    path("claims/<dbid:claim_id>/follow/", conversation.claim_follow, name="claim-follow"),
+    path("notifications/", conversation.notifications, name="notifications"),
+    path("notifications/read/", conversation.notifications_read, name="notifications-read"),
+    path("notifications/status/", conversation.notification_status, name="notification-status"),
+    path("account/notifications/", conversation.notification_settings,
+         name="notification-settings"),
+    path("unsubscribe/<str:token>/", conversation.unsubscribe, name="unsubscribe"),
+    path("healthz", health.healthz, name="healthz"),
 ]

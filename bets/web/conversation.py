@@ -1,0 +1,196 @@
+"""Pages of the conversation: comments and arguments on a claim, votes, follows, the inbox,
+notification settings and the one-click unsubscribe."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import ServiceError
+from bets.conversation import comments as services
+from bets.conversation import preferences, selectors
+from bets.conversation.delivery import unsubscribe_read
+from bets.conversation.jobs import heartbeats
+from bets.conversation.kinds import KINDS
+from bets.models import Comment
+from bets.web.common import staff_required
+
+INBOX_PAGE = 50
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=True,
+                           help_text="Markdown. Mention someone with @username.")
+    stance = forms.ChoiceField(choices=Comment.Stance.choices, required=False,
+                               label="This is")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1,
+                                max_value=10**18)
+
+
+def notifications_context(request: HttpRequest) -> dict:
+    """The unread count in the header; counted only when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {"unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user))}
+
+
+def _back(claim_id: int, anchor: str = "conversation"):
+    return redirect(reverse("claim-detail", args=[claim_id]) + f"#{anchor}")
+
+
+@require_POST
+@login_required
+def comment_create(request, claim_id: int):
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for e in errors:
+                messages.error(request, f"{field}: {e}" if field != "__all__" else str(e))
+        return _back(claim.pk)
+    try:
+        comment = services.comment_create(
+            claim_id=claim.pk, author=request.user, body=form.cleaned_data["body"],
+            stance=form.cleaned_data["stance"] or "", parent_id=form.cleaned_data["parent"],
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _back(claim.pk)
+    messages.success(request, "Your comment is posted.")
+    return _back(claim.pk, f"comment-{comment.pk}")
+
+
+@login_required
+def comment_edit(request, comment_id: int):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
+    initial = {"body": comment.body, "stance": comment.stance}
+    form = CommentForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment_id=comment.pk, editor=request.user,
+                                  body=form.cleaned_data["body"],
+                                  stance=form.cleaned_data["stance"] or "")
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your comment is updated.")
+            return _back(comment.claim_id, f"comment-{comment.pk}")
+    form.fields.pop("parent")
+    return render(request, "bets/comment_edit.html", {"form": form, "comment": comment},
+                  status=400 if form.errors else 200)
+
+
+def _comment_action(request, comment_id: int, action, done: str, **kwargs):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
+    try:
+        action(comment_id=comment.pk, **kwargs)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return _back(comment.claim_id, f"comment-{comment.pk}")
+
+
+@require_POST
+@login_required
+def comment_delete(request, comment_id: int):
+    return _comment_action(request, comment_id, services.comment_delete,
+                           "Your comment is deleted.", actor=request.user)
+
+
+@require_POST
+@login_required
+def comment_hide(request, comment_id: int):
+    return _comment_action(request, comment_id, services.comment_hide, "The comment is hidden.",
+                           moderator=request.user, reason=request.POST.get("reason", ""))
+
+
+@require_POST
+@login_required
+def comment_vote(request, comment_id: int):
+    return _comment_action(request, comment_id, services.comment_vote, "Vote counted.",
+                           voter=request.user)
+
+
+@require_POST
+@login_required
+def claim_follow(request, claim_id: int):
+    following = request.POST.get("following") != "0"
+    try:
+        services.claim_follow_set(claim_id=claim_id, user=request.user, following=following)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "You follow this claim." if following
+                         else "You no longer follow this claim.")
+    return _back(claim_id)
+
+
+@login_required
+def notifications(request):
+    unread_only = request.GET.get("unread") == "1"
+    qs = selectors.inbox(user=request.user, unread_only=unread_only)
+    page = Paginator(qs, INBOX_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bets/notifications.html",
+                  {"page": page, "unread_only": unread_only})
+
+
+@require_POST
+@login_required
+def notifications_read(request):
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdigit() and len(raw) <= 18 else None
+    n = preferences.notifications_mark_read(user=request.user, ids=ids)
+    messages.success(request, f"{n} notification{'s' if n != 1 else ''} marked read.")
+    return redirect("notifications")
+
+
+@login_required
+def notification_settings(request):
+    if request.method == "POST":
+        try:
+            preferences.preferences_save(user=request.user, data=request.POST)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("notification-settings")
+    return render(request, "bets/notification_settings.html",
+                  {"rows": preferences.preferences_for(user=request.user),
+                   "digest": preferences.digest_on(user=request.user)})
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
+def unsubscribe(request, token: str):
+    found = unsubscribe_read(token)
+    if found is None:
+        return render(request, "bets/unsubscribe.html", {"invalid": True}, status=400)
+    user_id, kind = found
+    label = "all Crux emails" if kind == "all" else f"emails about {KINDS[kind].label.lower()}"
+    if request.method == "POST":
+        scope = "all" if request.POST.get("scope") == "all" else kind
+        preferences.unsubscribe(user_id=user_id, kind=scope)
+        label = "all Crux emails" if scope == "all" else label
+        return render(request, "bets/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "bets/unsubscribe.html", {"label": label, "token": token})
+
+
+@staff_required
+def notification_status(request):
+    return render(request, "bets/notification_status.html", {
+        "heartbeats": heartbeats(),
+        "failed": selectors.failed_emails(),
+        "summary": selectors.delivery_summary(),
+        "now": timezone.now(),
+    })

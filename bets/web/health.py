@@ -1,0 +1,52 @@
+"""GET /healthz: the database, the broker and the periodic jobs, for monitors.
+
+200 when all is well, 503 naming what is not: a monitor that polls this notices a stopped
+worker or beat (stale job) as well as a database or broker outage.
+"""
+
+from celery import current_app
+from django.db import connection, transaction
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bets.conversation.jobs import heartbeats
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def _broker() -> str:
+    try:
+        with current_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+@transaction.non_atomic_requests  # must answer even when the database is down
+@never_cache
+@require_GET
+def healthz(request):
+    database = _database()
+    jobs = []
+    if database == "ok":
+        jobs = [
+            {"name": h["name"], "stale": h["stale"],
+             "last_run_at": h["last_run_at"].isoformat() if h["last_run_at"] else None}
+            for h in heartbeats()
+        ]
+    broker = _broker()
+    stale = [j["name"] for j in jobs if j["stale"]]
+    ok = database == "ok" and broker == "ok" and not stale
+    body = {"status": "ok" if ok else "failing", "database": database, "broker": broker,
+            "jobs": jobs, "stale_jobs": stale}
+    return JsonResponse(body, status=200 if ok else 503)
