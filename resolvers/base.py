@@ -54,6 +54,15 @@ class RunContext:
     cache: LogCache | None = None
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 20 * 1024 * 1024
+    # Live runs (source kind inspect_run): where its inspect logs are written and read, and
+    # whether they are already complete (a worker ran the shards: read, never run again).
+    live_logs_dir: Path | None = None
+    live_read_only: bool = False
+    # Archives (an inspect .eval is a zip) are checked from their central directory before
+    # anything is decompressed: no entry may inflate past this many bytes, and none larger
+    # than ARCHIVE_RATIO_FLOOR may inflate more than this many times its stored size.
+    archive_max_entry_bytes: int = 256 * 1024 * 1024
+    archive_max_ratio: float = 200.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,11 @@ class Measurement:
     stderr: float | None
     label: str  # "mockllm/gen2 cot accuracy": how reasons name it
     record: dict | None = None  # identity of the log or row it came from
+    # What exactly was read, for the measurement and the evidence table: the scorer, the
+    # epoch reducer and epochs (inspect), the filter (lm-eval), the metric key, the number
+    # of samples and the file. Sources add what they know; criteria copy it into their
+    # measurement so a verdict always says which number it compared.
+    details: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

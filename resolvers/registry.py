@@ -18,6 +18,8 @@ from resolvers.base import (
     BadEvidence,
     Checker,
     Decision,
+    Evidence,
+    Measurement,
     RunContext,
     SpecError,
     Verdict,
@@ -30,6 +32,7 @@ SOURCES = {
     "lm_eval": "resolvers.sources.lm_eval.LmEvalSource",
     "http_json": "resolvers.sources.http_json.HttpJsonSource",
     "csv": "resolvers.sources.csv_table.CsvSource",
+    "inspect_run": "resolvers.sources.inspect_run.InspectRunSource",
 }
 
 CRITERIA = {
@@ -42,6 +45,7 @@ CRITERIA = {
 }
 
 SPEC_VERSION = 1
+TOP_LEVEL = ("source", "criterion", "models", "version", "description")
 
 
 @cache
@@ -74,9 +78,10 @@ def validate_spec(spec: object) -> None:
         if key not in spec:
             check.error(key, "required field is missing (expected an object)")
     for key in spec:
-        if key not in ("source", "criterion", "version", "description"):
-            check.error(key, "unknown field (expected source, criterion, version, "
-                             "description)")
+        if key not in TOP_LEVEL:
+            check.error(key, f"unknown field (expected {', '.join(TOP_LEVEL)})")
+    if "models" in spec:
+        _check_aliases(spec["models"], check)
     if "version" in spec and spec["version"] != SPEC_VERSION:
         check.error("version", f"only version {SPEC_VERSION} exists, got "
                                f"{describe(spec['version'])}")
@@ -95,6 +100,49 @@ def validate_spec(spec: object) -> None:
         _check_conditions(source_cls, spec["source"], criterion_cls, spec["criterion"], check)
     if check.errors:
         raise SpecError(check.errors)
+
+
+def _check_aliases(models: Any, check: Checker) -> None:
+    """`"models": {"gen1": "mockllm/gen1"}`: short names criteria may use for models."""
+    if not check.object(models, "models"):
+        return
+    for alias, full in models.items():
+        if not alias.strip():
+            check.error("models", "an alias must not be empty")
+        if not isinstance(full, str) or not full.strip():
+            check.error(f"models.{alias}", f"expected the model's full name (a non-empty "
+                                           f"string), got {describe(full)}")
+
+
+def with_aliases(criterion: dict, models: dict | None) -> dict:
+    """The criterion with every aliased model name replaced by the model it stands for."""
+    if not models:
+        return criterion
+    out = dict(criterion)
+    if isinstance(out.get("model"), str):
+        out["model"] = models.get(out["model"], out["model"])
+    if isinstance(out.get("models"), list):
+        out["models"] = [models.get(m, m) if isinstance(m, str) else m for m in out["models"]]
+    return out
+
+
+class _Recorded(Evidence):
+    """Evidence that remembers every reading a criterion took, for the evidence table."""
+
+    def __init__(self, inner: Evidence, aliases: dict[str, str]):
+        self.inner = inner
+        self.names = {full: alias for alias, full in aliases.items()}
+        self.readings: list[dict] = []
+
+    def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
+        m = self.inner.lookup(model=model, condition=condition, metric=metric)
+        self.readings.append({"model": model, "alias": self.names.get(model),
+                              "condition": condition, "metric": metric, "value": m.value,
+                              "stderr": m.stderr, **m.details})
+        return m
+
+    def report(self) -> dict:
+        return self.inner.report()
 
 
 def _check_conditions(source_cls, source: dict, criterion_cls, criterion: dict,
@@ -117,16 +165,19 @@ def run_spec(spec: dict, *, context: RunContext) -> Verdict:
     reason says why.
     """
     validate_spec(spec)
+    aliases = spec.get("models") or {}
     source = load(SOURCES[spec["source"]["kind"]])(spec["source"], context)
-    criterion = load(CRITERIA[spec["criterion"]["kind"]])(spec["criterion"])
-    evidence = source.load()
+    criterion = load(CRITERIA[spec["criterion"]["kind"]])(with_aliases(spec["criterion"],
+                                                                       aliases))
+    evidence = _Recorded(source.load(), aliases)
     try:
         decision = criterion.decide(evidence)
     except BadEvidence as e:
         decision = Decision("inconclusive", str(e), {"criterion": spec["criterion"]["kind"]})
     report = evidence.report()
     report["locators"] = spec_locators(spec)
-    return Verdict(decision.verdict, decision.reason, _clean(decision.measurement), report)
+    measurement = {**decision.measurement, "readings": evidence.readings}
+    return Verdict(decision.verdict, decision.reason, _clean(measurement), report)
 
 
 def _clean(measurement: dict) -> dict:

@@ -16,7 +16,12 @@ EPS = 1e-9
 
 NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 COMMON_FIELDS = {"kind": "string", "metric": "string"}
-CONFIDENCE = {"confidence": "number"}
+# The decision rule: `confidence` alone is three-valued (the whole interval must clear or
+# miss the bar, else undecided); with `decide_on` set to a bound, that bound of the interval
+# is compared with the bar and the answer is yes or no.
+RULE_FIELDS = {"confidence": "number", "decide_on": "string"}
+CONFIDENCE = RULE_FIELDS
+DECIDE_ON = ("confidence", "lower_bound", "upper_bound")
 
 
 def fmt(x: float | None) -> str:
@@ -54,12 +59,15 @@ class Comparison:
 
 
 def compare(value: float, stderr: float | None, bar: float, confidence: float | None, *,
-            strict: bool = False, at_most: bool = False) -> Comparison:
+            strict: bool = False, at_most: bool = False,
+            decide_on: str | None = None) -> Comparison:
     """Does value clear the bar (value >= bar; > when strict; <= when at_most)?
 
     With a confidence requirement the whole normal interval must clear it for "yes", and
     miss it entirely for "no"; an interval that straddles the bar is inconclusive, as is an
-    unknown stderr.
+    unknown stderr. With `decide_on` "lower_bound" or "upper_bound", that end of the
+    interval is what is compared with the bar: yes or no (inconclusive only when the stderr
+    is unknown, since then the bound is).
     """
     op = ("<" if strict else "<=") if at_most else (">" if strict else ">=")
     negated = NEGATED[op]
@@ -80,6 +88,13 @@ def compare(value: float, stderr: float | None, bar: float, confidence: float | 
                           "requirement cannot be checked")
     z = z_for(confidence)
     lower, upper = value - z * stderr, value + z * stderr
+    if decide_on in ("lower_bound", "upper_bound"):
+        side = "lower" if decide_on == "lower_bound" else "upper"
+        bound = lower if side == "lower" else upper
+        ok = passes(bound)
+        return Comparison("yes" if ok else "no", value, stderr, bar, lower, upper,
+                          f"{fmt(value)} ({pct} CI {side} bound {fmt(bound)}) "
+                          f"{op if ok else negated} {fmt(bar)}")
     near, far = (upper, lower) if at_most else (lower, upper)
     side = "upper" if at_most else "lower"
     if passes(near):
@@ -118,17 +133,38 @@ def gather(evidence: Evidence, needs: list[tuple[str, str | None]],
 
 
 def m_numbers(m: Measurement) -> dict:
-    return {"value": m.value, "stderr": m.stderr}
+    return {"value": m.value, "stderr": m.stderr, **m.details}
 
 
 # --- validation helpers ------------------------------------------------------------------------
 
 def check_confidence(obj: dict, path: str, check: Checker) -> None:
+    """The decision rule's fields: `confidence` in (0, 1) and `decide_on`, which needs it."""
     c = obj.get("confidence")
     # is_type(..., "number") guarantees an int or float; it is not a TypeGuard.
     if is_type(c, "number") and not 0 < cast(float, c) < 1:
         check.error(f"{path}.confidence", f"must be between 0 and 1 (exclusive), got {c!r}"
                                           " (e.g. 0.95)")
+    rule = obj.get("decide_on")
+    if isinstance(rule, str) and rule:
+        if rule not in DECIDE_ON:
+            check.error(f"{path}.decide_on", f"unknown rule {rule!r} (expected one of: "
+                                             f"{', '.join(DECIDE_ON)})")
+        elif "confidence" not in obj:
+            check.error(f"{path}.decide_on", f"{rule} needs a confidence level to say which "
+                                             "interval, e.g. \"confidence\": 0.95")
+
+
+def rule_of(obj: dict) -> dict:
+    """compare()'s decision-rule arguments from a criterion: confidence and decide_on."""
+    return {"confidence": obj.get("confidence"), "decide_on": obj.get("decide_on")}
+
+
+def rule_numbers(obj: dict) -> dict:
+    """The decision rule as a measurement records it."""
+    rule = obj.get("decide_on") or ("confidence" if obj.get("confidence") is not None
+                                    else "value")
+    return {"confidence": obj.get("confidence"), "decide_on": rule}
 
 
 def check_non_negative(obj: dict, key: str, path: str, check: Checker) -> None:

@@ -16,11 +16,14 @@ from __future__ import annotations
 from resolvers.base import Checker, Decision, Evidence, Measurement
 from resolvers.criteria._common import (
     COMMON_FIELDS,
+    RULE_FIELDS,
     Comparison,
     check_confidence,
     compare,
     fmt,
     gather,
+    rule_numbers,
+    rule_of,
 )
 
 FIELDS = {**COMMON_FIELDS, "models": "strings", "at_least": "number"}
@@ -36,7 +39,7 @@ def _compare_all(spec: dict, evidence: Evidence) -> list[tuple[str, Measurement,
     found = gather(evidence, [(m, condition) for m in spec["models"]], spec["metric"])
     return [(m, found[(m, condition)],
              compare(found[(m, condition)].value, found[(m, condition)].stderr,
-                     spec["at_least"], spec.get("confidence")))
+                     spec["at_least"], **rule_of(spec)))
             for m in spec["models"]]
 
 
@@ -47,7 +50,7 @@ def _what(spec: dict) -> str:
 
 def _numbers(spec: dict, rows) -> dict:
     return {"metric": spec["metric"], "condition": spec.get("condition"),
-            "bar": spec["at_least"], "confidence": spec.get("confidence"),
+            "bar": spec["at_least"], **rule_numbers(spec),
             "models": [{"model": m, "outcome": c.outcome, **c.numbers()} for m, _, c in rows]}
 
 
@@ -57,7 +60,7 @@ class AtLeastK:
     @staticmethod
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required={**FIELDS, "k": "integer"},
-                     optional={"condition": "string", "confidence": "number"})
+                     optional={"condition": "string", **RULE_FIELDS})
         check.nonempty_strings(obj, "models", path)
         k, models = obj.get("k"), obj.get("models")
         if isinstance(k, int) and not isinstance(k, bool) and isinstance(models, list) \
@@ -98,7 +101,7 @@ class BestModel:
     @staticmethod
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required=FIELDS,
-                     optional={"condition": "string", "confidence": "number"})
+                     optional={"condition": "string", **RULE_FIELDS})
         check.nonempty_strings(obj, "models", path)
         check_confidence(obj, path, check)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from resolvers.base import Checker, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
+    RULE_FIELDS,
     all_of,
     check_confidence,
     check_non_negative,
@@ -22,6 +23,8 @@ from resolvers.criteria._common import (
     fmt,
     gather,
     m_numbers,
+    rule_numbers,
+    rule_of,
 )
 
 
@@ -46,7 +49,7 @@ class Gap:
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required={**COMMON_FIELDS, "model": "string", "a": "string",
                                           "b": "string", "min_gap": "number"},
-                     optional={"confidence": "number"})
+                     optional={**RULE_FIELDS})
         _check_pair(obj, path, check)
         check_confidence(obj, path, check)
 
@@ -60,12 +63,12 @@ class Gap:
         model, a, b = s["model"], s["a"], s["b"]
         found = gather(evidence, [(model, a), (model, b)], s["metric"])
         gap, se = gap_of(found, model, a, b)
-        cmp = compare(gap, se, s["min_gap"], s.get("confidence"))
+        cmp = compare(gap, se, s["min_gap"], **rule_of(s))
         return Decision(cmp.outcome, f"{a}-{b} gap {cmp.why} for {model}", {
             "criterion": self.kind, "model": model, "metric": s["metric"],
             "a": {"condition": a, **m_numbers(found[(model, a)])},
             "b": {"condition": b, **m_numbers(found[(model, b)])},
-            "gap": gap, "confidence": s.get("confidence"), **cmp.numbers(),
+            "gap": gap, **rule_numbers(s), **cmp.numbers(),
         })
 
 
@@ -76,7 +79,7 @@ class WideningGap:
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required={**COMMON_FIELDS, "models": "strings",
                                           "a": "string", "b": "string"},
-                     optional={"min_increase": "number", "confidence": "number"})
+                     optional={"min_increase": "number", **RULE_FIELDS})
         check.nonempty_strings(obj, "models", path, minimum=2)
         _check_pair(obj, path, check)
         check_non_negative(obj, "min_increase", path, check)
@@ -97,8 +100,8 @@ class WideningGap:
         for earlier, later in zip(models, models[1:], strict=False):
             (g0, se0), (g1, se1) = gaps[earlier], gaps[later]
             # Growth must be strict; a positive margin is "at least" that much.
-            cmp = compare(g1 - g0, combined(se0, se1), margin, s.get("confidence"),
-                          strict=margin == 0)
+            cmp = compare(g1 - g0, combined(se0, se1), margin, strict=margin == 0,
+                          **rule_of(s))
             steps.append((earlier, later, cmp))
         outcome = all_of([c.outcome for _, _, c in steps])
         trail = " -> ".join(fmt(gaps[m][0]) for m in models)
@@ -109,7 +112,7 @@ class WideningGap:
         reason = f"{a}-{b} gap {verb} across {', '.join(models)}: {trail} ({detail})"
         return Decision(outcome, reason, {
             "criterion": self.kind, "metric": s["metric"], "a": a, "b": b,
-            "min_increase": margin, "confidence": s.get("confidence"),
+            "min_increase": margin, **rule_numbers(s),
             "gaps": [{"model": m, "gap": gaps[m][0], "stderr": gaps[m][1],
                       "a": m_numbers(found[(m, a)]), "b": m_numbers(found[(m, b)])}
                      for m in models],

@@ -12,6 +12,7 @@ from __future__ import annotations
 from resolvers.base import Checker, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
+    RULE_FIELDS,
     all_of,
     check_confidence,
     check_non_negative,
@@ -19,6 +20,8 @@ from resolvers.criteria._common import (
     compare,
     gather,
     m_numbers,
+    rule_numbers,
+    rule_of,
 )
 
 
@@ -29,7 +32,7 @@ class Ordering:
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required={**COMMON_FIELDS, "models": "strings",
                                           "order": "strings"},
-                     optional={"min_gap": "number", "confidence": "number"})
+                     optional={"min_gap": "number", **RULE_FIELDS})
         check.nonempty_strings(obj, "models", path)
         check.nonempty_strings(obj, "order", path, minimum=2)
         check_non_negative(obj, "min_gap", path, check)
@@ -55,7 +58,7 @@ class Ordering:
             for high, low in zip(order, order[1:], strict=False):
                 mh, ml = found[(model, high)], found[(model, low)]
                 cmp = compare(mh.value - ml.value, combined(mh.stderr, ml.stderr), margin,
-                              s.get("confidence"), strict=margin == 0)
+                              strict=margin == 0, **rule_of(s))
                 pairs.append((model, high, low, cmp))
         outcome = all_of([p[3].outcome for p in pairs])
         chain = " > ".join(order)
@@ -71,7 +74,7 @@ class Ordering:
             reason = f"{chain} on {s['metric']} {verb}: {detail}"
         return Decision(outcome, reason, {
             "criterion": self.kind, "metric": s["metric"], "order": order,
-            "min_gap": margin, "confidence": s.get("confidence"),
+            "min_gap": margin, **rule_numbers(s),
             "values": {m: {c: m_numbers(found[(m, c)]) for c in order} for m in models},
             "pairs": [{"model": m, "higher": h, "lower": lo, "outcome": c.outcome,
                        **c.numbers()} for m, h, lo, c in pairs],

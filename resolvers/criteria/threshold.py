@@ -11,9 +11,12 @@ from __future__ import annotations
 from resolvers.base import Checker, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
+    RULE_FIELDS,
     check_confidence,
     compare,
     gather,
+    rule_numbers,
+    rule_of,
 )
 
 
@@ -24,7 +27,7 @@ class Threshold:
     def validate(obj: dict, path: str, check: Checker) -> None:
         check.fields(obj, path, required={**COMMON_FIELDS, "model": "string"},
                      optional={"condition": "string", "at_least": "number",
-                               "at_most": "number", "confidence": "number"})
+                               "at_most": "number", **RULE_FIELDS})
         bars = [k for k in ("at_least", "at_most") if k in obj]
         if len(bars) != 1:
             check.error(path, "needs exactly one of at_least, at_most"
@@ -45,9 +48,9 @@ class Threshold:
         m = gather(evidence, [key], s["metric"])[key]
         at_most = "at_most" in s
         bar = s["at_most"] if at_most else s["at_least"]
-        cmp = compare(m.value, m.stderr, bar, s.get("confidence"), at_most=at_most)
+        cmp = compare(m.value, m.stderr, bar, at_most=at_most, **rule_of(s))
         return Decision(cmp.outcome, f"{m.label} {cmp.why}", {
             "criterion": self.kind, "model": s["model"], "condition": s.get("condition"),
             "metric": s["metric"], "direction": "at_most" if at_most else "at_least",
-            "confidence": s.get("confidence"), **cmp.numbers(),
+            **rule_numbers(s), **cmp.numbers(), **m.details,
         })

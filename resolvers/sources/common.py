@@ -20,6 +20,8 @@ from resolvers.sources import locations
 
 RESOLVERS_VERSION = "1"
 NOTES_IN_REASON = 3  # a reason is read by people; the full list is in the evidence
+# What a source's metric() may say about the number beside its value and stderr.
+DETAIL_KEYS = ("scorer", "reducer", "epochs", "filter", "samples")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class RecordEvidence(Evidence):
         self.notes = list(notes)
         self.selection: list[str] = []
         self.used: dict[str, dict] = {}
+        # Runs the decision needed but that must not decide (failed, invalidated, partial):
+        # the evidence shows each with its status and error, not only the reason.
+        self.refused: dict[str, dict] = {}
         self.tool_versions = {"crux_resolvers": RESOLVERS_VERSION,
                               "python": platform.python_version(), **tool_versions}
 
@@ -126,7 +131,10 @@ class RecordEvidence(Evidence):
         # One file can hold several records (lm-eval tasks, CSV rows): key by all of it.
         key_parts = (chosen.identity["locator"], chosen.task, chosen.identity.get("line"))
         self.used[repr(key_parts)] = chosen.identity
-        return Measurement(value, number(numbers.get("stderr")), label, chosen.identity)
+        details = {"key": key, "file": chosen.identity["locator"],
+                   **{k: numbers[k] for k in DETAIL_KEYS if k in numbers}}
+        return Measurement(value, number(numbers.get("stderr")), label, chosen.identity,
+                           details=jsonable(details))
 
     def _narrow(self, found: list[Record], attr: str, wanted: str | None,
                 model: str) -> list[Record]:
@@ -160,6 +168,9 @@ class RecordEvidence(Evidence):
                 f"{chosen.identity['locator']} (completed {chosen.completed}); ignored "
                 + ", ".join(ignored))
         if chosen.problems:
+            self.refused[repr((chosen.identity["locator"], chosen.task,
+                               chosen.identity.get("line")))] = {
+                **chosen.identity, "problems": list(chosen.problems)}
             raise BadEvidence(f"{what}: {'; '.join(chosen.problems)} "
                               f"({chosen.identity['locator']})")
         return chosen
@@ -188,6 +199,7 @@ class RecordEvidence(Evidence):
             "files": self.files,
             "tool_versions": self.tool_versions,
             "logs": list(self.used.values()),
+            "refused": list(self.refused.values()),
             "selection": self.selection,
             "notes": self.notes,
         })

@@ -92,7 +92,8 @@ class JsonEvidence(Evidence):
                   "value": value, "stderr_path": stderr_keys, "stderr": stderr}
         self.values.append(record)
         label = " ".join(x for x in (model, condition, metric) if x)
-        return Measurement(value, stderr, label, record)
+        return Measurement(value, stderr, label, record,
+                           details={"key": ".".join(keys), "file": result.ref.locator})
 
     def report(self) -> dict:
         return common.jsonable({

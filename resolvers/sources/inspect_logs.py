@@ -4,12 +4,18 @@ Spec:
   {"kind": "inspect_logs", "location": {"data": "*.eval"},
    "task": "arith", "dataset": "arith-20",          # optional: refuse logs of anything else
    "scorer": "match", "stderr_metric": "stderr",    # optional: which scorer, which stderr
+   "reducer": "mean",                               # optional: which epoch reduction
    "conditions": {"cot": {"solvers_include": "chain_of_thought"},
-                  "snap": {"solvers": ["generate"]}}}
+                  "snap": {"solvers": ["generate"], "epochs": 3}}}
 
 A condition is identified from what the log records: the solver plan (`solvers` exactly,
-`solvers_include`, `solvers_exclude`), `task_args`, `tags` and `metadata` (all given keys must
-match). The model is `eval.model` as written in the log, e.g. "mockllm/gen2".
+`solvers_include`, `solvers_exclude`), `task_args`, `tags`, `metadata` (all given keys must
+match) and `epochs`. The model is `eval.model` as written in the log, e.g. "mockllm/gen2".
+
+A log run over several epochs with several reducers (`Epochs(3, ["mean", "max"])`) holds one
+`results.scores` entry per reducer, all under the scorer's name. Every entry is kept: a spec
+names the one it means with `reducer`, and a metric reduced several ways in a log whose spec
+names none is inconclusive (the reason lists the reductions), never silently one of them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import io
 import json
 from typing import Any, Literal
 
+from resolvers import archives
 from resolvers.base import BadEvidence, Checker, RunContext, is_type, number
 from resolvers.sources import common, locations
 from resolvers.sources.common import Record, RecordEvidence
@@ -27,13 +34,17 @@ KIND = "inspect_logs"
 SAMPLE_IDS_SHOWN = 1000  # evidence keeps at most this many ids (plus a hash of all)
 CONDITION_KEYS = {"solvers": "strings", "solvers_include": "string_or_strings",
                   "solvers_exclude": "string_or_strings", "task_args": "object",
-                  "tags": "string_or_strings", "metadata": "object"}
+                  "tags": "string_or_strings", "metadata": "object", "epochs": "integer"}
 
 
 def parse(data: bytes, name: str) -> dict:
     """The parts of a log header a resolver needs, as plain data (cached by sha256)."""
     from inspect_ai.log import read_eval_log  # heavy import: only when a log is read
     from pydantic import ValidationError
+
+    # Callers check with their configured caps first (locations.read, uploads); this is the
+    # last line for anyone who hands bytes to the parser directly.
+    archives.check_archive(data)
 
     fmt: Literal["eval", "json"]
     if name.endswith(".eval"):
@@ -52,14 +63,33 @@ def parse(data: bytes, name: str) -> dict:
     return _summary(log)
 
 
+def summary_of(log) -> dict:
+    """The summary `parse` caches, from an EvalLog already in memory (live runs use it)."""
+    return _summary(log)
+
+
+def score_key(scorer: str, reducer: str | None) -> str:
+    return scorer if reducer is None else f"{scorer}[{reducer}]"
+
+
 def _summary(log) -> dict:
     ev, results = log.eval, log.results
+    # One entry per (scorer, reducer): keyed by the name alone, a second reducer of the same
+    # scorer used to replace the first.
     scores = {}
     for score in results.scores if results else []:
-        scores[score.name] = {m: _value(metric.value) for m, metric in score.metrics.items()}
+        scores[score_key(score.name, score.reducer)] = {
+            "scorer": score.name, "reducer": score.reducer,
+            "scored_samples": score.scored_samples,
+            "metrics": {m: _value(metric.value) for m, metric in score.metrics.items()},
+        }
+    config = ev.config
+    epochs = config.epochs if config and config.epochs else 1
     ids = list(ev.dataset.sample_ids or [])
     return {
         "model": ev.model, "task": ev.task, "task_args": dict(ev.task_args or {}),
+        "epochs": epochs,
+        "epochs_reducer": list(config.epochs_reducer or []) if config else [],
         "solvers": [step.solver for step in (log.plan.steps if log.plan else [])],
         "dataset": {
             "name": ev.dataset.name, "samples": ev.dataset.samples,
@@ -103,10 +133,13 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
     identity = {
         "locator": result.ref.locator, "sha256": result.sha256,
         **{k: s[k] for k in ("model", "task", "task_args", "solvers", "dataset", "status",
-                             "invalidated", "started_at", "completed_at", "total_samples",
-                             "completed_samples", "packages", "tags", "metadata", "eval_id",
-                             "run_id")},
-        "metrics": s["scores"],
+                             "invalidated", "error", "started_at", "completed_at",
+                             "total_samples", "completed_samples", "epochs", "epochs_reducer",
+                             "packages", "tags", "metadata", "eval_id", "run_id")},
+        # Flat as before ({"match": {"accuracy": ...}}, a reducer's entry as "match[max]"),
+        # and every entry with its scorer, reducer and sample count.
+        "metrics": {key: entry["metrics"] for key, entry in s["scores"].items()},
+        "scores": list(s["scores"].values()),
     }
     return [Record(model=s["model"], task=s["task"], dataset=s["dataset"]["name"],
                    metrics=s["scores"], problems=problems(s), completed=s["completed_at"],
@@ -121,25 +154,52 @@ class InspectEvidence(RecordEvidence):
 
     def variant(self, record: Record) -> Any:
         return (tuple(record.attrs["solvers"]),
-                json.dumps(record.attrs["task_args"], sort_keys=True, default=str))
+                json.dumps(record.attrs["task_args"], sort_keys=True, default=str),
+                record.attrs.get("epochs", 1))
 
     def metric(self, record: Record, name: str, condition: str | None) -> tuple[str, dict]:
         scorer = self.spec.get("scorer")
         if "/" in name:
             scorer, name = name.split("/", 1)
-        scores = record.metrics
-        candidates = [s for s in scores if name in scores[s] and scorer in (None, s)]
+        entries = list(record.metrics.values())
+        candidates = [e for e in entries if name in e["metrics"] and scorer in (None, e["scorer"])]
         where = record.identity["locator"]
         if not candidates:
-            have = sorted(f"{s}/{m}" for s in scores for m in scores[s])
+            have = sorted(f"{score_key(e['scorer'], e['reducer'])}/{m}"
+                          for e in entries for m in e["metrics"])
             raise BadEvidence(f"metric {name!r}{f' of scorer {scorer!r}' if scorer else ''} "
                               f"is not in {where} (it has: {', '.join(have) or 'no metrics'})")
-        if len(candidates) > 1:
+        scorers = sorted({e["scorer"] for e in candidates})
+        if len(scorers) > 1:
             raise BadEvidence(f"metric {name!r} is reported by several scorers "
-                              f"({', '.join(candidates)}) in {where}: name one with 'scorer'")
-        [scorer] = candidates
-        stderr = scores[scorer].get(self.spec.get("stderr_metric", "stderr"))
-        return f"{scorer}/{name}", {"value": scores[scorer][name], "stderr": stderr}
+                              f"({', '.join(scorers)}) in {where}: name one with 'scorer'")
+        entry = self._reduction(candidates, record, f"{scorers[0]}/{name}", where)
+        stderr = entry["metrics"].get(self.spec.get("stderr_metric", "stderr"))
+        return f"{score_key(entry['scorer'], entry['reducer'])}/{name}", {
+            "value": entry["metrics"][name], "stderr": stderr, "scorer": entry["scorer"],
+            "reducer": entry["reducer"], "epochs": record.attrs.get("epochs", 1),
+            "samples": entry.get("scored_samples")}
+
+    def _reduction(self, candidates: list[dict], record: Record, what: str,
+                   where: str) -> dict:
+        """The one epoch reduction the spec means: named by `reducer`, or the only one."""
+        wanted = self.spec.get("reducer")
+        epochs = record.attrs.get("epochs", 1)
+        reducers = ", ".join(str(e["reducer"]) for e in candidates)
+        if wanted is None:
+            if len(candidates) > 1:
+                raise BadEvidence(f"{what} is reduced across {epochs} epochs in several ways "
+                                  f"({reducers}) in {where}: name one with 'reducer'")
+            return candidates[0]
+        named = [e for e in candidates if e["reducer"] == wanted]
+        # A single-epoch log is not reduced at all: every reducer of one value is that value.
+        if not named and epochs == 1 and len(candidates) == 1 \
+                and candidates[0]["reducer"] is None:
+            return candidates[0]
+        if not named:
+            raise BadEvidence(f"{what} has no {wanted!r} reduction in {where} (it has: "
+                              f"{reducers}; {epochs} epochs)")
+        return named[0]
 
 
 def condition_matches(definition: dict, s: dict) -> bool:
@@ -151,6 +211,8 @@ def condition_matches(definition: dict, s: dict) -> bool:
     if any(x in plan for x in _strings(definition.get("solvers_exclude"))):
         return False
     if not all(t in s["tags"] for t in _strings(definition.get("tags"))):
+        return False
+    if "epochs" in definition and s.get("epochs", 1) != definition["epochs"]:
         return False
     for field in ("task_args", "metadata"):
         have = s[field] or {}
@@ -174,12 +236,15 @@ def validate_condition(definition: Any, path: str, check: Checker) -> None:
     for key in ("solvers",):
         if is_type(definition.get(key), "strings") and not definition[key]:
             check.error(f"{path}.{key}", "needs at least one solver name")
+    epochs = definition.get("epochs")
+    if is_type(epochs, "integer") and epochs < 1:
+        check.error(f"{path}.epochs", f"must be 1 or more, got {epochs}")
 
 
 class InspectLogsSource:
     kind = KIND
     optional_fields = {"task": "string", "dataset": "string", "scorer": "string",
-                       "stderr_metric": "string", "conditions": "object"}
+                       "reducer": "string", "stderr_metric": "string", "conditions": "object"}
 
     @classmethod
     def validate(cls, source: dict, path: str, check: Checker) -> None:

@@ -131,8 +131,11 @@ class LmEvalEvidence(RecordEvidence):
                               f"({', '.join(sorted(keys))}): set 'filter'")
         [key] = keys
         metric, filter_ = key.split(",", 1)
+        counts = record.identity.get("n_samples")
         return key, {"value": record.metrics[key],
-                     "stderr": record.metrics.get(f"{metric}_stderr,{filter_}")}
+                     "stderr": record.metrics.get(f"{metric}_stderr,{filter_}"),
+                     "filter": filter_,
+                     "samples": counts.get("effective") if isinstance(counts, dict) else None}
 
 
 def validate_condition(definition: Any, path: str, check: Checker) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from resolvers import netguard
+from resolvers import archives, netguard
 from resolvers.base import Checker, RunContext, SourceError, describe
 from resolvers.cache import LogCache
 
@@ -146,6 +146,16 @@ class ReadResult:
         return {"locator": self.ref.locator, "sha256": self.sha256, "bytes": self.size}
 
 
+def check_archive(ref: FileRef, data: bytes, context: RunContext) -> None:
+    """Refuse an archive (a zip, e.g. an inspect .eval) that would inflate past the caps,
+    from its central directory, before any parser decompresses it."""
+    try:
+        archives.check_archive(data, max_entry_bytes=context.archive_max_entry_bytes,
+                               max_ratio=context.archive_max_ratio)
+    except archives.ArchiveRefused as e:
+        raise SourceError(f"{ref.locator}: {e}", retryable=False) from None
+
+
 def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
          parse: Callable[[bytes, str], Any]) -> ReadResult:
     """Bytes of `ref`, hashed and parsed once per distinct content (through the cache)."""
@@ -153,6 +163,7 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
         fetched = netguard.fetch(ref.url, timeout=context.fetch_timeout,
                                  max_bytes=context.fetch_max_bytes,
                                  allow_loopback=context.allow_loopback)
+        check_archive(ref, fetched.content, context)
         parsed = cache.parsed(kind, fetched.sha256, lambda: _safe(parse, fetched.content, ref))
         return ReadResult(ref, fetched.sha256, len(fetched.content), parsed)
     path = cast(Path, ref.path)  # a FileRef without a url has a path
@@ -170,6 +181,7 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
         if cached is not None:
             return ReadResult(ref, sha, st.st_size, cached)
     data = _read_file(ref, context.fetch_max_bytes)
+    check_archive(ref, data, context)
     sha = hashlib.sha256(data).hexdigest()
     cache.remember_digest(*key, sha)
     parsed = cache.parsed(kind, sha, lambda: _safe(parse, data, ref))

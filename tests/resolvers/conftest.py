@@ -125,6 +125,19 @@ def inspect_logs(tmp_path_factory, loopback_only_network):
                            eval_logs=eval_logs, json_logs=json_logs, bad=bad, rerun=rerun)
 
 
+@pytest.fixture(scope="package")
+def epoch_logs(tmp_path_factory, loopback_only_network):
+    """Real inspect logs over 3 epochs: gen2 reduced by mean (0.30) and max (0.50), gen3 by
+    mean only, gen1 over a single epoch (see tests/fixtures/inspect_epochs.py)."""
+    from tests.fixtures.inspect_epochs import generate_epoch_logs
+
+    root = tmp_path_factory.mktemp("epoch_logs")
+    started, cpu = time.perf_counter(), time.process_time()
+    logs = generate_epoch_logs(root)
+    TIMINGS["epoch log generation"] = (time.perf_counter() - started, time.process_time() - cpu)
+    return SimpleNamespace(root=root, **logs)
+
+
 def _rerun_of_gen2_cot(gen, log_dir: Path, earlier: list[Path]) -> Path:
     """A later, successful run of gen2 with chain of thought that scored 0.65, not 0.70,
     tagged "rerun".

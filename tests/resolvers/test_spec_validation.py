@@ -39,10 +39,10 @@ def test_all_errors_are_listed_with_their_json_paths():
         "colour": "blue",
     }
     assert errors_of(bad) == [
-        "colour: unknown field (expected source, criterion, version, description)",
+        "colour: unknown field (expected source, criterion, models, version, description)",
         "source.location.path: must not contain '..', got '../secrets/*.eval'",
         "source.conditions.snap: needs at least one of: solvers, solvers_include, "
-        "solvers_exclude, task_args, tags, metadata",
+        "solvers_exclude, task_args, tags, metadata, epochs",
         "criterion.metric: required field is missing (expected a string)",
         "criterion.model: expected a string, got 3",
         "criterion.min_gap: expected a number, got 'ten'",
@@ -97,7 +97,7 @@ def test_a_confidence_that_is_not_a_number_is_refused(confidence, message):
     (best_model(models="mockllm/gen1"), "criterion.models: expected a list of strings, got "
                                         "'mockllm/gen1'"),
     ({**gap(), "min_gapp": 0.1}, "criterion.min_gapp: unknown field (expected one of: a, b, "
-                                 "confidence, kind, metric, min_gap, model)"),
+                                 "confidence, decide_on, kind, metric, min_gap, model)"),
     (ordering(order=["tools", "cot", "vibes"]),
      "criterion.order[2]: condition 'vibes' is not defined in source.conditions (defined: "
      "cot, snap, tools)"),
