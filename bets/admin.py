@@ -58,8 +58,8 @@ def _each(modeladmin, request, queryset, call, verb: str) -> None:
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin):
-    list_display = ["id", "title", "status", "outcome", "close_time", "author"]
-    list_filter = ["status", "outcome", "tags"]
+    list_display = ["id", "title", "status", "outcome", "close_time", "author", "featured"]
+    list_filter = ["status", "outcome", "featured", "tags"]
     search_fields = ["title"]
     date_hierarchy = "close_time"
     actions = [
@@ -69,6 +69,8 @@ class ClaimAdmin(ReadOnlyAdmin):
         "resolve_no",
         "annul",
         "unresolve",
+        "feature",
+        "unfeature",
     ]
 
     @admin.action(description="Approve selected proposals")
@@ -85,6 +87,26 @@ class ClaimAdmin(ReadOnlyAdmin):
             self, request, queryset,
             lambda c: claim_services.claim_reject(claim_id=c.pk, moderator=request.user),
             "Rejected",
+        )
+
+    @admin.action(description="Feature on the home page")
+    def feature(self, request, queryset):
+        _each(
+            self, request, queryset,
+            lambda c: claim_services.claim_feature(
+                claim_id=c.pk, moderator=request.user, featured=True
+            ),
+            "Featured",
+        )
+
+    @admin.action(description="Stop featuring")
+    def unfeature(self, request, queryset):
+        _each(
+            self, request, queryset,
+            lambda c: claim_services.claim_feature(
+                claim_id=c.pk, moderator=request.user, featured=False
+            ),
+            "Unfeatured",
         )
 
     @admin.action(description="Resolve YES…")

@@ -11,6 +11,7 @@ from bets.claims import forecasts as forecast_services
 from bets.claims import resolution as resolution_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
+from bets.claims.listing import ListingQuery, claims_listing
 from bets.claims.selectors import claim_visible_or_404
 from bets.models import Forecast
 
@@ -23,17 +24,24 @@ def claim_detail_data(request, claim) -> dict:
 
 @extend_schema(tags=["claims"], parameters=[s.ClaimListQuerySerializer])
 class ClaimListView(generics.ListAPIView):
-    """Claims, newest first. Proposals and rejections are listed for moderators and authors."""
+    """Claims, newest first unless `ordering` says otherwise; `search`, `status`, `tag`,
+    `has_resolver`, `featured` and `mine` narrow the list. Proposals and rejections are
+    listed for moderators and authors."""
 
     serializer_class = s.ClaimListSerializer
 
     def get_queryset(self):
         params = query_params(s.ClaimListQuerySerializer, self.request)
-        return selectors.claims_for_listing(
-            user=self.request.user,
-            status=params.get("status") or None,
-            tag=params.get("tag") or None,
+        query = ListingQuery(
+            search=params.get("search") or "",
+            ordering=params.get("ordering") or "",
+            status=params.get("status") or "",
+            tag=params.get("tag") or "",
+            resolver=params.get("has_resolver"),
+            featured=params.get("featured"),
+            mine=params.get("mine") or "",
         )
+        return claims_listing(query=query, user=self.request.user)
 
     @extend_schema(request=s.ClaimProposeSerializer, responses={201: s.ClaimDetailSerializer})
     def post(self, request):

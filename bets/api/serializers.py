@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bets.claims.forecasts import probability_parse
+from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
 from bets.scoring.selectors import LEADERBOARD_TYPES
@@ -56,6 +57,12 @@ class ClaimListSerializer(serializers.ModelSerializer):
         many=True, read_only=True, slug_field="name"
     )
     forecasters = serializers.IntegerField(read_only=True, default=0)
+    community_forecast = serializers.FloatField(
+        source="community_now", read_only=True, allow_null=True, default=None
+    )
+    community_move_7d = serializers.FloatField(
+        source="move", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Claim
@@ -69,7 +76,10 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "close_time",
             "resolve_after",
             "outcome",
+            "featured",
             "forecasters",
+            "community_forecast",
+            "community_move_7d",
         ]
 
 
@@ -164,6 +174,21 @@ class ClaimListQuerySerializer(serializers.Serializer):
     # Blank means "no filter", as an empty select in a form sends it.
     status = serializers.ChoiceField(choices=Claim.Status.choices, required=False, allow_blank=True)
     tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    search = serializers.CharField(
+        max_length=SEARCH_MAX, required=False, allow_blank=True,
+        help_text="Full-text search of title, statement and criteria.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=sorted(ORDERINGS), required=False, allow_blank=True,
+        help_text="newest (default; by relevance when searching), closing, forecasters, move "
+        "(biggest change of the community forecast over 7 days), resolved.",
+    )
+    has_resolver = serializers.BooleanField(required=False, allow_null=True, default=None)
+    featured = serializers.BooleanField(required=False, allow_null=True, default=None)
+    mine = serializers.ChoiceField(
+        choices=sorted(MINE), required=False, allow_blank=True,
+        help_text="forecast or bet: only claims the caller forecast or bet on.",
+    )
 
 
 # --- forecasts ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.community import community_record
 from bets.claims.locking import claim_lock
 from bets.claims.services import claim_accepts_forecasts
 from bets.common.errors import Conflict, InvalidInput
@@ -62,9 +63,11 @@ def forecast_submit(
     start = _close_standing(claim, participant, now)
     if claim.criteria_frozen_at is None:
         Claim.objects.filter(pk=claim.pk).update(criteria_frozen_at=now)
-    return Forecast.objects.create(
+    forecast = Forecast.objects.create(
         claim=claim, participant=participant, probability=p, start_time=start
     )
+    community_record(claim_id=claim.pk, at=start)
+    return forecast
 
 
 @transaction.atomic
@@ -77,6 +80,7 @@ def forecast_withdraw(*, claim_id: int, participant, now: datetime | None = None
     ).first()
     if previous is None:
         raise Conflict("You have no standing forecast on this claim.")
-    _close_standing(claim, participant, now)
+    end = _close_standing(claim, participant, now)
+    community_record(claim_id=claim.pk, at=end)
     previous.refresh_from_db()
     return previous

@@ -7,7 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bets.models import Claim, Forecast
+from bets.claims.community import community_rebuild
+from bets.models import Claim, ClaimCommunity, CommunityPoint, Forecast
 from bets.scoring import maths, store
 
 
@@ -105,3 +106,21 @@ def claim_visible_or_404(*, claim_id: int, user) -> Claim:
     if claim is None or not claim_visible_to(claim, user):
         raise Http404("No such claim.")
     return claim
+
+
+def claim_community_stored(*, claim: Claim):
+    """The stored community summary and history of a claim: (ClaimCommunity or None,
+    [(epoch seconds, probability, forecasters), ...]). A claim whose forecasts arrived
+    without the stored aggregates (an import) has them rebuilt once, here."""
+    summary = ClaimCommunity.objects.filter(claim_id=claim.pk).first()
+    if summary is None:
+        if not Forecast.objects.filter(claim_id=claim.pk).exists():
+            return None, []
+        summary = community_rebuild(claim_id=claim.pk)
+    points = [
+        (at.timestamp(), p, n)
+        for at, p, n in CommunityPoint.objects.filter(claim_id=claim.pk)
+        .order_by("at")
+        .values_list("at", "probability", "forecasters")
+    ]
+    return summary, points

@@ -233,3 +233,17 @@ def claim_clarify(*, claim_id: int, author, text: str) -> ClaimClarification:
     if not (author.is_staff or author.pk == claim.author_id):
         raise Forbidden("Only the author or a moderator can clarify a claim.")
     return ClaimClarification.objects.create(claim=claim, author=author, text=text)
+
+
+def claim_feature(*, claim_id: int, moderator, featured: bool) -> Claim:
+    """Put a claim among the featured ones at the top of the home page, or take it off."""
+    if not moderator.is_staff:
+        raise Forbidden("Only moderators choose the featured claims.")
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise InvalidInput("No such claim.", field="claim")
+    if claim.status in (Claim.Status.PROPOSED, Claim.Status.REJECTED) and featured:
+        raise Conflict("Only public claims can be featured.")
+    Claim.objects.filter(pk=claim_id).update(featured=featured, updated_at=timezone.now())
+    claim.featured = featured
+    return claim

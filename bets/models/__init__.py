@@ -3,6 +3,7 @@
 from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 from bets.models.betting import Bet, Offer
 from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Tag
+from bets.models.community import ClaimCommunity, CommunityPoint
 from bets.models.conversation import (
     ClaimFollow,
     Comment,
@@ -26,10 +27,12 @@ __all__ = [
     "ClaimArtifact",
     "ClaimClarification",
     "ClaimFollow",
+    "ClaimCommunity",
     "Comment",
     "CommentRevision",
     "CommentVote",
     "Dispute",
+    "CommunityPoint",
     "EventFanout",
     "Forecast",
     "IdempotencyRecord",

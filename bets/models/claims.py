@@ -61,6 +61,8 @@ class Claim(models.Model):
     resolver_spec = models.JSONField(null=True, blank=True)
     # Criteria freeze once the first forecast or bet exists; later changes are clarifications.
     criteria_frozen_at = models.DateTimeField(null=True, blank=True)
+    # Chosen by staff (admin); featured claims lead the home page.
+    featured = models.BooleanField(default=False, db_index=True)
 
     # Moderation.
     reviewed_by = models.ForeignKey(

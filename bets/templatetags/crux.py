@@ -42,3 +42,12 @@ def num(value, digits: int = 1) -> str:
     if not math.isfinite(value):
         return "—"
     return f"{value:.{int(digits)}f}"
+
+
+@register.filter
+def pct_complement(value, digits: int = 1) -> str:
+    """0.6 -> '40.0%': the other side's price."""
+    try:
+        return pct(1 - float(value), digits)
+    except (TypeError, ValueError):
+        return "—"

@@ -6,19 +6,39 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.betting import offers as offer_services
+from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Offer
+from bets.web.forms import parse_percent
 
 User = get_user_model()
 
 
 def _back(claim_id: int):
     return redirect(f"{get_object_or_404(Claim, pk=claim_id).get_absolute_url()}#betting")
+
+
+def _probability(raw, confirmed: bool) -> float:
+    """The offer's price from the form, given in percent like forecasts (60 -> 0.6)."""
+    try:
+        value, has_sign = parse_percent(raw or "")
+    except ValidationError:
+        raise ServiceError("Give your price in percent, e.g. 60.", field="percent") from None
+    if 0 < value < 1 and not has_sign and not confirmed:
+        raise ServiceError(
+            f"Did you mean {value * 100:g}% or {value:g}%? Prices are in percent: "
+            f"enter {value * 100:g} or {value:g}%.",
+            field="percent",
+        )
+    if not 0.1 <= value <= 99.9:
+        raise ServiceError("A price is between 0.1% and 99.9%.", field="percent")
+    return value / 100
 
 
 def _hours(value) -> int:
@@ -34,6 +54,9 @@ def _hours(value) -> int:
 @login_required
 @require_POST
 def offer_create(request, claim_id: int):
+    # A hidden claim (proposed, rejected) answers 404 like a missing one, never a redirect
+    # that would tell its id exists.
+    claim_visible_or_404(claim_id=claim_id, user=request.user)
     data = request.POST
     try:
         counterparty = None
@@ -45,7 +68,7 @@ def offer_create(request, claim_id: int):
             claim_id=claim_id,
             offerer=request.user,
             side=data.get("side", ""),
-            probability=data.get("probability", ""),
+            probability=_probability(data.get("percent"), data.get("confirmed") == "1"),
             max_stake=data.get("max_stake", ""),
             expires_at=timezone.now() + timedelta(hours=_hours(data.get("hours", ""))),
             counterparty=counterparty,
@@ -69,8 +92,11 @@ def offer_accept(request, offer_id: int):
     except ServiceError as exc:
         messages.error(request, f"Not accepted: {exc.message}")
     else:
+        your_side = "NO" if bet.offerer_side == "yes" else "YES"
         messages.success(
-            request, f"Bet matched: you stake {bet.taker_stake} against {bet.offerer_stake}."
+            request,
+            f"Bet matched: you stake {bet.taker_stake} against {bet.offerer_stake}. "
+            f"If {your_side} happens you win {bet.offerer_stake}.",
         )
     return _back(offer.claim_id)
 

@@ -49,30 +49,127 @@ def _date(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def community_chart(points, *, start: float, end: float) -> str:
-    """A step line of the community forecast over time.
+def _tick_label(ts: float, span: float) -> str:
+    fmt = "%b %d" if span > 2 * 86400 else "%b %d %H:%M"
+    return datetime.fromtimestamp(ts, tz=UTC).strftime(fmt)
 
-    points: (epoch seconds, probability, forecasters) at each change, as returned by
-    bets.scoring.community_history. The value holds until the next point, and the last one
-    holds until `end`.
+
+# A chart has about this many pixels across, so more steps than this cannot be told apart:
+# longer histories keep the last value of each pixel column.
+MAX_STEPS = 300
+# Points one can hover or focus for their value (an SVG <title> each).
+MAX_MARKERS = 24
+
+
+def downsample(points, *, start: float, end: float, columns: int = MAX_STEPS):
+    """At most `columns` steps: the last point of each column of the time axis."""
+    if len(points) <= columns:
+        return list(points)
+    span = (end - start) or 1.0
+    by_column: dict[int, tuple] = {}
+    for pt in points:
+        by_column[min(columns - 1, int((pt[0] - start) / span * columns))] = pt
+    return [by_column[c] for c in sorted(by_column)]
+
+
+def _step_path(points, x, y, end: float) -> str:
+    path = []
+    for i, pt in enumerate(points):
+        t, p = pt[0], pt[1]
+        nxt = points[i + 1][0] if i + 1 < len(points) else end
+        path.append(f"{'M' if i == 0 else 'L'}{_f(x(t))},{_f(y(p))} H{_f(x(nxt))}")
+    return " ".join(path)
+
+
+def community_chart(points, *, start: float, end: float, mine=None) -> str:
+    """A step line of the community forecast over time, with date ticks, labelled axes, the
+    value of each step on hover or keyboard focus, and `mine` (the viewer's own forecasts as
+    (epoch seconds, probability) steps) as a second, dashed line.
+
+    points: (epoch seconds, probability, forecasters) at each change. The value holds until
+    the next point, and the last one holds until `end`.
     """
     if not points:
         return ""
     start = min(start, points[0][0])
     end = max(end, points[-1][0])
+    points = downsample(points, start=start, end=end)
     x = _scale(start, end, LEFT, WIDTH - RIGHT)
     y = _scale(0.0, 1.0, HEIGHT - BOTTOM, TOP)
-    path = []
-    for i, (t, p, _n) in enumerate(points):
-        nxt = points[i + 1][0] if i + 1 < len(points) else end
-        path.append(f"{'M' if i == 0 else 'L'}{_f(x(t))},{_f(y(p))} H{_f(x(nxt))}")
     body = _probability_axis(y, WIDTH)
-    body.append(f'<path class="line" d="{" ".join(path)}"/>')
+    for i in range(5):
+        ts = start + (end - start) * i / 4
+        xx = x(ts)
+        body.append(
+            f'<line class="tick" x1="{_f(xx)}" y1="{HEIGHT - BOTTOM}" x2="{_f(xx)}" '
+            f'y2="{HEIGHT - BOTTOM + 4}"/>'
+        )
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        body.append(_text(xx, HEIGHT - 12, _tick_label(ts, end - start), anchor))
+    body.append(_text(WIDTH / 2, HEIGHT - 1, "Date (UTC)"))
+    body.append(
+        f'<text class="axis-label" transform="rotate(-90)" x="{_f(-(HEIGHT - BOTTOM) / 2)}" '
+        f'y="11" text-anchor="middle">Probability of YES</text>'
+    )
+    body.append(f'<path class="line" d="{_step_path(points, x, y, end)}"/>')
+    if mine:
+        mine_end = [(t, p) for t, p in mine]
+        body.append(f'<path class="line mine" d="{_step_path(mine_end, x, y, end)}"/>')
+    step = max(1, len(points) // MAX_MARKERS)
+    for pt in points[::step][:MAX_MARKERS] + [points[-1]]:
+        t, p, n = pt
+        label = f"{_date(t)} UTC: {p * 100:.1f}% from {n} forecaster{'s' if n != 1 else ''}"
+        body.append(
+            f'<circle class="mark" tabindex="0" cx="{_f(x(t))}" cy="{_f(y(p))}" r="4">'
+            f"<title>{escape(label)}</title></circle>"
+        )
     p_last = points[-1][1]
     body.append(f'<circle class="dot" cx="{_f(x(end))}" cy="{_f(y(p_last))}" r="3.5"/>')
-    body.append(_text(LEFT, HEIGHT - 8, _date(start), "start"))
-    body.append(_text(WIDTH - RIGHT, HEIGHT - 8, _date(end), "end"))
-    return _svg(body, label="Community forecast over time")
+    label = (
+        f"Community forecast from {_date(start)} to {_date(end)} UTC: "
+        f"{points[0][1] * 100:.1f}% at first, {p_last * 100:.1f}% at the end"
+        + (", with your own forecasts as a dashed line" if mine else "")
+    )
+    return _svg(body, label=label)
+
+
+def histogram_chart(counts, *, mine: float | None = None) -> str:
+    """Bars of how many standing forecasts fall in each equal-width probability bin."""
+    total = sum(counts)
+    if not total:
+        return ""
+    width, height = WIDTH, 160
+    bins = len(counts)
+    x = _scale(0.0, 1.0, LEFT, width - RIGHT)
+    top = max(counts)
+    y = _scale(0.0, float(top), height - BOTTOM, TOP)
+    body = [
+        f'<line class="grid" x1="{LEFT}" y1="{_f(y(0))}" x2="{width - RIGHT}" y2="{_f(y(0))}"/>',
+        _text(LEFT - 6, y(top) + 4, str(top), "end"),
+        _text(LEFT - 6, y(0) + 4, "0", "end"),
+    ]
+    bar_w = (x(1) - x(0)) / bins
+    for i, c in enumerate(counts):
+        lo, hi = i * 100 // bins, (i + 1) * 100 // bins
+        label = f"{lo}-{hi}%: {c} forecast{'s' if c != 1 else ''}"
+        body.append(
+            f'<rect class="bar" x="{_f(x(i / bins) + 1)}" y="{_f(y(c))}" '
+            f'width="{_f(bar_w - 2)}" height="{_f(y(0) - y(c))}"><title>{label}</title></rect>'
+        )
+    for pct in (0, 25, 50, 75, 100):
+        body.append(_text(x(pct / 100), height - 12, f"{pct}%"))
+    if mine is not None:
+        body.append(
+            f'<line class="mine-marker" x1="{_f(x(mine))}" y1="{TOP}" x2="{_f(x(mine))}" '
+            f'y2="{_f(y(0))}"/>'
+        )
+    peak = max(range(bins), key=lambda i: counts[i])
+    label = (
+        f"Histogram of {total} standing forecasts in {bins} bins of "
+        f"{100 // bins} points; the most ({counts[peak]}) between "
+        f"{peak * 100 // bins}% and {(peak + 1) * 100 // bins}%"
+    )
+    return _svg(body, label=label, width=width, height=height)
 
 
 def calibration_chart(bins, *, size: int = 320) -> str:

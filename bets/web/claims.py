@@ -1,84 +1,106 @@
-"""Claim pages: the list, proposing a claim, a claim's page and forecasting on it."""
+"""Claim pages: the list, a claim's page and forecasting on it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bets.betting.selectors import claim_last_matched_price
 from bets.claims import forecasts as forecast_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
+from bets.claims.listing import ListingQuery, claims_featured, claims_listing
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Forecast, Score
 from bets.web.autoresolve import autoresolve_panel
-from bets.web.charts import community_chart
-from bets.web.common import add_service_error
-from bets.web.forms import ClaimFilterForm, ClaimProposeForm, ForecastForm
+from bets.web.charts import community_chart, histogram_chart
+from bets.web.forms import ClaimFilterForm, ForecastForm
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
+
+
+def _page_link(params: QueryDict, page: int) -> str:
+    query = params.copy()
+    query["page"] = str(page)
+    return "?" + query.urlencode()
 
 
 def home(request):
-    filters = ClaimFilterForm(request.GET or None)
-    status, tag = None, None
+    signed_in = request.user.is_authenticated
+    params = request.GET.copy()
+    params.pop("page", None)
+    filters = ClaimFilterForm(params or None, signed_in=signed_in)
+    query = ListingQuery()
     if filters.is_bound and filters.is_valid():
-        status = filters.cleaned_data["status"] or None
-        tag = filters.cleaned_data["tag"] or None
-    claims_qs = selectors.claims_for_listing(status=status, tag=tag)
-    page = Paginator(claims_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    community = selectors.claims_community_now(c.pk for c in page)
-    rows = [(c, community.get(c.pk)) for c in page]
+        query = filters.listing_query()
+    failed = filters.is_bound and not filters.is_valid()
+    page = Paginator(claims_listing(query=query, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    filtered = any(v for k, v in params.items())
+    featured = claims_featured() if not filtered and page.number == 1 else []
     return render(
         request,
         "bets/home.html",
-        {"filters": filters, "rows": rows, "page": page, "status": status, "tag": tag},
-        status=400 if filters.errors else 200,
+        {
+            "filters": filters,
+            "page": page,
+            "featured": featured,
+            "filtered": filtered,
+            "previous_link": _page_link(params, page.number - 1) if page.has_previous() else "",
+            "next_link": _page_link(params, page.number + 1) if page.has_next() else "",
+        },
+        status=400 if failed else 200,
     )
-
-
-@login_required
-def claim_propose(request):
-    form = ClaimProposeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            claim = claim_services.claim_propose(author=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, "Thanks: your claim waits for a moderator's approval.")
-            return redirect(claim)
-    status = 400 if form.is_bound else 200
-    return render(request, "bets/claim_propose.html", {"form": form}, status=status)
 
 
 def _claim_context(request, claim: Claim, *, forecast_form=None) -> dict:
     user = request.user
-    history = selectors.claim_community_history(claim=claim)
+    summary, points = selectors.claim_community_stored(claim=claim)
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     mine = (
-        Forecast.objects.filter(claim=claim, participant=user).order_by("-start_time")
+        list(Forecast.objects.filter(claim=claim, participant=user).order_by("-start_time"))
         if user.is_authenticated
-        else Forecast.objects.none()
+        else []
+    )
+    standing = next((f for f in mine if f.end_time is None), None)
+    mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)]
+    form = forecast_form or ForecastForm(
+        initial={"percent": f"{standing.probability * 100:g}" if standing else ""}
     )
     return {
         "claim": claim,
         "tags": claim.tags.all(),
         "clarifications": claim.clarifications.select_related("author"),
         "events": claim.resolution_events.select_related("actor"),
-        "community_now": selectors.claims_community_now([claim.pk]).get(claim.pk),
-        "history": history,
-        "standing_count": Forecast.objects.filter(claim=claim, end_time__isnull=True).count(),
-        "chart": community_chart(history, start=claim.open_time.timestamp(), end=chart_end),
+        "community_now": summary.probability if summary else None,
+        "history": points,
+        "standing_count": summary.forecasters if summary else 0,
+        "chart": community_chart(
+            points, start=claim.open_time.timestamp(), end=chart_end, mine=mine_steps
+        ),
+        "histogram": histogram_chart(
+            summary.histogram if summary else [],
+            mine=standing.probability if standing else None,
+        ),
+        "last_price": claim_last_matched_price(claim=claim),
         "my_forecasts": mine,
-        "standing": selectors.claim_standing_forecast(claim=claim, user=user),
+        "standing": standing,
+        "slider_value": f"{(standing.probability if standing else 0.5) * 100:g}",
         "accepts_forecasts": claim_services.claim_accepts_forecasts(claim),
-        "forecast_form": forecast_form or ForecastForm(),
+        "can_edit": user.is_authenticated
+        and (user.is_staff or user.pk == claim.author_id)
+        and claim.status in (Claim.Status.PROPOSED, Claim.Status.OPEN),
+        "forecast_form": form,
         "scores": Score.objects.filter(claim=claim)
         .select_related("participant")
-        .order_by("-peer", "participant__username"),
+        .order_by("-peer", "participant__username")
+        if claim.status == Claim.Status.RESOLVED
+        else [],
         "autoresolve": autoresolve_panel(request, claim),
     }
 
@@ -91,6 +113,8 @@ def claim_detail(request, claim_id: int):
 @require_POST
 @login_required
 def forecast_submit(request, claim_id: int):
+    """Record a forecast given in percent. "0.5" gets the question "Did you mean 50% or
+    0.5%?" (a 200 page with both answers as buttons) and records nothing."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     form = ForecastForm(request.POST)
     if form.is_valid():
@@ -104,9 +128,10 @@ def forecast_submit(request, claim_id: int):
             form.add_error("percent", exc.message)
         else:
             messages.success(request, f"Forecast recorded: {form.cleaned_data['percent']:.1%}.")
-            return redirect(claim)
+            return redirect(f"{claim.get_absolute_url()}#forecast")
     context = _claim_context(request, claim, forecast_form=form)
-    return render(request, "bets/claim_detail.html", context, status=400)
+    context["question"] = form.ambiguous
+    return render(request, "bets/claim_detail.html", context, status=200 if form.ambiguous else 400)
 
 
 @require_POST
@@ -119,4 +144,4 @@ def forecast_withdraw(request, claim_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Your forecast is withdrawn; your history is kept.")
-    return redirect(claim)
+    return redirect(f"{claim.get_absolute_url()}#forecast")

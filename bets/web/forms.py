@@ -5,7 +5,9 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
 
+from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
 from bets.models import Claim
 from bets.scoring.selectors import LEADERBOARD_TYPES
 
@@ -58,6 +60,12 @@ class ClaimProposeForm(forms.Form):
         "Leave empty for a claim a moderator resolves by hand.",
     )
 
+    def clean_close_time(self):
+        close_time = self.cleaned_data["close_time"]
+        if close_time is not None and close_time <= timezone.now():
+            raise forms.ValidationError("The close time is in the past; choose a future time.")
+        return close_time
+
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
@@ -74,24 +82,67 @@ class ClaimProposeForm(forms.Form):
         return spec
 
 
+def parse_percent(raw: str) -> tuple[float, bool]:
+    """'72.5%' -> (72.5, True); ' 72 ' -> (72.0, False). ValidationError for non-numbers."""
+    text = str(raw).strip()
+    has_sign = text.endswith("%")
+    text = text.rstrip("%").strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise forms.ValidationError("Enter a number, e.g. 72 for 72%.") from None
+    if not math.isfinite(value):
+        raise forms.ValidationError("Enter a number, e.g. 72 for 72%.")
+    return value, has_sign
+
+
 class ForecastForm(forms.Form):
+    """A probability in percent. A number below 1 without a % sign ("0.5") is ambiguous: the
+    page asks "Did you mean 50% or 0.5%?" and records nothing until the answer comes back
+    (with `confirmed` set)."""
+
     percent = forms.CharField(
         label="Your probability of YES, in percent",
         max_length=32,
         help_text="A percentage between 0.1 and 99.9, e.g. 72 or 72.5%.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "class": "percent-box"}
+        ),
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # Set by clean_percent when the number needs the question: its readings in percent that
+    # are valid forecasts (0.05 offers 5% only).
+    ambiguous: list[str] | None = None
 
     def clean_percent(self) -> float:
         """Returns the probability as a decimal (72 -> 0.72)."""
-        raw = self.cleaned_data["percent"].strip().rstrip("%").strip()
-        try:
-            value = float(raw)
-        except ValueError:
-            raise forms.ValidationError("Enter a number, e.g. 72 for 72%.") from None
-        if not math.isfinite(value) or not 0.1 <= value <= 99.9:
+        value, has_sign = parse_percent(self.cleaned_data["percent"])
+        confirmed = str(self.data.get("confirmed", "")).lower() in ("1", "true", "on")
+        if 0 < value < 1 and not has_sign and not confirmed:
+            self.ambiguous = [
+                _pct_text(v) for v in (value * 100, value) if 0.1 <= round(v, 6) <= 99.9
+            ]
+            raise forms.ValidationError(
+                f"Did you mean {_pct_text(value * 100)} or {_pct_text(value)}?",
+                code="ambiguous",
+            )
+        if not 0.1 <= value <= 99.9:
             raise forms.ValidationError("Enter a percentage between 0.1 and 99.9.")
         return value / 100
+
+
+def _pct_text(value: float) -> str:
+    return f"{value:g}%"
+
+
+class ClarificationForm(forms.Form):
+    text = forms.CharField(
+        label="Add a clarification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Markdown. Appended below the frozen criteria; it cannot be edited later.",
+    )
 
 
 class ReviewForm(forms.Form):
@@ -138,12 +189,42 @@ class LeaderboardFilterForm(forms.Form):
 
 
 class ClaimFilterForm(forms.Form):
+    """Search, sort and filter the claim list; every field optional, blank means "any"."""
+
     STATUSES = [
-        ("", "All"),
+        ("", "Any status"),
         (Claim.Status.OPEN, "Open"),
         (Claim.Status.CLOSED, "Closed"),
         (Claim.Status.RESOLVED, "Resolved"),
         (Claim.Status.ANNULLED, "Annulled"),
     ]
+    q = forms.CharField(label="Search", required=False, max_length=SEARCH_MAX)
+    sort = forms.ChoiceField(
+        label="Sort by", choices=[("", "Newest"), *list(ORDERINGS.items())[1:]], required=False
+    )
     status = forms.ChoiceField(choices=STATUSES, required=False)
     tag = forms.SlugField(required=False, max_length=50)
+    resolver = forms.ChoiceField(
+        label="Resolution",
+        choices=[("", "Any"), ("yes", "Automatic resolver"), ("no", "Resolved by hand")],
+        required=False,
+    )
+    mine = forms.ChoiceField(label="Mine", choices=[("", "All claims"), *MINE.items()],
+                             required=False)
+
+    def __init__(self, *args, signed_in: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not signed_in:
+            del self.fields["mine"]
+
+    def listing_query(self) -> ListingQuery:
+        data = self.cleaned_data
+        resolver = {"yes": True, "no": False}.get(data.get("resolver") or "")
+        return ListingQuery(
+            search=data.get("q") or "",
+            ordering=data.get("sort") or "",
+            status=data.get("status") or "",
+            tag=data.get("tag") or "",
+            resolver=resolver,
+            mine=data.get("mine") or "",
+        )

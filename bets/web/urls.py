@@ -13,6 +13,7 @@ from bets.web import (
     health,
     moderation,
     participants,
+    proposals,
     scores,
 )
 
@@ -23,7 +24,9 @@ urlpatterns = [
     # Django's LogoutView accepts POST only, so a link or prefetch cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Claims and forecasts.
-    path("claims/new/", claims.claim_propose, name="claim-propose"),
+    path("claims/new/", proposals.claim_propose, name="claim-propose"),
+    path("claims/<dbid:claim_id>/edit/", proposals.claim_edit, name="claim-edit"),
+    path("help/resolver-specs/", proposals.spec_docs, name="spec-docs"),
     path("claims/<dbid:claim_id>/", claims.claim_detail, name="claim-detail"),
     path("claims/<dbid:claim_id>/forecast/", claims.forecast_submit, name="forecast-submit"),
     path("claims/<dbid:claim_id>/withdraw/", claims.forecast_withdraw, name="forecast-withdraw"),

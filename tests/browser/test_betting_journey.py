@@ -26,7 +26,7 @@ def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_pa
     ann.goto(claim_url)
     form = ann.locator("form.offer-form")
     form.locator("select[name=side]").select_option("yes")
-    form.locator("input[name=probability]").fill("0.6")
+    form.locator("input[name=percent]").fill("60")
     form.locator("input[name=max_stake]").fill("60")
     form.locator("input[name=note]").fill("a coffee")
     form.locator("button[type=submit]").click()
@@ -35,13 +35,17 @@ def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_pa
     bob = new_page()
     login(bob, live_server, "bob")
     bob.goto(claim_url)
-    accept = bob.locator("table.book form").first
+    offer = bob.locator(".book-no li.offer").first
+    assert "Take NO at 40%: you stake 40 to win 60" in offer.inner_text()
+    accept = offer.locator("form.accept-form")
     accept.locator("input[name=stake]").fill("40")
     accept.locator("button[type=submit]").click()
     bob.wait_for_selector("text=Bet matched: you stake 40 against 60")
 
+    assert "bob backs NO with 40" in bob.locator("ul.bets").inner_text()
     ann.goto(claim_url)
-    assert "bob" in ann.locator("table.bets").inner_text()
+    matched = ann.locator("ul.bets").inner_text()
+    assert "If YES: ann wins 40. If NO: bob wins 60." in matched
 
     claim_resolve(claim_id=claim.pk, outcome="no", actor=staff_user)
     wait_for(lambda: Claim.objects.get(pk=claim.pk).settled_seq == 1,

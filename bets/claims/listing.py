@@ -1,0 +1,142 @@
+"""The claim list: search, sort, filters, featured claims (the site's list and the API's).
+
+The community forecast, its 7-day move and the number of forecasters come from the stored
+aggregates (bets.models.community), so a page of claims costs a few indexed reads whatever
+the number of forecasts.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Abs, Coalesce
+from django.utils import timezone
+
+from bets.claims.selectors import HIDDEN_STATUSES, claims_visible_to
+from bets.models import Bet, Claim, CommunityPoint, Forecast
+
+# ordering key -> (label, what it sorts by)
+ORDERINGS = {
+    "newest": "Newest",
+    "closing": "Closing soon",
+    "forecasters": "Most forecasters",
+    "move": "Biggest 7-day move",
+    "resolved": "Recently resolved",
+}
+MINE = {"forecast": "I forecast", "bet": "I bet"}
+MOVE_WINDOW = timedelta(days=7)
+SEARCH_MAX = 200
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    search: str = ""
+    ordering: str = ""
+    status: str = ""
+    tag: str = ""
+    resolver: bool | None = None  # has an automatic resolver
+    mine: str = ""
+    featured: bool | None = None
+
+
+def _search(qs: QuerySet, text: str) -> QuerySet:
+    """Full-text search on PostgreSQL (English stemming, websearch syntax: "quotes", -not,
+    or); on SQLite every word must appear in the title, statement or criteria."""
+    text = text.strip()[:SEARCH_MAX]
+    if not text:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "statement", "resolution_criteria", "fine_print", weight="B", config="english"
+        )
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+    for word in text.split():
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(statement__icontains=word)
+            | Q(resolution_criteria__icontains=word)
+            | Q(fine_print__icontains=word)
+        )
+    return qs.annotate(rank=Value(1.0, output_field=FloatField()))
+
+
+def _with_aggregates(qs: QuerySet) -> QuerySet:
+    """The stored community forecast, forecasters and the move since 7 days ago (or since
+    the first forecast for a younger claim)."""
+    points = CommunityPoint.objects.filter(claim=OuterRef("pk"))
+    week_ago = points.filter(at__lte=timezone.now() - MOVE_WINDOW).order_by("-at")
+    first = points.order_by("at")
+    return qs.annotate(
+        community_now=F("community__probability"),
+        forecasters=Coalesce(F("community__forecasters"), 0),
+        community_then=Coalesce(
+            Subquery(week_ago.values("probability")[:1]),
+            Subquery(first.values("probability")[:1]),
+        ),
+    ).annotate(move=Abs(F("community_now") - F("community_then")))
+
+
+def claims_listing(*, query: ListingQuery, user) -> QuerySet:
+    """Claims for the list page and GET /api/claims/. Public claims, or for a hidden status
+    (proposed, rejected) the ones `user` may see. Refuses nothing: the caller validated."""
+    if query.status in HIDDEN_STATUSES:
+        qs = claims_visible_to(user) if user is not None else Claim.objects.none()
+    else:
+        qs = Claim.objects.exclude(status__in=HIDDEN_STATUSES)
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.tag:
+        qs = qs.filter(tags__name=query.tag)
+    if query.resolver is not None:
+        qs = qs.filter(resolver_spec__isnull=not query.resolver)
+    if query.featured is not None:
+        qs = qs.filter(featured=query.featured)
+    if query.mine and user is not None and user.is_authenticated:
+        if query.mine == "forecast":
+            qs = qs.filter(Exists(Forecast.objects.filter(claim=OuterRef("pk"), participant=user)))
+        elif query.mine == "bet":
+            qs = qs.filter(
+                Exists(
+                    Bet.objects.filter(claim=OuterRef("pk")).filter(
+                        Q(offerer=user) | Q(taker=user)
+                    )
+                )
+            )
+    elif query.mine:
+        qs = qs.none()  # "mine" of an anonymous visitor is nothing
+    qs = _with_aggregates(_search(qs, query.search)).prefetch_related("tags")
+    # Every ordering ends in the id, so pages of the list never overlap.
+    if query.ordering == "closing":
+        now = timezone.now()
+        return qs.annotate(past=Q(close_time__lt=now)).order_by("past", "close_time", "id")
+    if query.ordering == "forecasters":
+        return qs.order_by(F("forecasters").desc(), "-created_at", "-id")
+    if query.ordering == "move":
+        return qs.order_by(F("move").desc(nulls_last=True), "-created_at", "-id")
+    if query.ordering == "resolved":
+        return qs.order_by(F("resolved_at").desc(nulls_last=True), "-id")
+    if query.search and not query.ordering:
+        return qs.order_by(F("rank").desc(), "-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
+
+
+def claims_featured(*, limit: int = 6) -> list[Claim]:
+    """Staff-chosen claims for the top of the home page, open ones first."""
+    qs = _with_aggregates(
+        Claim.objects.filter(featured=True).exclude(status__in=HIDDEN_STATUSES)
+    ).prefetch_related("tags")
+    qs = qs.annotate(is_open=Q(status=Claim.Status.OPEN))
+    return list(qs.order_by("-is_open", "close_time", "id")[:limit])
