@@ -11,6 +11,7 @@ from bets.autoresolve.tasks import (
     proposals_finalize_due_task,
     resolver_sweep_task,
 )
+from bets.autoresolve.live_tasks import live_run_finish_task, live_shard_run_task
 from bets.betting.tasks import (
     claim_settle_task,
     claims_settle_missing_task,
@@ -34,6 +35,8 @@ __all__ = [
     "claims_score_missing_task",
     "claims_settle_missing_task",
     "ledger_check_task",
+    "live_run_finish_task",
+    "live_shard_run_task",
     "notifications_digest_task",
     "notifications_email_send_task",
     "notifications_periodic_task",

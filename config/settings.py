@@ -243,7 +243,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"bets.tasks.claim_run_resolver": {"queue": "resolvers"}}
+CELERY_TASK_ROUTES = {
+    "bets.tasks.claim_run_resolver": {"queue": "resolvers"},
+    # Live evaluation runs: one eval per worker process (inspect allows no more), so the
+    # `evals` queue has workers of its own (docs/live-runs.md).
+    "bets.tasks.live_shard_run": {"queue": "evals"},
+    "bets.tasks.live_run_finish": {"queue": "evals"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -269,6 +275,29 @@ CRUX_RESOLVER_DEADLINE_SECONDS = env_int("CRUX_RESOLVER_DEADLINE_SECONDS", 7 * 2
 CRUX_RESOLVER_SOFT_TIME_LIMIT = env_int("CRUX_RESOLVER_SOFT_TIME_LIMIT", 120)
 # Loopback may be allowed for URL sources only in tests and local demos.
 CRUX_URL_SOURCE_ALLOW_LOOPBACK = env_bool("CRUX_URL_SOURCE_ALLOW_LOOPBACK", False)
+
+# --- Live evaluation runs (docs/live-runs.md) ----------------------------------------------
+# Each attempt's inspect logs live under CRUX_LIVE_DIR/attempt-<id>/. Budgets cap what one
+# spec may ask for; a spec may ask for less (budget_seconds, budget_tokens).
+CRUX_LIVE_DIR = Path(os.environ.get("CRUX_LIVE_DIR", VAR_DIR / "live"))
+CRUX_LIVE_MAX_SAMPLES = env_int("CRUX_LIVE_MAX_SAMPLES", 5000)
+CRUX_LIVE_MAX_SECONDS = env_int("CRUX_LIVE_MAX_SECONDS", 3000)
+CRUX_LIVE_MAX_TOKENS = env_int("CRUX_LIVE_MAX_TOKENS", 5_000_000)
+CRUX_LIVE_MAX_SHARDS = env_int("CRUX_LIVE_MAX_SHARDS", 64)
+CRUX_LIVE_MAX_CONNECTIONS = env_int("CRUX_LIVE_MAX_CONNECTIONS", 256)
+# A running shard writes a heartbeat this often; one silent for CRUX_LIVE_STALE_SECONDS is
+# taken to be dead and a redelivered task may take it over (and resume from its logs).
+CRUX_LIVE_HEARTBEAT_SECONDS = env_int("CRUX_LIVE_HEARTBEAT_SECONDS", 2)
+CRUX_LIVE_STALE_SECONDS = env_int("CRUX_LIVE_STALE_SECONDS", 30)
+# Samples per log flush: what a killed worker can lose and has to run again.
+CRUX_LIVE_LOG_BUFFER = env_int("CRUX_LIVE_LOG_BUFFER", 10)
+# Transient endpoint errors: the provider retries each call with backoff; eval_set retries a
+# failed task; an endpoint that does not answer at the start is tried again this many times.
+CRUX_LIVE_REQUEST_TIMEOUT = env_int("CRUX_LIVE_REQUEST_TIMEOUT", 60)
+CRUX_LIVE_REQUEST_RETRIES = env_int("CRUX_LIVE_REQUEST_RETRIES", 3)
+CRUX_LIVE_TASK_RETRIES = env_int("CRUX_LIVE_TASK_RETRIES", 1)
+CRUX_LIVE_TASK_RETRY_WAIT = env_int("CRUX_LIVE_TASK_RETRY_WAIT", 5)
+CRUX_LIVE_ENDPOINT_RETRIES = env_int("CRUX_LIVE_ENDPOINT_RETRIES", 3)
 
 # --- Conversation: comments, notifications, email, accounts ---------------------------------
 # Email goes through Django's email framework. The default writes each message to a file under

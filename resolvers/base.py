@@ -58,6 +58,10 @@ class RunContext:
     # whether they are already complete (a worker ran the shards: read, never run again).
     live_logs_dir: Path | None = None
     live_read_only: bool = False
+    # Live runs (source kind inspect_run): where its inspect logs are written and read, and
+    # whether they are already complete (a worker ran the shards: read, never run again).
+    live_logs_dir: Path | None = None
+    live_read_only: bool = False
     # Archives (an inspect .eval is a zip) are checked from their central directory before
     # anything is decompressed: no entry may inflate past this many bytes, and none larger
     # than ARCHIVE_RATIO_FLOOR may inflate more than this many times its stored size.

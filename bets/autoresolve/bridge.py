@@ -52,6 +52,7 @@ def execute_spec(
     *,
     base_dir: Path | None = None,
     artifacts_dir: Path | None = None,
+    keep_logs: Path | None = None,
 ):
     """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
 
@@ -64,6 +65,7 @@ def execute_spec(
     context = run_context(claim_id, base_dir=base_dir, reads_artifacts=reads_artifacts)
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
+    context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
     return run_spec(spec, context=context)
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, verdict_as_dict
+from bets.autoresolve.live import is_live_spec, live_run_start
 from bets.autoresolve.selectors import claims_due_for_resolver
 from bets.claims.locking import claim_lock
 from bets.common import sql
@@ -133,6 +134,7 @@ def _fail_lost_runs(now: datetime) -> int:
     return ResolutionAttempt.objects.filter(
         status=Status.RUNNING, trigger=ResolutionAttempt.Trigger.MANUAL,
         started_at__lt=now - timedelta(seconds=lease_seconds()),
+        live_run__isnull=True,  # a live run may take longer than a lease; it ends itself
     ).update(status=Status.FAILED_PERMANENT, finished_at=now,
              error="This run was never picked up by a worker (was the broker down?).")
 
@@ -194,6 +196,8 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     attempt = _start_attempt(claim, run_key)
     if attempt is None:
         return None
+    if is_live_spec(attempt.spec):  # runs the benchmark on the `evals` workers, in shards
+        return live_run_start(attempt=attempt)
     try:
         verdict = execute_spec(attempt.spec, claim_id)
     except SpecError as exc:
@@ -324,6 +328,10 @@ def claim_preview_resolver(*, claim_id: int, actor) -> dict:
     claim = _require_spec(claim_id)
     if not actor or not (actor.is_staff or actor.pk == claim.author_id):
         raise Forbidden("Only the claim's author and admins can preview its resolver.")
+    if is_live_spec(claim.resolver_spec):  # a preview must not run a benchmark in the web
+        return {"verdict": "inconclusive", "reason": "A live run is not previewed: it runs "
+                "the benchmark against the endpoint. An admin can run it now.",
+                "measurement": {}, "evidence": {}}
     try:
         verdict = execute_spec(claim.resolver_spec, claim.pk)
     except SpecError as exc:

@@ -18,6 +18,7 @@ from bets.models.conversation import (
 )
 from bets.models.idempotency import IdempotencyRecord
 from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
+from bets.models.live import Endpoint, LiveProgress, LiveRun, LiveShard
 from bets.models.scores import Score
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "CommentRevision",
     "CommentVote",
     "Dispute",
+    "Endpoint",
     "CommunityPoint",
     "EventFanout",
     "Forecast",
@@ -39,6 +41,9 @@ __all__ = [
     "JobHeartbeat",
     "LedgerEntry",
     "LedgerTransaction",
+    "LiveProgress",
+    "LiveRun",
+    "LiveShard",
     "LoginFailure",
     "Notification",
     "NotificationPreference",

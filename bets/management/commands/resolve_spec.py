@@ -22,8 +22,13 @@ class Command(BaseCommand):
             "--artifacts",
             help="Directory that {'path': ...} and {'artifact': name} locations resolve in.",
         )
+        parser.add_argument(
+            "--keep-logs",
+            help="Live runs (inspect_run): write the inspect logs here instead of a "
+                 "temporary directory (run again, it resumes).",
+        )
 
-    def handle(self, *args, spec, artifacts=None, **options):
+    def handle(self, *args, spec, artifacts=None, keep_logs=None, **options):
         from resolvers.base import SourceError, SpecError
 
         data = _load_spec(Path(spec))
@@ -33,7 +38,8 @@ class Command(BaseCommand):
             if not base_dir.is_dir():
                 raise CommandError(f"--artifacts {artifacts}: not a directory.")
         try:
-            verdict = execute_spec(data, base_dir=base_dir, artifacts_dir=base_dir)
+            verdict = execute_spec(data, base_dir=base_dir, artifacts_dir=base_dir,
+                                   keep_logs=Path(keep_logs) if keep_logs else None)
         except SpecError as exc:
             raise CommandError("The spec is invalid:\n  " + "\n  ".join(exc.errors)) from None
         except SourceError as exc:
