@@ -62,7 +62,9 @@ def _search(qs: QuerySet, text: str) -> QuerySet:
             "statement", "resolution_criteria", "fine_print", weight="B", config="english"
         )
         query = SearchQuery(text, search_type="websearch", config="english")
-        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        return qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(
+            document=query
+        )
     for word in text.split():
         qs = qs.filter(
             Q(title__icontains=word)
