@@ -138,8 +138,8 @@ def emails_send(*, notification_ids: Sequence[int]) -> tuple[int, datetime | Non
                     retry_at = when
                 continue
             Notification.objects.filter(pk=pk, email_status=E.SENDING).update(
-                email_status=E.SENT, email_sent_at=timezone.now(), email_next_at=None,
-                email_error="")
+                # email_error keeps the last failed attempt's error, if any, for the record.
+                email_status=E.SENT, email_sent_at=timezone.now(), email_next_at=None)
             sent += 1
     finally:
         if connection is not None:
