@@ -165,6 +165,11 @@ def _handler(stub: StubServer):
         def log_message(self, *args) -> None:  # quiet: tests read records, not access logs
             pass
 
+        def handle(self) -> None:
+            # A client that hangs up (a cancelled or killed run) is not the stub's error.
+            with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                super().handle()
+
         def _send(self, status: int, payload: dict) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
