@@ -79,9 +79,9 @@ def email_verify(*, token: str):
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
     if user is None or not user.email or user.email != data.get("e"):
         return None
     Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})

@@ -25,7 +25,9 @@ def test_sign_up_without_an_email_works_and_sends_nothing(client):
     assert mail.outbox == []
 
 
-def test_sign_up_with_an_email_sends_a_link_that_verifies_it(client, django_capture_on_commit_callbacks):
+def test_sign_up_with_an_email_sends_a_link_that_verifies_it(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("signup"), {"username": "dora", "email": "dora@example.org",
                                         "password1": PASSWORD, "password2": PASSWORD})
