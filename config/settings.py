@@ -147,6 +147,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
+# Archives (an inspect .eval is a zip) are judged from their central directory before any
+# entry is inflated: none may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, and none over 1 MiB
+# more than CRUX_ARCHIVE_MAX_RATIO times its stored size (resolvers/archives.py).
+CRUX_ARCHIVE_MAX_ENTRY_BYTES = env_int("CRUX_ARCHIVE_MAX_ENTRY_BYTES", 256 * 1024 * 1024)
+CRUX_ARCHIVE_MAX_RATIO = env_int("CRUX_ARCHIVE_MAX_RATIO", 200)
+# Beat: how often every open claim with a spec is dry-run ("would resolve as ... today").
+CRUX_DRY_RUN_SECONDS = env_int("CRUX_DRY_RUN_SECONDS", 3600)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.

@@ -4,7 +4,9 @@ Thin: every action is one service call; service errors become 400/403/409 respon
 bets.api.errors.
 """
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, permissions, serializers, status
 from rest_framework.response import Response
@@ -13,6 +15,7 @@ from rest_framework.views import APIView
 from bets.api.common import validated
 from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
+from bets.autoresolve import evidence
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
 from bets.claims.selectors import claim_visible_or_404
@@ -39,11 +42,17 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class AttemptSerializer(serializers.ModelSerializer):
     proposal = serializers.SerializerMethodField()
+    number = serializers.SerializerMethodField(help_text="#1, #2, ... per claim.")
 
     class Meta:
         model = ResolutionAttempt
-        fields = ["id", "trigger", "status", "verdict", "reason", "measurement", "evidence",
-                  "error", "spec", "started_at", "finished_at", "proposal"]
+        fields = ["id", "number", "claim", "trigger", "status", "verdict", "reason",
+                  "measurement", "evidence", "error", "spec", "started_at", "finished_at",
+                  "proposal"]
+
+    def get_number(self, obj) -> int:
+        # claim_attempts() annotates it; a single attempt counts its claim's earlier ones.
+        return getattr(obj, "number", None) or evidence.attempt_number(obj)
 
     def get_proposal(self, obj) -> dict | None:
         proposal = getattr(obj, "proposal", None)  # None when the run proposed nothing
@@ -74,6 +83,37 @@ class VerdictSerializer(serializers.Serializer):
     measurement = serializers.DictField()
     evidence = serializers.DictField()
 
+
+
+class AttemptView(APIView):
+    @extend_schema(responses=AttemptSerializer)
+    def get(self, request, pk: int):
+        attempt = evidence.attempt_visible_or_404(attempt_id=pk, user=request.user)
+        return Response(AttemptSerializer(attempt).data)
+
+
+class AttemptEvidenceView(APIView):
+    """The evidence bundle as JSON: the frozen spec, verdict, numbers, and every file read
+    with its sha256 (the files themselves are in evidence.zip)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        attempt = evidence.attempt_visible_or_404(attempt_id=pk, user=request.user)
+        return Response(evidence.evidence_bundle(attempt))
+
+
+class AttemptEvidenceZipView(APIView):
+    """The bundle plus every file the run read that the viewer may download, with a
+    manifest of sha256s."""
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        attempt = evidence.attempt_visible_or_404(attempt_id=pk, user=request.user)
+        response = HttpResponse(evidence.evidence_zip(attempt, user=request.user),
+                                content_type="application/zip")
+        name = f"claim-{attempt.claim_id}-attempt-{evidence.attempt_number(attempt)}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class ClaimArtifactsView(APIView):

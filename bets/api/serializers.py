@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from bets.claims.forecasts import probability_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
+from bets.claims.services import claim_time_problem
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
 from bets.scoring.selectors import LEADERBOARD_TYPES
@@ -160,6 +161,21 @@ class ClaimProposeSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=50), required=False, max_length=10
     )
     resolver_spec = serializers.JSONField(required=False, allow_null=True)
+
+    def _computable(self, value, field: str):
+        problem = claim_time_problem(value, field)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_open_time(self, value):
+        return self._computable(value, "open_time")
+
+    def validate_close_time(self, value):
+        return self._computable(value, "close_time")
+
+    def validate_resolve_after(self, value):
+        return self._computable(value, "resolve_after")
 
     def validate_resolver_spec(self, value):
         if value is not None and not isinstance(value, dict):

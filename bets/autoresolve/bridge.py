@@ -25,6 +25,8 @@ def run_context(
         allow_loopback=settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK,
         cache=shared_cache(),
         fetch_max_bytes=settings.CRUX_ARTIFACT_MAX_BYTES,
+        archive_max_entry_bytes=settings.CRUX_ARCHIVE_MAX_ENTRY_BYTES,
+        archive_max_ratio=float(settings.CRUX_ARCHIVE_MAX_RATIO),
     )
 
 
@@ -66,6 +68,18 @@ def execute_spec(
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
     context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
+    return run_spec(spec, context=context)
+
+
+def execute_frozen(spec, *, data_dir: Path, artifacts: dict[str, Path]):
+    """Run a spec against exactly these files and nothing else (reverify): `data_dir` holds
+    copies of the data files an attempt read, `artifacts` its uploaded files. No URL is
+    fetched from a cache, and no cache is shared with the worker's."""
+    from resolvers.cache import LogCache
+    from resolvers.registry import run_spec
+
+    context = run_context(None, reads_artifacts=False)
+    context.data_dir, context.artifacts, context.cache = data_dir, artifacts, LogCache()
     return run_spec(spec, context=context)
 
 

@@ -51,11 +51,13 @@ def recheck_seconds() -> int:
     return settings.CRUX_RESOLVER_RECHECK_SECONDS
 
 
-def claim_resolver_deadline(claim: Claim) -> datetime:
-    """After this, a claim that no attempt could decide is flagged to the admins."""
-    return claim.resolve_after + timedelta(
-        seconds=settings.CRUX_RESOLVER_DEADLINE_SECONDS
-    )
+def claim_resolver_deadline(claim: Claim) -> datetime | None:
+    """After this, a claim that no attempt could decide is flagged to the admins; None when
+    it cannot be computed (a far-future time stored before such times were refused)."""
+    try:
+        return claim.resolve_after + timedelta(seconds=settings.CRUX_RESOLVER_DEADLINE_SECONDS)
+    except OverflowError:
+        return None
 
 
 class TransientResolverFailure(Exception):
@@ -210,7 +212,17 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     except Exception as exc:  # a resolver bug or the soft time limit: recorded and shown
         logger.exception("Resolver run %s failed", run_key)
         return _record_failure(attempt, f"{type(exc).__name__}: {exc}", retryable=False)
-    return attempt_record_verdict(attempt=attempt, verdict=verdict)
+    try:
+        return attempt_record_verdict(attempt=attempt, verdict=verdict)
+    except Exception as exc:  # recording crashed: say so on the attempt, never leave it running
+        logger.exception("Recording resolver run %s failed", run_key)
+        # Only the attempt's status and the lease: whatever crashed is not run again here.
+        if _finish(attempt.pk, status=Status.FAILED_PERMANENT,
+                   error=f"Recording the verdict failed: {type(exc).__name__}: {exc}"[:5000]):
+            _release(attempt.claim_id, next_run_at=timezone.now() + timedelta(
+                seconds=recheck_seconds()))
+        attempt.refresh_from_db()
+        return attempt
 
 
 def _release(claim_id: int, *, next_run_at: datetime | None = None) -> None:
@@ -284,7 +296,8 @@ def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: dateti
 
 def _flag_if_past_deadline(claim_id: int, reason: str, now: datetime) -> None:
     claim = Claim.objects.get(pk=claim_id)
-    if claim.resolver_flagged_at is None and now >= claim_resolver_deadline(claim):
+    deadline = claim_resolver_deadline(claim)
+    if claim.resolver_flagged_at is None and deadline is not None and now >= deadline:
         Claim.objects.filter(pk=claim_id, resolver_flagged_at__isnull=True).update(
             resolver_flagged_at=now,
             resolver_flag_reason=f"Past its resolver deadline and still undecided: {reason}"[

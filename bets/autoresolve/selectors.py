@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from bets.models import Claim, ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 
@@ -29,8 +30,11 @@ def claims_due_for_resolver(*, now: datetime) -> QuerySet:
 
 
 def claim_attempts(claim_id: int, *, limit: int = 20) -> list[ResolutionAttempt]:
+    """The newest attempts, each with `number`: #1, #2, ... in the order they were made."""
     return list(
         ResolutionAttempt.objects.filter(claim_id=claim_id)
+        .annotate(number=Window(RowNumber(), partition_by=[F("claim_id")],
+                                order_by=F("id").asc()))
         .select_related("requested_by", "proposal")
         .order_by("-started_at", "-id")[:limit]
     )

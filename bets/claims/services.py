@@ -1,8 +1,9 @@
 """Claim lifecycle: propose, review, close, clarify."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,10 +33,39 @@ def _require_aware(value: datetime, field: str) -> datetime:
     return value
 
 
+TIME_LABELS = {"open_time": "The open time", "close_time": "The close time",
+               "resolve_after": "The resolvable-after time"}
+
+
+def claim_time_horizon() -> timedelta:
+    """How far past a claim's times Crux computes: the longest offset it adds to them (the
+    resolver deadline, dispute window, recheck delay, lease), plus a year for calendars
+    and time zones."""
+    longest = max(settings.CRUX_RESOLVER_DEADLINE_SECONDS, settings.CRUX_DISPUTE_WINDOW_SECONDS,
+                  settings.CRUX_RESOLVER_RECHECK_SECONDS, settings.CRUX_RESOLVER_LEASE_SECONDS)
+    return timedelta(seconds=longest, days=366)
+
+
+def claim_time_problem(value: datetime, field: str) -> str | None:
+    """Why a claim cannot have this time, when adding Crux's offsets to it would overflow
+    (a year-9999 resolve_after made the claim page answer 500 and crashed the resolver)."""
+    latest = datetime.max.replace(tzinfo=UTC) - claim_time_horizon()
+    if value.tzinfo is not None and value > latest:
+        return (f"{TIME_LABELS.get(field, 'This time')} is too far in the future: Crux adds "
+                f"its resolver deadline and dispute window to it, which cannot be computed "
+                f"past year 9999. Choose a time before {latest:%Y-%m-%d}.")
+    return None
+
+
 def claim_validate_times(*, open_time, close_time, resolve_after) -> None:
     _require_aware(open_time, "open_time")
     _require_aware(close_time, "close_time")
     _require_aware(resolve_after, "resolve_after")
+    for field, value in (("open_time", open_time), ("close_time", close_time),
+                         ("resolve_after", resolve_after)):
+        problem = claim_time_problem(value, field)
+        if problem:
+            raise InvalidInput(problem, field=field)
     if close_time <= open_time:
         raise InvalidInput("The close time must be after the open time.", field="close_time")
     if resolve_after < open_time:

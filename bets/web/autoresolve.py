@@ -17,6 +17,7 @@ from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_pr
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Dispute, ResolutionProposal
+from bets.web.evidence_view import present, present_attempt, pretty_json
 
 
 def _back(request, claim_id: int) -> HttpResponseRedirect:
@@ -54,9 +55,18 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     can_preview = bool(claim.resolver_spec) and (is_admin or is_author)
     preview = None
     if can_preview and request.GET.get("preview"):
-        preview = claim_preview_resolver(claim_id=claim.pk, actor=user)
+        found = claim_preview_resolver(claim_id=claim.pk, actor=user)
+        preview = {**found, "view": present(verdict=found["verdict"], reason=found["reason"],
+                                            measurement=found["measurement"],
+                                            evidence=found["evidence"],
+                                            lead="Would resolve as", tail=" today")}
+    attempts = claim_attempts(claim.pk)
+    for attempt in attempts:
+        # Shown beside the attempt; computed here, never while the template renders.
+        setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
     return {
-        "attempts": claim_attempts(claim.pk),
+        "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
+        "attempts": attempts,
         "proposals": claim_proposals(claim.pk),
         "artifacts": claim_artifacts(claim.pk),
         "deadline": claim_resolver_deadline(claim),

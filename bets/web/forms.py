@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
+from bets.claims.services import claim_time_problem
 from bets.models import Claim
 from bets.scoring.selectors import LEADERBOARD_TYPES
 
@@ -29,6 +30,14 @@ def _utc_field(label: str, *, required: bool = True) -> forms.DateTimeField:
         help_text=UTC_HELP,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+def _computable(value, field: str):
+    """Refuse a time too far ahead for Crux to add its deadlines to (year 9999)."""
+    problem = claim_time_problem(value, field) if value is not None else None
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
 
 
 class ClaimProposeForm(forms.Form):
@@ -60,11 +69,17 @@ class ClaimProposeForm(forms.Form):
         "Leave empty for a claim a moderator resolves by hand.",
     )
 
+    def clean_open_time(self):
+        return _computable(self.cleaned_data["open_time"], "open_time")
+
     def clean_close_time(self):
-        close_time = self.cleaned_data["close_time"]
+        close_time = _computable(self.cleaned_data["close_time"], "close_time")
         if close_time is not None and close_time <= timezone.now():
             raise forms.ValidationError("The close time is in the past; choose a future time.")
         return close_time
+
+    def clean_resolve_after(self):
+        return _computable(self.cleaned_data["resolve_after"], "resolve_after")
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]

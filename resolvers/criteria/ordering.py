@@ -76,6 +76,8 @@ class Ordering:
             "criterion": self.kind, "metric": s["metric"], "order": order,
             "min_gap": margin, **rule_numbers(s),
             "values": {m: {c: m_numbers(found[(m, c)]) for c in order} for m in models},
-            "pairs": [{"model": m, "higher": h, "lower": lo, "outcome": c.outcome,
+            # "lower" is the interval's lower end, as in every criterion; the pair of
+            # conditions is "conditions" (higher first).
+            "pairs": [{"model": m, "conditions": [h, lo], "outcome": c.outcome,
                        **c.numbers()} for m, h, lo, c in pairs],
         })

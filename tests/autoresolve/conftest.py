@@ -37,6 +37,28 @@ def crux_settings(settings, eval_dir, tmp_path):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def every_attempt_reverifies(request):
+    """After each test that used the database, every attempt with a verdict that the test
+    created re-runs from its stored files to the same verdict and measurement
+    (bets.autoresolve.reverify; it writes nothing)."""
+    names = request.fixturenames
+    db_fixture = next((n for n in ("transactional_db", "db") if n in names), None)
+    if db_fixture is None:
+        yield
+        return
+    request.getfixturevalue(db_fixture)
+    request.getfixturevalue("crux_settings")  # the data directory the attempts read
+    yield
+    from bets.autoresolve.reverify import DECIDED, attempt_reverify
+    from bets.models import ResolutionAttempt
+
+    for attempt_id in ResolutionAttempt.objects.filter(status__in=DECIDED).values_list(
+            "pk", flat=True):
+        report = attempt_reverify(attempt_id=attempt_id)
+        assert report.ok, "\n".join(report.lines)
+
+
 CONDITIONS = {
     "snap": {"solvers": ["generate"]},
     "cot": {"solvers_include": "chain_of_thought"},

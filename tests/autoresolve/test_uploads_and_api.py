@@ -173,7 +173,8 @@ def test_the_resolution_page_shows_attempts_with_evidence_and_the_preview(ann, m
     attempt = autoresolve.claim_run_resolver(claim_id=claim.pk, run_key="k")
     page = client.get(f"/claims/{claim.pk}/resolution/").content.decode()
     assert attempt.evidence["files"][0]["sha256"] in page
-    assert "Numbers behind the verdict" in page and "Dispute" not in page
+    assert "Numbers read" in page and "Dispute" not in page
+    assert "<svg" in page and "|pprint" not in page and "{&#x27;" not in page
     client.force_login(ann)
     page = client.get(f"/claims/{claim.pk}/resolution/?preview=1").content.decode()
     assert "Would resolve as YES today" in page

@@ -1,0 +1,90 @@
+"""The evidence view: the verdict sentence first, a table of the numbers read, an SVG chart
+of what the criterion compared, the files read, and JSON (never a Python repr)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bets.autoresolve import runs as autoresolve
+from bets.web.evidence_charts import compared_points, evidence_chart
+from tests.autoresolve.conftest import inspect_spec, make_spec_claim
+from tests.celery_worker import redis_flush
+
+pytestmark = pytest.mark.django_db
+
+# gen2: cot 0.70 - snap 0.45 is 0.24999999999999994 in floats.
+GEN2_GAP = inspect_spec({"kind": "gap", "model": "mockllm/gen2", "a": "cot", "b": "snap",
+                         "metric": "accuracy", "min_gap": 0.1})
+
+
+@pytest.fixture(autouse=True)
+def empty_queue():
+    redis_flush()
+    yield
+    redis_flush()
+
+
+def test_the_claim_page_shows_sentence_then_table_then_chart_then_files(ann, mod, client):
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GEN2_GAP)
+    attempt = autoresolve.claim_run_resolver(claim_id=claim.pk, run_key=f"claim:{claim.pk}:a")
+    page = client.get(claim.get_absolute_url()).content.decode()
+    sentence = page.index("Attempt #1 decided YES.")
+    table = page.index('<table class="evidence-table">')
+    chart = page.index('<svg class="chart evidence-chart"')
+    files = page.index('<table class="evidence-files">')
+    assert sentence < table < chart < files
+    assert "0.24999999999999994" not in page[:page.index("Measurement (JSON)")]
+    assert "gap: mockllm/gen2 0.25; bar 0.1" in page  # the chart's label, rounded
+    assert "&quot;gap&quot;: 0.24999999999999994" in page  # the raw value stays in the JSON
+    assert "{&#x27;" not in page  # no Python dict repr anywhere
+    sha = attempt.evidence["files"][0]["sha256"]
+    assert f'title="{sha}">{sha[:12]}' in page
+
+
+def test_the_table_names_scorer_reducer_epochs_and_samples(ann, mod, client):
+    claim = make_spec_claim(author=ann, moderator=mod, spec=GEN2_GAP)
+    autoresolve.claim_run_resolver(claim_id=claim.pk, run_key=f"claim:{claim.pk}:a")
+    page = client.get(f"/claims/{claim.pk}/resolution/").content.decode()
+    table = page[page.index('<table class="evidence-table">'):]
+    table = table[:table.index("</table>")]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", table)]
+    assert cells[:7] == ["mockllm/gen2", "cot", "match/accuracy", "0.7 ± 0.105", "20",
+                         "none (1 epoch)", "1"]
+
+
+MEASUREMENTS = {
+    "threshold": {"criterion": "threshold", "model": "m", "value": 0.9, "stderr": 0.07,
+                  "bar": 0.8, "lower": 0.76, "upper": 1.03},
+    "gap": {"criterion": "gap", "model": "m", "gap": 0.4, "value": 0.4, "bar": 0.1,
+            "a": {"condition": "cot"}, "b": {"condition": "snap"}, "stderr": 0.13},
+    "widening_gap": {"criterion": "widening_gap", "a": "cot", "b": "snap",
+                     "gaps": [{"model": "g1", "gap": 0.1, "stderr": 0.16},
+                              {"model": "g2", "gap": 0.25, "stderr": 0.15}]},
+    "ordering": {"criterion": "ordering", "min_gap": 0, "pairs": [
+        {"model": "g1", "conditions": ["cot", "snap"], "value": 0.1, "lower": -0.2,
+         "upper": 0.4}]},
+    "at_least_k": {"criterion": "at_least_k", "bar": 0.7, "models": [
+        {"model": "g1", "value": 0.5, "stderr": 0.11}, {"model": "g2", "value": 0.7}]},
+    "best_model": {"criterion": "best_model", "bar": 0.5, "models": [
+        {"model": "g1", "value": 0.4}, {"model": "g3", "value": 0.5}]},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MEASUREMENTS))
+def test_every_criterion_draws_its_compared_points(kind):
+    points, bar, _ = compared_points(MEASUREMENTS[kind])
+    assert points
+    svg = evidence_chart(MEASUREMENTS[kind])
+    assert svg.startswith("<svg") and svg.count('class="point"') == len(points)
+    assert ('class="bar"' in svg) == (bar is not None)
+
+
+def test_the_chart_escapes_labels_and_ignores_junk():
+    svg = evidence_chart({"criterion": "threshold", "model": "<script>", "value": 1,
+                          "bar": 0.5})
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert evidence_chart({"criterion": "threshold", "value": "NaN"}) == ""
+    assert evidence_chart(json.loads("[]")) == ""
