@@ -7,12 +7,13 @@ bets.api.errors.
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bets.api.common import validated
+from bets.api.live import LiveProgressSerializer, attempt_live
 from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import evidence
@@ -43,12 +44,14 @@ class ProposalSerializer(serializers.ModelSerializer):
 class AttemptSerializer(serializers.ModelSerializer):
     proposal = serializers.SerializerMethodField()
     number = serializers.SerializerMethodField(help_text="#1, #2, ... per claim.")
+    live = serializers.SerializerMethodField(
+        help_text="Live-run progress; null unless the spec runs the benchmark (inspect_run).")
 
     class Meta:
         model = ResolutionAttempt
         fields = ["id", "number", "claim", "trigger", "status", "verdict", "reason",
                   "measurement", "evidence", "error", "spec", "started_at", "finished_at",
-                  "proposal"]
+                  "proposal", "live"]
 
     def get_number(self, obj) -> int:
         # claim_attempts() annotates it; a single attempt counts its claim's earlier ones.
@@ -57,6 +60,10 @@ class AttemptSerializer(serializers.ModelSerializer):
     def get_proposal(self, obj) -> dict | None:
         proposal = getattr(obj, "proposal", None)  # None when the run proposed nothing
         return ProposalSerializer(proposal).data if proposal else None
+
+    @extend_schema_field(LiveProgressSerializer(allow_null=True))
+    def get_live(self, obj) -> dict | None:
+        return attempt_live(obj)
 
 
 class DisputeSerializer(serializers.ModelSerializer):

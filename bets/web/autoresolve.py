@@ -13,6 +13,7 @@ from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
+from bets.autoresolve.live_selectors import live_progress_attach
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
@@ -64,6 +65,7 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     for attempt in attempts:
         # Shown beside the attempt; computed here, never while the template renders.
         setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
+    live_progress_attach(attempts)  # live runs: progress per model and condition
     return {
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
         "attempts": attempts,
