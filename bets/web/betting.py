@@ -29,15 +29,15 @@ def _probability(raw, confirmed: bool) -> float:
     try:
         value, has_sign = parse_percent(raw or "")
     except ValidationError:
-        raise ServiceError("Give your price in percent, e.g. 60.", field="percent") from None
+        raise ServiceError("Give your price in percent, e.g. 60.", field="price") from None
     if 0 < value < 1 and not has_sign and not confirmed:
         raise ServiceError(
             f"Did you mean {value * 100:g}% or {value:g}%? Prices are in percent: "
             f"enter {value * 100:g} or {value:g}%.",
-            field="percent",
+            field="price",
         )
     if not 0.1 <= value <= 99.9:
-        raise ServiceError("A price is between 0.1% and 99.9%.", field="percent")
+        raise ServiceError("A price is between 0.1% and 99.9%.", field="price")
     return value / 100
 
 
@@ -68,7 +68,7 @@ def offer_create(request, claim_id: int):
             claim_id=claim_id,
             offerer=request.user,
             side=data.get("side", ""),
-            probability=_probability(data.get("percent"), data.get("confirmed") == "1"),
+            probability=_probability(data.get("price"), data.get("confirmed") == "1"),
             max_stake=data.get("max_stake", ""),
             expires_at=timezone.now() + timedelta(hours=_hours(data.get("hours", ""))),
             counterparty=counterparty,

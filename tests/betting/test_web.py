@@ -18,7 +18,7 @@ def signed_in(user):
 def test_an_offer_made_and_accepted_on_the_claim_page_shows_for_both(claim, ann, bob, mod):
     url = claim.get_absolute_url()
     made = signed_in(ann).post(f"/claims/{claim.pk}/offers/", {
-        "side": "yes", "percent": "60", "max_stake": "60", "hours": "24",
+        "side": "yes", "price": "60", "max_stake": "60", "hours": "24",
         "note": "a coffee"})
     assert made.status_code == 302
     offer = Offer.objects.get()
@@ -37,7 +37,7 @@ def test_an_offer_made_and_accepted_on_the_claim_page_shows_for_both(claim, ann,
 
 def test_bad_form_input_shows_a_message_and_changes_nothing(claim, ann):
     response = signed_in(ann).post(f"/claims/{claim.pk}/offers/", {
-        "side": "yes", "percent": "abc", "max_stake": "-3", "hours": "x"}, follow=True)
+        "side": "yes", "price": "abc", "max_stake": "-3", "hours": "x"}, follow=True)
     assert response.status_code == 200
     assert "Offer not made" in response.content.decode()
     assert not Offer.objects.exists()
@@ -46,7 +46,7 @@ def test_bad_form_input_shows_a_message_and_changes_nothing(claim, ann):
 
 def test_accepting_with_a_bad_stake_or_unknown_offer_never_errors(claim, ann, bob):
     signed_in(ann).post(f"/claims/{claim.pk}/offers/", {
-        "side": "no", "percent": "50", "max_stake": "10", "hours": "1"})
+        "side": "no", "price": "50", "max_stake": "10", "hours": "1"})
     offer = Offer.objects.get()
     response = signed_in(bob).post(f"/offers/{offer.pk}/accept/", {"stake": "1e9"}, follow=True)
     assert "Not accepted" in response.content.decode()

@@ -26,7 +26,7 @@ def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_pa
     ann.goto(claim_url)
     form = ann.locator("form.offer-form")
     form.locator("select[name=side]").select_option("yes")
-    form.locator("input[name=percent]").fill("60")
+    form.locator("input[name=price]").fill("60")
     form.locator("input[name=max_stake]").fill("60")
     form.locator("input[name=note]").fill("a coffee")
     form.locator("button[type=submit]").click()

@@ -78,7 +78,7 @@ def test_the_claim_page_shows_the_last_matched_price_beside_the_community(
 
 def test_an_offer_price_below_one_is_questioned_not_recorded(ann_client, claim):
     response = ann_client.post(reverse("offer-create", args=[claim.pk]), {
-        "side": "yes", "percent": "0.6", "max_stake": "10", "hours": "2"}, follow=True)
+        "side": "yes", "price": "0.6", "max_stake": "10", "hours": "2"}, follow=True)
     assert "Did you mean 60% or 0.6%?" in response.content.decode()
     assert not claim.offers.exists()
 

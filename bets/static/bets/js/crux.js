@@ -70,7 +70,7 @@
     if (!out) return;
     function update() {
       var side = (form.elements.side.value || "yes").toUpperCase();
-      var p = parseFloat(form.elements.percent.value);
+      var p = parseFloat(form.elements.price.value);
       var stake = parseInt(form.elements.max_stake.value, 10);
       if (!(p > 0 && p < 100) || !(stake > 0)) { out.textContent = ""; return; }
       var win = Math.floor(stake * (100 - p) / p);
