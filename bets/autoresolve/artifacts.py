@@ -54,9 +54,22 @@ def _read_capped(file) -> bytes:
     return buffer.getvalue()
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip (any name: an .eval is one) whose entries would inflate past the caps,
+    judged from its central directory before anything, the spec check included, inflates it."""
+    from resolvers.archives import ArchiveRefused, check_archive
+
+    try:
+        check_archive(data, max_entry_bytes=settings.CRUX_ARCHIVE_MAX_ENTRY_BYTES,
+                      max_ratio=float(settings.CRUX_ARCHIVE_MAX_RATIO))
+    except ArchiveRefused as exc:
+        raise InvalidInput(f"This archive is refused: {exc}.", field="file") from None
+
+
 def _check_content(name: str, data: bytes) -> None:
     if not data:
         raise InvalidInput("The file is empty.", field="file")
+    _check_archive(data)
     lower = name.lower()
     if lower.endswith(".eval"):
         # inspect_ai's .eval logs are zip archives; a truncated one has no central directory.

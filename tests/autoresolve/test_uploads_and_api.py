@@ -201,3 +201,14 @@ def test_the_claim_page_includes_the_resolution_panel(ann, mod, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Automatic resolution" in text and "becomes final after" in text
+
+
+def test_an_upload_that_would_inflate_past_the_cap_is_refused_and_nothing_stored(
+        claim, ann, client_for, settings, tmp_path):
+    from tests.resolvers.test_archive_caps import make_bomb
+
+    bomb = make_bomb(tmp_path / "gen2-cot.eval", 64 * 1024 * 1024).read_bytes()
+    response = upload(client_for(ann), claim, "gen2-cot.eval", bomb)
+    assert response.status_code == 400
+    assert "would inflate" in str(response.json())
+    assert nothing_stored(settings)
