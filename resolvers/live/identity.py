@@ -54,7 +54,10 @@ def _plain_get(url: str, endpoint: EndpointInfo, timeout: float) -> bytes:
 
     headers = {"Authorization": f"Bearer {endpoint.api_key()}"}
     http = urllib3.PoolManager(retries=False, timeout=timeout)
-    response = http.request("GET", url, headers=headers, preload_content=False)
+    try:
+        response = http.request("GET", url, headers=headers, preload_content=False)
+    except urllib3.exceptions.HTTPError as e:  # refused, timed out, reset
+        raise OSError(str(e)) from None
     try:
         if response.status != 200:
             raise OSError(f"HTTP {response.status}")

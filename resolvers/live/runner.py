@@ -14,6 +14,8 @@ cancel, a time or token budget).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -83,6 +85,15 @@ def run_shard(plan: ShardPlan, endpoint: EndpointInfo, log_dir: Path, *,
               data_dir: Path | None, limits: Limits, observer: Observer | None = None) -> dict:
     """Run (or resume) the shard into log_dir; return its identity record (also written to
     log_dir/identity.json). Raises EndpointUnavailable when the endpoint does not answer."""
+    # inspect prints a banner (its version, the hooks) on stdout; a caller's stdout may be
+    # its output (resolve_spec prints the verdict as JSON), so inspect writes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        return _run_shard(plan, endpoint, log_dir, data_dir=data_dir, limits=limits,
+                          observer=observer)
+
+
+def _run_shard(plan: ShardPlan, endpoint: EndpointInfo, log_dir: Path, *,
+               data_dir: Path | None, limits: Limits, observer: Observer | None) -> dict:
     global _CURRENT
     from inspect_ai import eval_set
     from inspect_ai.model import get_model
