@@ -169,7 +169,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "bets.api.pagination.CruxPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bets.api.schema.CruxAutoSchema",
     "EXCEPTION_HANDLER": "bets.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -181,6 +181,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request components of their own (`...Request`): read-only fields drop out and required
+    # strings get minLength, so generated clients send what the API accepts.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bets.api.schema.add_error_component",
+    ],
     # Several models have a "status"; name the claim's so the schema generates without warnings.
     # Ids in paths are bounded by the `dbid` converter (bets/common/ids.py).
     "PATH_CONVERTER_OVERRIDES": {

@@ -3,6 +3,8 @@
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DEFAULT_DB_ALIAS
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,6 +23,12 @@ def _rollback_request(context) -> None:
         set_rollback()
 
 
+@csrf_exempt  # no form to protect; a POST to a wrong path is a 404 like a GET
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """Any /api/ path that names no endpoint: the JSON 404 the schema documents, not a page."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         _rollback_request(context)
@@ -36,4 +44,8 @@ def exception_handler(exc, context):
             {"detail": "The request body is too large."},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A ValidationError raised with a bare message: keep the one documented shape.
+        response.data = {"detail": " ".join(str(m) for m in response.data)}
+    return response

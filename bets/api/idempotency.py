@@ -71,6 +71,7 @@ def idempotent(handler):
                 )
             return response
 
+    wrapper.crux_idempotent = True  # type: ignore[attr-defined]  # read by bets.api.schema
     return wrapper
 
 

@@ -30,6 +30,7 @@ class LeaderboardView(GenericAPIView):
             **query_params(s.LeaderboardQuerySerializer, self.request)
         )
 
+    @extend_schema(responses=s.LeaderboardRowSerializer(many=True))
     def get(self, request):
         # Anonymous JSON readers are mostly served whole from bets.caching's response cache.
         page = self.paginate_queryset(self.get_queryset())

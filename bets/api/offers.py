@@ -8,11 +8,13 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.api.common import validated
+from bets.api.common import query_params, validated
 from bets.api.idempotency import idempotent
+from bets.api.serializers import AwareDateTimeField, ProbabilityField
 from bets.betting import offers as offer_services
 from bets.betting import selectors as sel
-from bets.common.errors import InvalidInput
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import NotFound
 from bets.common.ids import MAX_ID
 from bets.models import Bet, Offer
 
@@ -44,9 +46,10 @@ class OfferSerializer(serializers.ModelSerializer):
 class OfferCreateSerializer(serializers.Serializer):
     claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     side = serializers.ChoiceField(choices=Offer.Side.choices)
-    probability = serializers.FloatField()
+    probability = ProbabilityField()
     max_stake = serializers.IntegerField(min_value=1, max_value=offer_services.MAX_STAKE_LIMIT)
-    expires_at = serializers.DateTimeField()
+    # Naive and far-future times are refused, as everywhere a user gives a time.
+    expires_at = AwareDateTimeField()
     counterparty = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                          max_length=150)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -105,7 +108,7 @@ def _participant(username: str | None):
         return None
     user = User.objects.filter(username=username.replace("\x00", "")).first()
     if user is None:
-        raise InvalidInput(f"No participant named {username!r}.", field="participant")
+        raise NotFound(f"No participant named {username!r}.", field="participant")
     return user
 
 
@@ -117,21 +120,27 @@ class OfferListView(generics.ListAPIView):
     serializer_class = OfferSerializer
 
     def get_queryset(self):
-        params = validated(ListQuerySerializer, self.request.query_params.dict())
+        params = query_params(ListQuerySerializer, self.request)
         qs = sel.open_offers(user=_participant(params.get("participant")))
         if params.get("claim"):
             qs = qs.filter(claim_id=params["claim"])
         return qs.order_by("-created_at", "-id")
 
+    @extend_schema(parameters=[ListQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(request=OfferCreateSerializer, responses={201: OfferSerializer})
     @idempotent
     def post(self, request):
         data = validated(OfferCreateSerializer, request.data)
+        # A hidden claim answers 404 exactly as a missing one: its id must not be discoverable.
+        claim_visible_or_404(claim_id=data["claim"], user=request.user)
         counterparty = None
         if data.get("counterparty"):
             counterparty = User.objects.filter(username=data["counterparty"]).first()
             if counterparty is None:
-                raise InvalidInput("No participant by that username.", field="counterparty")
+                raise NotFound("No participant by that username.", field="counterparty")
         offer = offer_services.offer_create(
             claim_id=data["claim"],
             offerer=request.user,
@@ -183,7 +192,7 @@ class BetListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        params = validated(ListQuerySerializer, self.request.query_params.dict())
+        params = query_params(ListQuerySerializer, self.request)
         return sel.bets_queryset(user=_participant(params.get("participant")),
                                  claim=params.get("claim"))
 

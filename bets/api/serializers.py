@@ -8,16 +8,17 @@ import json
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bets.claims.forecasts import probability_parse
+from bets.claims.forecasts import PROBABILITY_MAX, PROBABILITY_MIN, probability_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
 from bets.claims.services import claim_time_problem
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
 from bets.scoring.selectors import LEADERBOARD_TYPES
+
+LATEST_YEAR = 9000
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -25,17 +26,26 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": "Give a time zone, e.g. 2026-01-01T00:00:00Z (times are stored in UTC).",
+        "too_far": f"Give a time before the year {LATEST_YEAR}.",
     }
 
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")
+        # Far-future times overflow the arithmetic done on them later (windows, expiries,
+        # time zone conversion at year 9999): refuse them here, where the input is.
+        if value.year >= LATEST_YEAR:
+            self.fail("too_far")
         return super().enforce_timezone(value)
 
 
-@extend_schema_field(OpenApiTypes.DOUBLE)
+@extend_schema_field({"type": "number", "format": "double",
+                      "minimum": PROBABILITY_MIN, "maximum": PROBABILITY_MAX})
 class ProbabilityField(serializers.Field):
     """A number in [0.001, 0.999]; checked by the same function the forecast service uses."""
+
+    json_types = (int, float)  # bets.api.common: a JSON body gives a number, not text
+    json_words = "a number"
 
     def to_internal_value(self, data):
         try:
@@ -149,6 +159,15 @@ class ClaimDetailSerializer(ClaimListSerializer):
         }
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {}, "nullable": True,
+                      "description": "A resolver spec (docs/resolver-specs.md)."})
+class SpecField(serializers.JSONField):
+    """A resolver spec: a JSON object (or null for none)."""
+
+    json_types = (dict,)  # bets.api.common: the schema says object, so a list is refused
+    json_words = "a JSON object"
+
+
 class ClaimProposeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     statement = serializers.CharField(max_length=20_000)
@@ -160,7 +179,7 @@ class ClaimProposeSerializer(serializers.Serializer):
     tags = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, max_length=10
     )
-    resolver_spec = serializers.JSONField(required=False, allow_null=True)
+    resolver_spec = SpecField(required=False, allow_null=True)
 
     def _computable(self, value, field: str):
         problem = claim_time_problem(value, field)

@@ -1,6 +1,6 @@
 """Every API endpoint, in one list. Ids in paths use the `dbid` converter."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bets.api import (
@@ -8,6 +8,7 @@ from bets.api import (
     claim_edits,
     claims,
     conversation,
+    errors,
     export,
     leaderboard,
     offers,
@@ -88,4 +89,7 @@ urlpatterns = [
          name="api-notifications"),
     path("notifications/read/", conversation.NotificationReadView.as_view(),
          name="api-notifications-read"),
+    # KEEP LAST (add endpoints above): any other /api/ path is a JSON 404, as documented,
+    # never an HTML page.
+    re_path(r"^", errors.not_found),
 ]

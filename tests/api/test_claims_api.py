@@ -150,9 +150,14 @@ def test_forecasting_records_an_interval_and_the_history_is_public(bob_client, a
         f"/api/claims/{claim.pk}/forecasts/", {"probability": 0.3}, format="json"
     )
     second = bob_client.post(
-        f"/api/claims/{claim.pk}/forecasts/", {"probability": "0.7"}, format="json"
+        f"/api/claims/{claim.pk}/forecasts/", {"probability": 0.7}, format="json"
     )
     assert first.status_code == second.status_code == 201
+    # The schema says a number: JSON text is refused, not read as one.
+    as_text = bob_client.post(
+        f"/api/claims/{claim.pk}/forecasts/", {"probability": "0.7"}, format="json"
+    )
+    assert as_text.status_code == 400 and as_text.data["probability"] == ["Give a number."]
     history = anon.get(f"/api/claims/{claim.pk}/forecasts/").data["results"]
     assert [(f["participant"], f["probability"]) for f in history] == [("bob", 0.3), ("bob", 0.7)]
     assert history[0]["end_time"] == history[1]["start_time"]

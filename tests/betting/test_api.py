@@ -64,13 +64,25 @@ def test_an_acceptance_answers_with_what_the_bet_serializer_says_of_the_stored_b
         {"max_stake": "lots"},
         {"expires_at": "yesterday"},
         {"claim": 10**30},
-        {"claim": 999999},
-        {"counterparty": "nobody-here"},
+        {"probability": "0.5"},
+        {"expires_at": "2099-01-01T00:00:00"},
+        {"expires_at": "9999-12-31T23:59:59-05:00"},
+        {"status": "filled"},
     ],
 )
 def test_bad_offer_bodies_get_a_400_and_change_nothing(claim, ann, change):
     response = client_for(ann).post("/api/offers/", offer_body(claim, **change), format="json")
     assert response.status_code == 400, response.content
+    assert not Offer.objects.exists()
+    assert user_balance(ann) == 1000
+
+
+@pytest.mark.parametrize("change", [{"claim": 999999}, {"counterparty": "nobody-here"}])
+def test_offers_naming_someone_or_something_missing_get_a_404_and_change_nothing(
+    claim, ann, change
+):
+    response = client_for(ann).post("/api/offers/", offer_body(claim, **change), format="json")
+    assert response.status_code == 404, response.content
     assert not Offer.objects.exists()
     assert user_balance(ann) == 1000
 
