@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "bets.common.headers.PermissionsPolicyMiddleware",
+    # NUL / non-UTF-8 in path, query or form body: 404/400 before any view; chunked bodies.
+    "bets.common.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +170,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "bets.api.pagination.CruxPagination",
+    # Rates: CRUX_API_ANON_RATE and CRUX_API_WRITE_RATE below; 429 with Retry-After past them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "bets.api.throttling.AnonymousThrottle",
+        "bets.api.throttling.WriteThrottle",
+    ],
+    # Proxies in front of Crux that append to X-Forwarded-For (0: rate-limit by the peer
+    # address, so a client cannot pick its own identity with the header).
+    "NUM_PROXIES": env_int("CRUX_NUM_PROXIES", 0),
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "bets.api.schema.CruxAutoSchema",
     "EXCEPTION_HANDLER": "bets.api.errors.exception_handler",
@@ -198,6 +208,22 @@ SPECTACULAR_SETTINGS = {
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
     },
+}
+
+# API rate limits ("<count>/<second|minute|hour|day>", or "none"): requests without
+# credentials per client address, and writes per signed-in user. Counted in the "throttle"
+# cache, shared by every web worker through Redis when REDIS_URL is set.
+CRUX_API_ANON_RATE = os.environ.get("CRUX_API_ANON_RATE", "300/minute")
+CRUX_API_WRITE_RATE = os.environ.get("CRUX_API_WRITE_RATE", "600/minute")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "crux"}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "LOCATION": "crux-throttle"}
+    ),
 }
 
 # --- Browser security headers (every response, DEBUG or not) ---------------------------------

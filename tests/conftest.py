@@ -25,6 +25,9 @@ def pytest_configure(config):
     # Tests make hundreds of users with passwords; the production hasher's deliberate cost
     # (~0.3 s a user here) buys nothing in a test and was over a quarter of the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The suite sends thousands of requests from one address and a few users; the rate
+    # limits have their own tests (tests/api/test_throttling.py), which set them.
+    settings.CRUX_API_ANON_RATE = settings.CRUX_API_WRITE_RATE = "none"
     # WhiteNoise warns on every request of a process whose STATIC_ROOT does not exist yet;
     # `make run` and production create it with collectstatic.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ def _type_errors(serializer: serializers.Serializer, data: Mapping) -> dict[str,
             continue  # the field's own allow_null decides
         rules = _JSON_TYPES
         if hasattr(field, "json_types"):  # a custom field says which JSON types it takes
-            rules = ((serializers.Field, field.json_types, field.json_words),)
+            rules = ((serializers.Field, field.json_types, getattr(field, "json_words", "")),)
         for kind, types, words in rules:
             if isinstance(field, kind):
                 # bool is an int subclass in Python, but not a number in JSON.
