@@ -4,7 +4,6 @@ notification settings and the one-click unsubscribe."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +39,7 @@ def notifications_context(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user))}
+    return {"unread_notifications": SimpleLazyObject(lambda: selectors.unread_label(user))}
 
 
 def _back(claim_id: int, anchor: str = "conversation"):
@@ -140,10 +139,13 @@ def claim_follow(request, claim_id: int):
 @login_required
 def notifications(request):
     unread_only = request.GET.get("unread") == "1"
-    qs = selectors.inbox(user=request.user, unread_only=unread_only)
-    page = Paginator(qs, INBOX_PAGE).get_page(request.GET.get("page"))
-    return render(request, "bets/notifications.html",
-                  {"page": page, "unread_only": unread_only})
+    raw = request.GET.get("before", "")
+    before = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    rows, next_before = selectors.inbox_page(user=request.user, before=before,
+                                             unread_only=unread_only, size=INBOX_PAGE)
+    return render(request, "bets/notifications.html", {
+        "rows": rows, "next_before": next_before, "first_page": before is None,
+        "unread_only": unread_only})
 
 
 @require_POST

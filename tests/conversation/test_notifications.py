@@ -1,5 +1,7 @@
 """Notifications: who hears of what, exactly once, with their preferences; the inbox."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -218,3 +220,19 @@ def test_many_users_are_each_notified(claim, mod):
         svc.claim_follow_set(claim_id=claim.pk, user=p, following=True)
     key = _resolve(claim, mod)
     assert Notification.objects.filter(key=key).count() == 31  # and the author
+
+
+def test_a_big_inbox_pages_by_cursor_and_the_header_caps_the_count(client, ann):
+    from bets.conversation.notify import Message, notify_users
+
+    for i in range(120):
+        notify_users(key=f"big:{i}", message=Message("offer_taken", f"Note {i:03d}", "/"),
+                     user_ids=[ann.pk])
+    client.force_login(ann)
+    first = client.get(reverse("notifications")).content.decode()
+    assert '<span class="count" aria-label="unread">99+</span>' in first
+    assert "Note 119" in first and "Note 070" in first and "Note 069" not in first
+    older = re.search(r'href="\?before=(\d+)"', first).group(1)
+    second = client.get(reverse("notifications") + f"?before={older}").content.decode()
+    assert "Note 069" in second and "Note 070" not in second
+    assert client.get(reverse("notifications") + "?before=abc").status_code == 200
