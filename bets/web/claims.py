@@ -60,8 +60,10 @@ def home(request):
 
 def _claim_context(request, claim: Claim, *, forecast_form=None) -> dict:
     user = request.user
-    summary, points = selectors.claim_community_stored(claim=claim)
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
+    summary, points = selectors.claim_community_stored(
+        claim=claim, start=claim.open_time.timestamp(), end=chart_end
+    )
     mine = (
         list(Forecast.objects.filter(claim=claim, participant=user).order_by("-start_time"))
         if user.is_authenticated

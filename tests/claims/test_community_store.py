@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from bets.claims.community import community_rebuild
 from bets.claims.forecasts import forecast_submit, forecast_withdraw
-from bets.claims.selectors import claim_community_history, claim_community_stored
+from bets.claims.selectors import (
+    CHART_COLUMNS,
+    claim_community_history,
+    claim_community_stored,
+)
 from bets.models import ClaimCommunity, CommunityPoint, Forecast
 from bets.scoring import maths
 from tests.factories import make_open_claim, make_user
@@ -67,15 +71,34 @@ def test_withdrawing_the_last_forecast_leaves_no_community_forecast(ann, mod):
 
 def test_a_claim_whose_forecasts_bypassed_the_store_is_rebuilt_on_first_read(ann, mod, bob):
     claim = make_open_claim(author=ann, moderator=mod)
-    forecast_submit(claim_id=claim.pk, participant=ann, probability=0.2)
+    half_an_hour_ago = timezone.now() - timedelta(minutes=30)
+    forecast_submit(claim_id=claim.pk, participant=ann, probability=0.2, now=half_an_hour_ago)
     forecast_submit(claim_id=claim.pk, participant=bob, probability=0.6)
     # As an import does: forecasts present, stored aggregates absent.
     CommunityPoint.objects.filter(claim=claim).delete()
     ClaimCommunity.objects.filter(claim=claim).delete()
-    summary, points = claim_community_stored(claim=claim)
+    summary, points = claim_community_stored(
+        claim=claim, start=claim.open_time.timestamp(), end=timezone.now().timestamp()
+    )
     assert summary is not None and summary.forecasters == 2
     assert summary.probability == pytest.approx(0.4)
     assert [round(p, 6) for _t, p, _n in points] == [0.2, 0.4]
+
+
+def test_a_long_history_is_read_as_one_step_per_chart_column(ann, mod):
+    claim = make_open_claim(author=ann, moderator=mod, opened_ago=timedelta(days=3))
+    people = [make_user(f"c{i}") for i in range(CHART_COLUMNS + 50)]
+    at = timezone.now() - timedelta(days=2)
+    for i, person in enumerate(people):
+        forecast_submit(claim_id=claim.pk, participant=person, probability=0.2 + (i % 7) / 10,
+                        now=at + timedelta(minutes=5 * i))
+    start, end = claim.open_time.timestamp(), timezone.now().timestamp()
+    _summary, points = claim_community_stored(claim=claim, start=start, end=end)
+    assert len(points) <= CHART_COLUMNS
+    assert [t for t, _p, _n in points] == sorted(t for t, _p, _n in points)
+    # The last step is the community forecast now, with everyone counted.
+    assert points[-1] == pytest.approx(_stored_points(claim)[-1])
+    assert points[-1][2] == len(people)
 
 
 def test_rebuild_gives_the_same_rows_as_recording_step_by_step(ann, mod, bob):
