@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
     F,
     FloatField,
@@ -23,7 +24,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from bets.claims.selectors import HIDDEN_STATUSES, claims_visible_to
-from bets.models import Bet, Claim, CommunityPoint, Forecast
+from bets.models import Bet, Claim, Comment, CommunityPoint, Forecast
 
 # ordering key -> (label, what it sorts by)
 ORDERINGS = {
@@ -81,8 +82,13 @@ def _with_aggregates(qs: QuerySet) -> QuerySet:
     points = CommunityPoint.objects.filter(claim=OuterRef("pk"))
     week_ago = points.filter(at__lte=timezone.now() - MOVE_WINDOW).order_by("-at")
     first = points.order_by("at")
+    # Visible comments of each claim of the page: one indexed count per row, in the query.
+    comments = (Comment.objects.filter(claim=OuterRef("pk"), deleted_at__isnull=True,
+                                       hidden_at__isnull=True)
+                .order_by().values("claim").annotate(n=Count("pk")).values("n"))
     return qs.annotate(
         community_now=F("community__probability"),
+        comment_count=Coalesce(Subquery(comments), 0),
         forecasters=Coalesce(F("community__forecasters"), 0),
         community_then=Coalesce(
             Subquery(week_ago.values("probability")[:1]),

@@ -234,3 +234,12 @@ def test_a_long_thread_renders_with_a_bounded_number_of_queries(
     client.get(reverse("claim-detail", args=[claim.pk]))  # warm caches of other sections
     with django_assert_max_num_queries(60):
         client.get(reverse("claim-detail", args=[claim.pk]))
+
+
+def test_the_claim_list_shows_each_claims_visible_comment_count(client, claim, ann, bob, mod):
+    svc.comment_create(claim_id=claim.pk, author=ann, body="One")
+    svc.comment_create(claim_id=claim.pk, author=bob, body="Two")
+    gone = svc.comment_create(claim_id=claim.pk, author=bob, body="Three")
+    svc.comment_delete(comment_id=gone.pk, actor=bob)
+    page = client.get(reverse("home")).content.decode()
+    assert "2 comments</a>" in page
