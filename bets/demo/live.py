@@ -21,8 +21,8 @@ TITLE = "Does chain of thought help SmolLM2-135M on two-number addition?"
 SPEC = {
     "description": "Runs the bundled arithmetic task live against the demo model.",
     "source": {"kind": "inspect_run", "task": "arith", "endpoint": ENDPOINT,
-               "models": [MODEL], "conditions": ["snap", "cot"], "limit": 6, "seed": 1,
-               "generate": {"temperature": 0, "max_tokens": 96}, "max_connections": 4,
+               "models": [MODEL], "conditions": ["snap", "cot"], "limit": 4, "seed": 1,
+               "generate": {"temperature": 0, "max_tokens": 64}, "max_connections": 4,
                "budget_seconds": 1200},
     "criterion": {"kind": "gap", "model": MODEL, "a": "cot", "b": "snap",
                   "metric": "accuracy", "min_gap": 0.0},
@@ -43,9 +43,9 @@ def demo_live_load(*, base_url: str) -> Claim:
         claim = claim_propose(
             author=admin, title=TITLE,
             statement="Asked to reason step by step, SmolLM2-135M-Instruct answers at least as "
-                      "many of six two-number additions correctly as when it answers at once.",
+                      "many of four two-number additions correctly as when it answers at once.",
             resolution_criteria="Resolved by running Crux's bundled arithmetic task live "
-                                "against the model (recipes snap and cot, six questions).",
+                                "against the model (recipes snap and cot, four questions).",
             open_time=now, close_time=now + timedelta(days=30),
             resolve_after=now + timedelta(days=30), resolver_spec=SPEC)
         claim = claim_approve(claim_id=claim.pk, moderator=admin, note="Demo claim.")
