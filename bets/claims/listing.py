@@ -37,6 +37,8 @@ ORDERINGS = {
 MINE = {"forecast": "I forecast", "bet": "I bet"}
 MOVE_WINDOW = timedelta(days=7)
 SEARCH_MAX = 200
+LIST_DEFERRED = ("statement", "resolution_criteria", "fine_print", "review_note",
+                 "resolution_note", "resolver_flag_reason")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def _with_aggregates(qs: QuerySet) -> QuerySet:
     points = CommunityPoint.objects.filter(claim=OuterRef("pk"))
     week_ago = points.filter(at__lte=timezone.now() - MOVE_WINDOW).order_by("-at")
     first = points.order_by("at")
+    # A list shows titles and numbers: the long texts stay in the database.
+    qs = qs.defer(*LIST_DEFERRED)
     # Visible comments of each claim of the page: one indexed count per row, in the query.
     comments = (Comment.objects.filter(claim=OuterRef("pk"), deleted_at__isnull=True,
                                        hidden_at__isnull=True)
