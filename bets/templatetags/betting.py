@@ -73,7 +73,10 @@ def betting_claim(context, claim):
         "book": book,
         "groups": book_groups(book),
         "bets": list(sel.bets_queryset(claim=claim)[:50]),
-        "last_price": sel.claim_last_matched_price(claim=claim),
+        # The claim page's view has read it already, for the summary beside the community.
+        "last_price": context["last_price"]
+        if "last_price" in context
+        else sel.claim_last_matched_price(claim=claim),
         "open": claim_accepts_bets(claim, now=timezone.now()),
         "user": user,
         "signed_in": signed_in,
