@@ -24,7 +24,15 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from bets.claims.selectors import HIDDEN_STATUSES, claims_visible_to
-from bets.models import Bet, Claim, Comment, CommunityPoint, Forecast
+from bets.models import (
+    Bet,
+    Claim,
+    ClaimFollow,
+    Comment,
+    CommunityPoint,
+    Forecast,
+    Offer,
+)
 
 # ordering key -> (label, what it sorts by)
 ORDERINGS = {
@@ -34,7 +42,7 @@ ORDERINGS = {
     "move": "Biggest 7-day move",
     "resolved": "Recently resolved",
 }
-MINE = {"forecast": "I forecast", "bet": "I bet"}
+MINE = {"forecast": "I forecast", "bet": "I bet", "follow": "I follow"}
 MOVE_WINDOW = timedelta(days=7)
 SEARCH_MAX = 200
 LIST_DEFERRED = ("statement", "resolution_criteria", "fine_print", "review_note",
@@ -101,6 +109,25 @@ def _with_aggregates(qs: QuerySet) -> QuerySet:
     ).annotate(move=Abs(F("community_now") - F("community_then")))
 
 
+def _followed_by(user) -> Q:
+    """The claims `user` follows, as bets.conversation.selectors.FOLLOWERS_SQL defines them:
+    an explicit follow, or (automatically) authoring, forecasting, offering, taking a bet or
+    commenting, unless they unfollowed."""
+    def mine(model, **match) -> Exists:
+        return Exists(model.objects.filter(claim=OuterRef("pk"), **match))
+
+    involved = (
+        Q(author=user)
+        | mine(Forecast, participant=user)
+        | mine(Offer, offerer=user)
+        | mine(Bet, taker=user)
+        | mine(Comment, author=user)
+    )
+    return mine(ClaimFollow, user=user, following=True) | (
+        involved & ~mine(ClaimFollow, user=user, following=False)
+    )
+
+
 def claims_listing(*, query: ListingQuery, user) -> QuerySet:
     """Claims for the list page and GET /api/claims/. Public claims, or for a hidden status
     (proposed, rejected) the ones `user` may see. Refuses nothing: the caller validated."""
@@ -127,6 +154,8 @@ def claims_listing(*, query: ListingQuery, user) -> QuerySet:
                     )
                 )
             )
+        elif query.mine == "follow":
+            qs = qs.filter(_followed_by(user))
     elif query.mine:
         qs = qs.none()  # "mine" of an anonymous visitor is nothing
     qs = _with_aggregates(_search(qs, query.search)).prefetch_related("tags")

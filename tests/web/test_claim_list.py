@@ -144,3 +144,21 @@ def test_api_list_searches_sorts_and_filters_like_the_site(three, ann, mod):
             for c in featured] == [("Gap widens", True, 0.35, 1)]
     assert api.get("/api/claims/", {"ordering": "sideways"}).status_code == 400
     assert api.get("/api/claims/", {"has_resolver": "perhaps"}).status_code == 400
+
+
+def test_i_follow_lists_claims_followed_explicitly_or_by_taking_part_unless_unfollowed(
+    three, ann, bob
+):
+    from bets.conversation.comments import claim_follow_set
+
+    soon, later, mid = three
+    forecast_submit(claim_id=later.pk, participant=bob, probability=0.3)  # follows by forecasting
+    forecast_submit(claim_id=mid.pk, participant=bob, probability=0.3)
+    claim_follow_set(claim_id=mid.pk, user=bob, following=False)  # ...unless unfollowed
+    claim_follow_set(claim_id=soon.pk, user=bob, following=True)  # explicit
+    from django.test import Client
+
+    c = Client()
+    c.force_login(bob)
+    assert sorted(_titles(c.get(reverse("home"), {"mine": "follow"}))) == [
+        "Gap widens", "Tool use beats snap"]
