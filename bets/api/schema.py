@@ -59,6 +59,15 @@ IDEMPOTENCY_HEADER = {
 
 
 class CruxAutoSchema(AutoSchema):
+    def get_auth(self) -> list[dict]:
+        auths = super().get_auth()
+        if {} in auths:
+            # Anyone may call it: documented as public (no security requirement), so
+            # generated clients call it without credentials. A token still works and may
+            # show the caller more (their own hidden proposals).
+            return []
+        return auths
+
     def map_parsers(self) -> list[Any]:
         media_types = super().map_parsers()
         if "multipart/form-data" in media_types and "application/json" not in media_types:
