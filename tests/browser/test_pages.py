@@ -95,8 +95,13 @@ def test_every_page_fits_a_phone_without_sideways_scroll_or_console_errors(
     for username in (None, "moderator"):
         context, page = _phone_page(browser, live_server, username)
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def on_console(message, errors=errors) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
         for url in _pages(site) + (["/login/", "/signup/"] if username is None else []):
             errors.clear()
             page.goto(f"{live_server.url}{url}")

@@ -99,7 +99,8 @@ def test_propose_form_refuses_a_close_time_in_the_past(ann_client):
     data = _propose_data(open_time="2020-01-01T00:00", close_time=past)
     response = ann_client.post(reverse("claim-propose"), data)
     assert response.status_code == 400
-    assert "The close time is in the past" in " ".join(response.context["form"].errors["close_time"])
+    errors = " ".join(response.context["form"].errors["close_time"])
+    assert "The close time is in the past" in errors
     assert not Claim.objects.exists()
 
 
