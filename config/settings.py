@@ -254,6 +254,11 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Must stay well above every task's hard time limit (see FIELD-NOTES: Celery on Redis).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A worker killed whole (SIGKILL, out of memory) leaves its unacked task in Redis; the
+        # surviving workers hand it out again once it is older than visibility_timeout,
+        # looking every CELERY_UNACKED_RESTORE_INTERVAL seconds (kombu alone: every 100 s).
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
     }
 else:
     _BROKER_DIR = VAR_DIR / "celery-broker"
