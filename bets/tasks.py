@@ -6,12 +6,14 @@ queued never depend on which module a task lives in. Services never import tasks
 dispatch by registered name (bets.common.dispatch).
 """
 
+from bets.autoresolve.live_tasks import live_run_finish_task, live_shard_run_task
 from bets.autoresolve.tasks import (
     claim_run_resolver_task,
+    claims_dry_run_sweep_task,
+    claims_dry_run_task,
     proposals_finalize_due_task,
     resolver_sweep_task,
 )
-from bets.autoresolve.live_tasks import live_run_finish_task, live_shard_run_task
 from bets.betting.tasks import (
     claim_settle_task,
     claims_settle_missing_task,
@@ -31,6 +33,8 @@ __all__ = [
     "claim_run_resolver_task",
     "claim_score_task",
     "claim_settle_task",
+    "claims_dry_run_sweep_task",
+    "claims_dry_run_task",
     "claims_close_due_task",
     "claims_score_missing_task",
     "claims_settle_missing_task",

@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
         "schedule": float(settings.CRUX_RESOLVER_SWEEP_SECONDS),
     },
     "finalize-proposals": {"task": "bets.tasks.proposals_finalize_due", "schedule": 60.0},
+    "dry-run-claims": {  # "would resolve as ... today" on every open claim with a spec
+        "task": "bets.tasks.claims_dry_run_sweep",
+        "schedule": float(settings.CRUX_DRY_RUN_SECONDS),
+    },
     "score-sweep": {"task": "bets.tasks.claims_score_missing", "schedule": 120.0},
     "settle-sweep": {"task": "bets.tasks.claims_settle_missing", "schedule": 120.0},
     "notifications-periodic": {

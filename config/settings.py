@@ -156,6 +156,9 @@ CRUX_ARCHIVE_MAX_ENTRY_BYTES = env_int("CRUX_ARCHIVE_MAX_ENTRY_BYTES", 256 * 102
 CRUX_ARCHIVE_MAX_RATIO = env_int("CRUX_ARCHIVE_MAX_RATIO", 200)
 # Beat: how often every open claim with a spec is dry-run ("would resolve as ... today").
 CRUX_DRY_RUN_SECONDS = env_int("CRUX_DRY_RUN_SECONDS", 3600)
+# A dry run may reuse a data directory's listing this long (a log added meanwhile is seen by
+# the next run); a real resolver run always lists it afresh.
+CRUX_DRY_RUN_GLOB_SECONDS = env_int("CRUX_DRY_RUN_GLOB_SECONDS", 5)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
@@ -290,6 +293,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "bets.tasks.claim_run_resolver": {"queue": "resolvers"},
+    "bets.tasks.claims_dry_run": {"queue": "resolvers"},
     # Live evaluation runs: one eval per worker process (inspect allows no more), so the
     # `evals` queue has workers of its own (docs/live-runs.md).
     "bets.tasks.live_shard_run": {"queue": "evals"},

@@ -58,15 +58,15 @@ class RunContext:
     # whether they are already complete (a worker ran the shards: read, never run again).
     live_logs_dir: Path | None = None
     live_read_only: bool = False
-    # Live runs (source kind inspect_run): where its inspect logs are written and read, and
-    # whether they are already complete (a worker ran the shards: read, never run again).
-    live_logs_dir: Path | None = None
-    live_read_only: bool = False
     # Archives (an inspect .eval is a zip) are checked from their central directory before
     # anything is decompressed: no entry may inflate past this many bytes, and none larger
     # than ARCHIVE_RATIO_FLOOR may inflate more than this many times its stored size.
     archive_max_entry_bytes: int = 256 * 1024 * 1024
     archive_max_ratio: float = 200.0
+    # Seconds a glob's matches may be reused (through the cache): scheduled dry runs of
+    # thousands of claims list the same directory once per window, not once per claim. 0 (the
+    # default) lists it every time, as a resolver run must.
+    glob_ttl: float = 0.0
 
 
 @dataclass(frozen=True)

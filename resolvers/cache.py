@@ -9,6 +9,7 @@ Both maps are LRU-bounded. Thread-safe: workers may run claims in threads.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -38,6 +39,7 @@ class LogCache:
     def __init__(self, max_entries: int = 4096, max_digests: int = 65536):
         self._parsed = _LRU(max_entries)
         self._digests = _LRU(max_digests)
+        self._globs = _LRU(1024)
         self._lock = threading.Lock()
         self.parses = 0  # how many times a parser actually ran (tests and sweep stats read it)
         self.hits = 0
@@ -71,6 +73,18 @@ class LogCache:
         with self._lock:
             self.parses += 1
             self._parsed.put((kind, sha256), value)
+        return value
+
+    def glob(self, key: Hashable, ttl: float, expand: Callable[[], T]) -> T:
+        """`expand()`'s result, reused for `ttl` seconds (a directory listing)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._globs.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = expand()
+        with self._lock:
+            self._globs.put(key, (now, value))
         return value
 
     def __len__(self) -> int:

@@ -21,6 +21,7 @@ from resolvers.base import (
     Evidence,
     Measurement,
     RunContext,
+    SourceError,
     SpecError,
     Verdict,
     describe,
@@ -179,6 +180,65 @@ def run_spec(spec: dict, *, context: RunContext) -> Verdict:
     report["locators"] = spec_locators(spec)
     measurement = {**decision.measurement, "readings": evidence.readings}
     return Verdict(decision.verdict, decision.reason, _clean(measurement), report)
+
+
+def preview_spec(spec: Any, *, context: RunContext) -> dict:
+    """For someone writing a spec: the runs its source finds and, once the criterion is
+    complete, the verdict it would give now. Never raises for a bad spec: problems come back
+    as `errors` (each with its JSON path), evidence that cannot be read as `error`."""
+    out: dict = {"runs": [], "errors": [], "verdict": None, "reason": "", "error": ""}
+    if not isinstance(spec, dict) or not isinstance(spec.get("source"), dict):
+        out["errors"] = ["source: choose where the results are"]
+        return out
+    check = Checker()
+    source_cls = _kind(spec["source"], "source", SOURCES, check)
+    if source_cls:
+        source_cls.validate(spec["source"], "source", check)
+    if check.errors:
+        out["errors"] = check.errors
+        return out
+    try:
+        evidence = load(SOURCES[spec["source"]["kind"]])(spec["source"], context).load()
+    except SourceError as e:
+        out["error"] = str(e)
+        return out
+    inventory = getattr(evidence, "inventory", None)
+    out["runs"] = inventory() if inventory else []
+    out["notes"] = evidence.report().get("notes", [])
+    if "criterion" not in spec:
+        return out
+    try:
+        verdict = run_spec(spec, context=context)
+    except SpecError as e:
+        out["errors"] = e.errors
+        return out
+    except SourceError as e:
+        out["error"] = str(e)
+        return out
+    out.update(verdict=verdict.verdict, reason=verdict.reason,
+               measurement=verdict.measurement)
+    return out
+
+
+def files_to_read(spec: dict, *, context: RunContext) -> list[tuple[str, str]] | None:
+    """(locator, sha256) of every file the spec would read now, without parsing any; None
+    when that cannot be known without fetching (a URL). A cache of verdicts keyed by this
+    (and the spec) is exact: same spec, same bytes, same verdict."""
+    from resolvers.cache import LogCache
+
+    validate_spec(spec)
+    if "location" not in spec["source"]:
+        return None  # a source that does not read files (a live run)
+    cache = context.cache if context.cache is not None else LogCache()
+    out = []
+    for location in locations.as_list(spec["source"]["location"]):
+        refs, _ = locations.expand(location, context)
+        for ref in refs:
+            sha = locations.digest(ref, context, cache)
+            if sha is None:
+                return None
+            out.append((ref.locator, sha))
+    return sorted(out)
 
 
 def _clean(measurement: dict) -> dict:

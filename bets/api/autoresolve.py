@@ -19,8 +19,10 @@ from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import evidence
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
+from bets.autoresolve.spec_preview import spec_preview
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import InvalidInput
+from bets.common.ids import MAX_ID
 from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 
 # Multipart overhead allowed on top of the file itself before the body is refused unread.
@@ -214,3 +216,24 @@ class DisputeAdjudicateView(APIView):
             note=data["note"],
         )
         return Response(DisputeSerializer(dispute).data)
+
+class SpecPreviewInput(serializers.Serializer):
+    spec = serializers.JSONField(help_text="A resolver spec, complete or not.")
+    claim = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                     help_text="Read this claim's uploads (its author and "
+                                               "admins).")
+
+
+class SpecPreviewView(APIView):
+    """The spec builder's preview: the runs a spec's source finds (model, task, solver plan,
+    epochs, metrics) and, once its criterion is complete, the verdict it would give now."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    # {"runs": [...], "errors": [...], "error": "", "verdict": "yes"|"no"|"inconclusive"|null,
+    #  "reason": "", "measurement": {...}}
+    @extend_schema(request=SpecPreviewInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = validated(SpecPreviewInput, request.data)
+        return Response(spec_preview(spec=data["spec"], actor=request.user,
+                                     claim_id=data.get("claim")))

@@ -7,6 +7,7 @@ services, so the API, the site and the CLI refuse the same things with the same 
 import json
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -62,6 +63,13 @@ class ProbabilityField(serializers.Field):
 # --- claims -----------------------------------------------------------------------------
 
 
+class DryRunSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["yes", "no", "inconclusive"])
+    reason = serializers.CharField()
+    checked_at = serializers.DateTimeField()
+    changed_at = serializers.DateTimeField()
+
+
 class ClaimListSerializer(serializers.ModelSerializer):
     # Quoted: DRF's fields are generic only in the stubs, not at run time.
     tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
@@ -74,6 +82,9 @@ class ClaimListSerializer(serializers.ModelSerializer):
     community_move_7d = serializers.FloatField(
         source="move", read_only=True, allow_null=True, default=None
     )
+    would_resolve = serializers.SerializerMethodField(
+        help_text="The latest scheduled dry run of the claim's spec: what it would resolve as "
+        "today (yes, no or inconclusive), why, and when it was checked; null when none.")
 
     class Meta:
         model = Claim
@@ -91,7 +102,16 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "forecasters",
             "community_forecast",
             "community_move_7d",
+            "would_resolve",
         ]
+
+    @extend_schema_field(DryRunSerializer(allow_null=True))
+    def get_would_resolve(self, obj) -> dict | None:
+        try:
+            dry_run = obj.dry_run  # select_related by the claim listing
+        except ObjectDoesNotExist:
+            return None
+        return DryRunSerializer(dry_run).data
 
 
 class ResolutionSerializer(serializers.Serializer):

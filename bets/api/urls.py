@@ -51,6 +51,7 @@ urlpatterns = [
          name="api-artifacts"),
     path("claims/<dbid:pk>/attempts/", autoresolve.ClaimAttemptsView.as_view(),
          name="api-attempts"),
+    path("specs/preview/", autoresolve.SpecPreviewView.as_view(), name="api-spec-preview"),
     path("attempts/<dbid:pk>/", autoresolve.AttemptView.as_view(), name="api-attempt"),
     path("attempts/<dbid:pk>/evidence/", autoresolve.AttemptEvidenceView.as_view(),
          name="api-attempt-evidence"),

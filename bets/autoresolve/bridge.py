@@ -55,6 +55,7 @@ def execute_spec(
     base_dir: Path | None = None,
     artifacts_dir: Path | None = None,
     keep_logs: Path | None = None,
+    glob_ttl: float = 0.0,
 ):
     """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
 
@@ -68,7 +69,27 @@ def execute_spec(
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
     context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
+    context.glob_ttl = glob_ttl  # dry runs may reuse a directory listing for a few seconds
     return run_spec(spec, context=context)
+
+
+def preview_spec(spec, claim_id: int | None = None) -> dict:
+    """The spec builder's preview: runs found and the verdict now (resolvers.registry).
+    Reads through the same context as a real run: the SSRF guard, size and archive caps."""
+    from resolvers.registry import preview_spec as preview
+
+    return preview(spec, context=run_context(claim_id))
+
+
+def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):
+    """(locator, sha256) of every file the spec would read now, parsing none; None when
+    unknowable without fetching (URLs). Raises SpecError / SourceError like a run."""
+    from resolvers.registry import files_to_read, spec_locators
+
+    reads_artifacts = any(x.startswith("artifact:") for x in spec_locators(spec))
+    context = run_context(claim_id, reads_artifacts=reads_artifacts)
+    context.glob_ttl = glob_ttl
+    return files_to_read(spec, context=context)
 
 
 def execute_frozen(spec, *, data_dir: Path, artifacts: dict[str, Path]):

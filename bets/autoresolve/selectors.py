@@ -62,7 +62,9 @@ def claim_artifacts(claim_id: int) -> list[ClaimArtifact]:
 
 
 def disputes_open() -> QuerySet:
-    return Dispute.objects.filter(decision=Dispute.Decision.OPEN).select_related(
+    """Undecided disputes of proposals still live (a superseded proposal's are moot)."""
+    return Dispute.objects.filter(decision=Dispute.Decision.OPEN,
+                                  proposal__status__in=LIVE_PROPOSAL).select_related(
         "proposal__claim", "participant"
     )
 

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from bets.autoresolve.bridge import cache_in_use
 from bets.autoresolve.disputes import proposals_finalize_due
+from bets.autoresolve.dryrun import claims_dry_run, dry_run_sweep
 from bets.autoresolve.runs import TransientResolverFailure, claim_run_resolver, resolver_sweep
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,19 @@ def resolver_sweep_task() -> int:
 def claim_run_resolver_task(claim_id: int, run_key: str) -> str | None:
     attempt = claim_run_resolver(claim_id=claim_id, run_key=run_key)
     return attempt.status if attempt else None
+
+
+@shared_task(name="bets.tasks.claims_dry_run_sweep")
+def claims_dry_run_sweep_task() -> int:
+    """Beat: dispatch a dry run of every open claim with a spec, in batches."""
+    return dry_run_sweep()
+
+
+@shared_task(name="bets.tasks.claims_dry_run", soft_time_limit=RUN_SOFT_LIMIT,
+             time_limit=RUN_HARD_LIMIT)
+def claims_dry_run_task(claim_ids: list[int]) -> int:
+    """"Would resolve as ... today" for a batch of claims (replaces their dry-run rows)."""
+    return claims_dry_run(claim_ids=claim_ids)
 
 
 @shared_task(name="bets.tasks.proposals_finalize_due", acks_late=True, reject_on_worker_lost=True)

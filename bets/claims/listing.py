@@ -158,7 +158,9 @@ def claims_listing(*, query: ListingQuery, user) -> QuerySet:
             qs = qs.filter(_followed_by(user))
     elif query.mine:
         qs = qs.none()  # "mine" of an anonymous visitor is nothing
-    qs = _with_aggregates(_search(qs, query.search)).prefetch_related("tags")
+    # dry_run: "would resolve as ... today" in each row, without a query per row.
+    qs = _with_aggregates(_search(qs, query.search)).prefetch_related("tags").select_related(
+        "dry_run")
     # Every ordering ends in the id, so pages of the list never overlap.
     if query.ordering == "closing":
         now = timezone.now()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bets.claims.locking import claim_lock
 from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
-from bets.models import Claim, ResolutionEvent, Score
+from bets.models import Claim, ResolutionEvent, ResolutionProposal, Score
 
 RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
 UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
@@ -69,6 +69,13 @@ def _apply(claim, *, status, outcome, at, now, actor, method, note) -> None:
     claim.resolution_note = note or ""
     claim.resolution_seq += 1
     claim.save()
+    if method == Claim.Method.MANUAL:
+        # A resolver's live proposal no longer applies once an admin resolves or annuls by
+        # hand: it is superseded (and its dispute form goes with it).
+        ResolutionProposal.objects.filter(
+            claim_id=claim.pk, status__in=(ResolutionProposal.Status.PENDING,
+                                           ResolutionProposal.Status.DISPUTED),
+        ).update(status=ResolutionProposal.Status.SUPERSEDED, decided_at=now)
 
 
 @transaction.atomic

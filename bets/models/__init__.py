@@ -16,6 +16,7 @@ from bets.models.conversation import (
     NotificationPreference,
     Profile,
 )
+from bets.models.dryrun import ClaimDryRun
 from bets.models.idempotency import IdempotencyRecord
 from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
 from bets.models.live import Endpoint, LiveProgress, LiveRun, LiveShard
@@ -29,6 +30,7 @@ __all__ = [
     "ClaimClarification",
     "ClaimFollow",
     "ClaimCommunity",
+    "ClaimDryRun",
     "Comment",
     "CommentRevision",
     "CommentVote",

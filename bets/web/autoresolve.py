@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.live_selectors import live_progress_attach
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
@@ -68,6 +69,7 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     live_progress_attach(attempts)  # live runs: progress per model and condition
     return {
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
+        "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
         "attempts": attempts,
         "proposals": claim_proposals(claim.pk),
         "artifacts": claim_artifacts(claim.pk),

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from bets.autoresolve import selectors as autoresolve_selectors
 from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.common.errors import ServiceError
@@ -17,7 +18,13 @@ REVIEWS = {"approve": claim_services.claim_approve, "reject": claim_services.cla
 
 @staff_required
 def moderation_queue(request):
-    return render(request, "bets/moderation.html", {"claims": selectors.claims_awaiting_review()})
+    return render(request, "bets/moderation.html", {
+        "claims": selectors.claims_awaiting_review(),
+        # Automatic resolution waiting on a person: open disputes and flagged claims.
+        "open_disputes": list(autoresolve_selectors.disputes_open().order_by("created_at")),
+        "flagged_claims": list(autoresolve_selectors.claims_flagged().order_by(
+            "resolver_flagged_at")),
+    })
 
 
 @require_POST

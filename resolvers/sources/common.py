@@ -193,6 +193,32 @@ class RecordEvidence(Evidence):
         task = self.expected_task(condition)
         return f" on task {task}" if task else ""
 
+    def inventory(self, limit: int = 200) -> list[dict]:
+        """What the source found, one row per run, for someone writing a spec: the model,
+        task, what tells conditions apart, and the metrics each run reports."""
+        rows = []
+        for r in self.records[:limit]:
+            attrs = r.attrs or {}
+            rows.append(jsonable({
+                "model": r.model, "task": r.task, "dataset": r.dataset,
+                "file": r.identity.get("locator"), "usable": not r.problems,
+                "problems": list(r.problems), "solvers": attrs.get("solvers"),
+                "epochs": attrs.get("epochs"), "tags": attrs.get("tags"),
+                "task_args": attrs.get("task_args"), "condition": attrs.get("condition"),
+                "metrics": sorted(self.metric_names(r)),
+            }))
+        return rows
+
+    def metric_names(self, record: Record) -> set[str]:
+        """The metric names a criterion may use with this record."""
+        names = set()
+        for key, value in record.metrics.items():
+            if isinstance(value, dict) and isinstance(value.get("metrics"), dict):
+                names |= {f"{value.get('scorer', key)}/{m}" for m in value["metrics"]}
+            else:
+                names.add(str(key))
+        return names
+
     def report(self) -> dict:
         return jsonable({
             "source": self.kind,

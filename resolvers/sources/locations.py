@@ -107,7 +107,12 @@ def expand(location: dict, context: RunContext) -> tuple[list[FileRef], list[str
     if root is None:
         setting = "data directory" if kind == "data" else "base directory"
         raise SourceError(f"{kind}:{target}: no {setting} is configured", retryable=False)
-    paths = _glob(Path(root), target, kind)
+    base = Path(root)
+    if context.glob_ttl > 0 and context.cache is not None:
+        paths = context.cache.glob(("glob", str(base), target, kind), context.glob_ttl,
+                                   lambda: _glob(base, target, kind))
+    else:
+        paths = _glob(base, target, kind)
     if not paths:
         return [], [f"{kind}:{target} matches no files"]
     root = Path(root).resolve()
@@ -154,6 +159,25 @@ def check_archive(ref: FileRef, data: bytes, context: RunContext) -> None:
                                max_ratio=context.archive_max_ratio)
     except archives.ArchiveRefused as e:
         raise SourceError(f"{ref.locator}: {e}", retryable=False) from None
+
+
+def digest(ref: FileRef, context: RunContext, cache: LogCache) -> str | None:
+    """The sha256 of a local file (from the cache while its mtime and size stand; read and
+    hashed otherwise), or None for a URL, whose bytes are only known by fetching them."""
+    if ref.url is not None or ref.path is None:
+        return None
+    try:
+        st = ref.path.stat()
+    except OSError as e:
+        raise SourceError(f"{ref.locator}: cannot read: {e.strerror}", retryable=False) from None
+    key = (str(ref.path), st.st_mtime_ns, st.st_size)
+    sha = cache.digest_for(*key)
+    if sha is None:
+        if st.st_size > context.fetch_max_bytes:
+            return None  # the run itself reports the oversized file
+        sha = hashlib.sha256(_read_file(ref, context.fetch_max_bytes)).hexdigest()
+        cache.remember_digest(*key, sha)
+    return sha
 
 
 def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,

@@ -53,10 +53,16 @@ def every_attempt_reverifies(request):
     from bets.autoresolve.reverify import DECIDED, attempt_reverify
     from bets.models import ResolutionAttempt
 
-    for attempt_id in ResolutionAttempt.objects.filter(status__in=DECIDED).values_list(
-            "pk", flat=True):
-        report = attempt_reverify(attempt_id=attempt_id)
-        assert report.ok, "\n".join(report.lines)
+    for attempt in ResolutionAttempt.objects.filter(status__in=DECIDED):
+        report = attempt_reverify(attempt_id=attempt.pk)
+        fetched = [f for f in attempt.evidence.get("files", [])
+                   if str(f.get("locator", "")).startswith("url:")]
+        if fetched:
+            # Crux keeps no copy of what it fetched: reverify must say so, never pass.
+            assert not report.ok and any(line.startswith("MISSING url:")
+                                         for line in report.lines), report.lines
+        else:
+            assert report.ok, "\n".join(report.lines)
 
 
 CONDITIONS = {

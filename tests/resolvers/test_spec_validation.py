@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resolvers import CRITERIA, SOURCES, SpecError, run_spec, spec_locators, validate_spec
+from resolvers.registry import TOP_LEVEL
 from tests.resolvers import specs
 from tests.resolvers.specs import at_least_k, best_model, gap, ordering, spec, threshold, widening
 
@@ -39,7 +40,7 @@ def test_all_errors_are_listed_with_their_json_paths():
         "colour": "blue",
     }
     assert errors_of(bad) == [
-        "colour: unknown field (expected source, criterion, models, version, description)",
+        f"colour: unknown field (expected {', '.join(TOP_LEVEL)})",
         "source.location.path: must not contain '..', got '../secrets/*.eval'",
         "source.conditions.snap: needs at least one of: solvers, solvers_include, "
         "solvers_exclude, task_args, tags, metadata, epochs",

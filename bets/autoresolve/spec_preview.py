@@ -1,0 +1,44 @@
+"""The spec builder's preview: what a spec's source finds and what it would decide now.
+
+Reads only, like a dry run, through the same bridge (the SSRF guard for URLs, size and
+archive caps). Signed-in people only: a preview fetches what the spec names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bets.autoresolve.bridge import preview_spec
+from bets.autoresolve.live import is_live_spec
+from bets.common.errors import Forbidden, InvalidInput
+from bets.models import Claim
+
+logger = logging.getLogger(__name__)
+
+SPEC_MAX_CHARS = 50_000  # the propose form's limit for the spec field
+
+
+def spec_preview(*, spec, actor, claim_id: int | None = None) -> dict:
+    """Runs found and the verdict now. `claim_id` lets {"artifact": name} read that claim's
+    uploads, for its author and admins only."""
+    if not actor or not actor.is_authenticated:
+        raise Forbidden("Sign in to preview a spec.")
+    if not isinstance(spec, dict):
+        raise InvalidInput("A spec is a JSON object.", field="spec")
+    if len(json.dumps(spec)) > SPEC_MAX_CHARS:
+        raise InvalidInput(f"A spec has at most {SPEC_MAX_CHARS} characters.", field="spec")
+    if is_live_spec(spec):
+        return {"runs": [], "errors": [], "verdict": None, "reason": "",
+                "error": "A live run is not previewed: it would run the benchmark."}
+    reads_claim = None
+    if claim_id is not None:
+        claim = Claim.objects.filter(pk=claim_id).only("author_id").first()
+        if claim is not None and (actor.is_staff or claim.author_id == actor.pk):
+            reads_claim = claim_id
+    try:
+        return preview_spec(spec, reads_claim)
+    except Exception as exc:  # a resolver bug must not turn a preview into a 500
+        logger.exception("Spec preview failed")
+        return {"runs": [], "errors": [], "verdict": None, "reason": "",
+                "error": f"The resolver failed: {type(exc).__name__}: {exc}"}
