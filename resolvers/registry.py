@@ -34,7 +34,6 @@ SOURCES = {
     "http_json": "resolvers.sources.http_json.HttpJsonSource",
     "csv": "resolvers.sources.csv_table.CsvSource",
     "inspect_run": "resolvers.sources.inspect_run.InspectRunSource",
-    "inspect_run": "resolvers.sources.inspect_run.InspectRunSource",
 }
 
 CRITERIA = {

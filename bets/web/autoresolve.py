@@ -13,8 +13,8 @@ from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.dryrun import claim_dry_run_result
-from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.live_selectors import live_progress_attach
+from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
