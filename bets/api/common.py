@@ -16,6 +16,7 @@ _JSON_TYPES: tuple[tuple[type, tuple[type, ...], str], ...] = (
     (serializers.IntegerField, (int,), "an integer"),
     (serializers.FloatField, (int, float), "a number"),
     (serializers.ListField, (list,), "a list"),
+    (serializers.JSONField, (dict,), "a JSON object"),
 )
 
 

@@ -7,7 +7,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.api.common import validated
+from bets.api.common import query_params, validated
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
 from bets.common.markdown import render_markdown
@@ -61,7 +61,7 @@ class CommentEditInput(serializers.Serializer):
 
 
 class HideInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=services.HIDE_REASON_MAX, allow_blank=True)
 
 
 class FollowSerializer(serializers.Serializer):
@@ -197,7 +197,7 @@ class NotificationListView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        params = validated(NotificationQuery, self.request.query_params.dict())
+        params = query_params(NotificationQuery, self.request)
         return selectors.inbox(user=self.request.user, unread_only=params["unread"])
 
 
