@@ -218,37 +218,22 @@ SPECTACULAR_SETTINGS = {
 # cache, shared by every web worker through Redis when REDIS_URL is set.
 CRUX_API_ANON_RATE = os.environ.get("CRUX_API_ANON_RATE", "300/minute")
 CRUX_API_WRITE_RATE = os.environ.get("CRUX_API_WRITE_RATE", "600/minute")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "throttle": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "crux"}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-              "LOCATION": "crux-throttle"}
-    ),
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "throttle": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+     "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "crux"} if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"})}
 
 # --- Browser security headers (every response, DEBUG or not) ---------------------------------
 # No inline script or style, no event-handler attributes, nothing from another origin: pages
 # load their JS from bets/static/bets/js/ and their CSS from files.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-    },
-}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"], "form-action": ["'self'"],
+}}
 # Features no Crux page uses are switched off for the page and anything it embeds.
-CRUX_PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=()"
-)
+CRUX_PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                           "magnetometer=(), microphone=(), payment=(), usb=()")
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
