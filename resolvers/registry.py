@@ -46,7 +46,9 @@ CRITERIA = {
 }
 
 SPEC_VERSION = 1
-TOP_LEVEL = ("source", "criterion", "models", "version", "description")
+TOP_LEVEL = ("source", "criterion", "models", "version", "description", "disclose")
+# What the public sees of the numbers (Crux applies it; a resolver always measures in full).
+DISCLOSURES = ("full", "aggregates")
 
 
 @cache
@@ -86,6 +88,9 @@ def validate_spec(spec: object) -> None:
     if "version" in spec and spec["version"] != SPEC_VERSION:
         check.error("version", f"only version {SPEC_VERSION} exists, got "
                                f"{describe(spec['version'])}")
+    if "disclose" in spec and spec["disclose"] not in DISCLOSURES:
+        check.error("disclose", f"expected one of {', '.join(DISCLOSURES)}, got "
+                                f"{describe(spec['disclose'])}")
     if "description" in spec and not isinstance(spec["description"], str):
         check.error("description", f"expected a string, got {describe(spec['description'])}")
     source_cls = criterion_cls = None

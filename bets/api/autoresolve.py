@@ -18,6 +18,7 @@ from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import evidence
 from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.disclosure import attempts_disclose
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
 from bets.autoresolve.spec_preview import spec_preview
 from bets.claims.selectors import claim_visible_or_404
@@ -34,7 +35,8 @@ class ArtifactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ClaimArtifact
-        fields = ["id", "name", "size", "sha256", "uploaded_by", "created_at"]
+        fields = ["id", "name", "size", "sha256", "uploaded_by", "created_at", "visibility",
+                  "revealed_at"]
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -44,6 +46,8 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 
 class AttemptSerializer(serializers.ModelSerializer):
+    withheld = serializers.CharField(read_only=True, help_text=(
+        "What this viewer is not shown of the attempt, and why; empty when nothing is."))
     proposal = serializers.SerializerMethodField()
     number = serializers.SerializerMethodField(help_text="#1, #2, ... per claim.")
     live = serializers.SerializerMethodField(
@@ -53,7 +57,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         model = ResolutionAttempt
         fields = ["id", "number", "claim", "trigger", "status", "verdict", "reason",
                   "measurement", "evidence", "error", "spec", "started_at", "finished_at",
-                  "proposal", "live"]
+                  "proposal", "live", "withheld"]
 
     def get_number(self, obj) -> int:
         # claim_attempts() annotates it; a single attempt counts its claim's earlier ones.
@@ -135,8 +139,11 @@ class ClaimArtifactsView(APIView):
         return Response(ArtifactSerializer(claim_artifacts(claim.pk), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}}}},
+        request={"multipart/form-data": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "name": {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"},
+            "visibility": {"type": "string", "enum": ["public", "aggregates", "private"],
+                           "default": "public"}}}},
         responses={201: ArtifactSerializer},
     )
     def post(self, request, pk: int):
@@ -149,7 +156,7 @@ class ClaimArtifactsView(APIView):
                                field="file")
         artifact = artifact_services.artifact_upload(
             claim_id=claim.pk, uploader=request.user, name=request.data.get("name") or "",
-            file=request.FILES.get("file"),
+            file=request.FILES.get("file"), visibility=request.data.get("visibility") or "public",
         )
         return Response(ArtifactSerializer(artifact).data, status=status.HTTP_201_CREATED)
 
@@ -158,7 +165,8 @@ class ClaimAttemptsView(APIView):
     @extend_schema(responses=AttemptSerializer(many=True))
     def get(self, request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
-        return Response(AttemptSerializer(claim_attempts(claim.pk), many=True).data)
+        attempts = attempts_disclose(claim_attempts(claim.pk), request.user, claim=claim)
+        return Response(AttemptSerializer(attempts, many=True).data)
 
 
 class ClaimProposalsView(APIView):
@@ -216,6 +224,7 @@ class DisputeAdjudicateView(APIView):
             note=data["note"],
         )
         return Response(DisputeSerializer(dispute).data)
+
 
 class SpecPreviewInput(serializers.Serializer):
     spec = serializers.JSONField(help_text="A resolver spec, complete or not.")

@@ -9,6 +9,7 @@ from bets.api import (
     claims,
     conversation,
     errors,
+    evidence_access,
     export,
     leaderboard,
     offers,
@@ -67,6 +68,15 @@ urlpatterns = [
          name="api-proposal-dispute"),
     path("disputes/<dbid:pk>/adjudicate/", autoresolve.DisputeAdjudicateView.as_view(),
          name="api-dispute-adjudicate"),
+    # Non-public evidence: downloads, reveals, who opened a file, a claim's arbiters.
+    path("artifacts/<dbid:pk>/download/", evidence_access.ArtifactDownloadView.as_view(),
+         name="api-artifact-download"),
+    path("artifacts/<dbid:pk>/visibility/", evidence_access.ArtifactVisibilityView.as_view(),
+         name="api-artifact-visibility"),
+    path("artifacts/<dbid:pk>/accesses/", evidence_access.ArtifactAccessesView.as_view(),
+         name="api-artifact-accesses"),
+    path("claims/<dbid:pk>/arbiters/", evidence_access.ClaimArbitersView.as_view(),
+         name="api-claim-arbiters"),
     # Bets: offers, acceptances, cancellation, bets, bettors' leaderboard.
     path("offers/", offers.OfferListView.as_view(), name="api-offers"),
     path("offers/<dbid:pk>/accept/", offers.OfferAcceptView.as_view(), name="api-offer-accept"),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from bets.autoresolve.visibility import visibility_parse
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ClaimArtifact
 
@@ -124,12 +125,15 @@ def _check_readable_by_spec(claim: Claim, name: str, data: bytes) -> None:
         ) from None
 
 
-def artifact_upload(*, claim_id: int, uploader, name: str, file) -> ClaimArtifact:
+def artifact_upload(*, claim_id: int, uploader, name: str, file,
+                    visibility: str = ClaimArtifact.Visibility.PUBLIC) -> ClaimArtifact:
     """Store an evaluation result file on a claim (its author or an admin), with its sha256.
 
     Nothing is stored unless every check passes; a name already used on the claim is a
-    conflict (artifacts are evidence: they are added, never silently replaced).
+    conflict (artifacts are evidence: they are added, never silently replaced). The sha256
+    is public from now on whatever the visibility (bets.autoresolve.visibility).
     """
+    visibility = visibility_parse(visibility)
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
         raise InvalidInput("No such claim.", field="claim")
@@ -147,7 +151,7 @@ def artifact_upload(*, claim_id: int, uploader, name: str, file) -> ClaimArtifac
         raise Conflict(f"This claim already has a file named {name}.", field="name")
     sha256 = hashlib.sha256(data).hexdigest()
     artifact = ClaimArtifact(claim=claim, uploaded_by=uploader, name=name, size=len(data),
-                             sha256=sha256)
+                             sha256=sha256, visibility=visibility)
     artifact.file.save(f"{sha256[:16]}-{name}", ContentFile(data), save=False)
     try:
         with transaction.atomic():

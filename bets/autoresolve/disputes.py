@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.arbiters import claim_arbiter_ids
 from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ResolutionProposal
@@ -111,20 +112,22 @@ def proposal_dispute(*, proposal_id: int, participant, reason: str):
 
 @transaction.atomic
 def dispute_adjudicate(*, dispute_id: int, admin, decision: str, note: str = ""):
-    """An admin upholds or rejects a dispute. Upholding overturns the proposal (the claim is
-    flagged for resolution by hand); when the last open dispute is rejected the proposal
-    stands and finalizes at once if its window has passed. Takes the proposal's row lock."""
+    """An admin or one of the claim's arbiters upholds or rejects a dispute (the decision and
+    its note are public). Upholding overturns the proposal (the claim is flagged for
+    resolution by hand); when the last open dispute is rejected the proposal stands and
+    finalizes at once if its window has passed. Takes the proposal's row lock."""
     from bets.models import Dispute
 
-    if not (admin and admin.is_staff):
-        raise Forbidden("Only admins can adjudicate disputes.")
+    dispute = Dispute.objects.select_related("proposal").filter(pk=dispute_id).first()
+    if dispute is None:
+        raise InvalidInput("No such dispute.", field="dispute")
+    if not (admin and admin.is_authenticated and (
+            admin.is_staff or admin.pk in claim_arbiter_ids(dispute.proposal.claim_id))):
+        raise Forbidden("Only admins and the claim's arbiters can adjudicate disputes.")
     if decision not in (Dispute.Decision.UPHELD, Dispute.Decision.REJECTED):
         raise InvalidInput("Decision must be 'upheld' or 'rejected'.", field="decision")
     if len(note or "") > REASON_MAX:
         raise InvalidInput(f"At most {REASON_MAX} characters.", field="note")
-    dispute = Dispute.objects.filter(pk=dispute_id).first()
-    if dispute is None:
-        raise InvalidInput("No such dispute.", field="dispute")
     proposal = _lock_proposal(dispute.proposal_id)
     dispute.refresh_from_db()
     if dispute.decision != Dispute.Decision.OPEN or proposal.status != Proposal.DISPUTED:

@@ -21,13 +21,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, spec_files
+from bets.autoresolve.disclosure import spec_discloses_aggregates_only
 from bets.autoresolve.live import is_live_spec
 from bets.common.dispatch import publisher
-from bets.models import Claim, ClaimDryRun
+from bets.models import Claim, ClaimArtifact, ClaimDryRun
 
 logger = logging.getLogger(__name__)
 
 BATCH = 250  # claims per task: one query in, one statement out
+PRIVATE_REASON = ("The reason draws on evidence that is not public; the claim's arbiters see "
+                  "it on each attempt.")
 DRY_RUN_STATUSES = (Claim.Status.OPEN, Claim.Status.CLOSED)
 
 
@@ -118,11 +121,19 @@ def claims_dry_run(*, claim_ids: list[int], now: datetime | None = None) -> int:
                                        resolver_spec__isnull=False)
                   .values_list("pk", "resolver_spec"))
     before = {row.claim_id: row for row in ClaimDryRun.objects.filter(pk__in=claim_ids)}
+    # The row is public (claim page, list, API): a reason drawn from non-public evidence, or
+    # from a spec that discloses aggregates only, would leak its numbers. Visibility only
+    # ever widens, so a reason withheld now is never one that should have been shown.
+    guarded = set(ClaimArtifact.objects.filter(claim_id__in=claim_ids)
+                  .exclude(visibility=ClaimArtifact.Visibility.PUBLIC)
+                  .values_list("claim_id", flat=True))
     rows = []
     for claim_id, spec in claims:
         if is_live_spec(spec):
             continue
         verdict, reason, key = _dry_run(spec, claim_id)
+        if claim_id in guarded or spec_discloses_aggregates_only(spec):
+            reason = PRIVATE_REASON
         old = before.get(claim_id)
         same = old is not None and key and old.key == key and old.verdict == verdict
         rows.append(ClaimDryRun(claim_id=claim_id, verdict=verdict, reason=reason[:5000],

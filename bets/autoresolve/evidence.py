@@ -17,8 +17,11 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 
+from bets.autoresolve.disclosure import attempt_disclose
+from bets.autoresolve.visibility import artifact_readable_by
+from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
-from bets.models import ClaimArtifact, ResolutionAttempt
+from bets.models import ArtifactAccess, ClaimArtifact, ResolutionAttempt
 
 BUNDLE_FORMAT = "crux-evidence"
 BUNDLE_VERSION = 1
@@ -31,10 +34,11 @@ def attempt_number(attempt: ResolutionAttempt) -> int:
 
 
 def attempt_visible_or_404(*, attempt_id: int, user) -> ResolutionAttempt:
-    """The attempt when its claim is visible to `user`; hidden and missing answer alike."""
+    """The attempt when its claim is visible to `user`, holding only what `user` may see of
+    it (bets.autoresolve.disclosure); hidden and missing claims answer alike."""
     attempt = get_object_or_404(ResolutionAttempt.objects.select_related("claim"), pk=attempt_id)
     claim_visible_or_404(claim_id=attempt.claim_id, user=user)
-    return attempt
+    return attempt_disclose(attempt, user)
 
 
 def evidence_bundle(attempt: ResolutionAttempt) -> dict:
@@ -51,6 +55,7 @@ def evidence_bundle(attempt: ResolutionAttempt) -> dict:
         "spec": attempt.spec,
         "measurement": attempt.measurement or {},
         "evidence": attempt.evidence or {},
+        "withheld": attempt.withheld,
     }
 
 
@@ -80,7 +85,7 @@ def _data_path(relative: str) -> Path | None:
 def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
     """Each file the run read, where it lives now, and whether `user` may download it."""
     artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
-    staff = bool(user and user.is_authenticated and user.is_staff)
+    arbiters = claim_arbiter_ids(attempt.claim_id)
     out = []
     for record in (attempt.evidence or {}).get("files", []):
         locator, sha = str(record.get("locator", "")), str(record.get("sha256", ""))
@@ -89,9 +94,10 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
         if kind == "artifact" and target in artifacts:
             artifact = artifacts[target]
             path = Path(artifact.file.path)
-            # Visibility: public files go to anyone who may see the claim; others to admins.
-            shared = staff or getattr(artifact, "visibility", "public") == "public"
-            why = "" if shared else "not public: only its sha256 is shown"
+            # Public files go to anyone who may see the claim; others to staff, the
+            # uploader and the claim's arbiters (bets.autoresolve.visibility).
+            shared = artifact_readable_by(artifact, user, arbiters=arbiters)
+            why = "" if shared else f"{artifact.visibility}: only its sha256 is shown"
         elif kind == "data":
             path = _data_path(target)
             shared = path is not None
@@ -128,8 +134,21 @@ def evidence_zip(attempt: ResolutionAttempt, *, user) -> bytes:
                 else:
                     archive.write(f.path, f.arcname)
                     entry.update(included=True, path=f.arcname, note="")
+                    _record_bundle_access(attempt, f, user)
             manifest.append(entry)
         archive.writestr("evidence.json", json.dumps(evidence_bundle(attempt), indent=2,
                                                      sort_keys=True))
         archive.writestr("manifest.json", json.dumps({"files": manifest}, indent=2))
     return buffer.getvalue()
+
+
+def _record_bundle_access(attempt: ResolutionAttempt, f: EvidenceFile, user) -> None:
+    """A non-public file leaving in a bundle counts as a download of it."""
+    kind, _, name = f.locator.partition(":")
+    if kind != "artifact":
+        return
+    artifact = ClaimArtifact.objects.filter(claim_id=attempt.claim_id,
+                                            name=name.split(" -> ")[0]).first()
+    if artifact is not None and artifact.visibility != ClaimArtifact.Visibility.PUBLIC:
+        who = user if user is not None and user.is_authenticated else None
+        ArtifactAccess.objects.create(artifact=artifact, user=who, via=ArtifactAccess.Via.BUNDLE)

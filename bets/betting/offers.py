@@ -30,6 +30,7 @@ from bets.betting.ledger import (
     post_transaction,
 )
 from bets.betting.ledger import system_account as _system
+from bets.claims.arbiters import arbiter_may_not_bet
 from bets.claims.forecasts import probability_parse
 from bets.claims.locking import claim_lock
 from bets.common import sql
@@ -143,6 +144,7 @@ def offer_create(
     if counterparty is not None and counterparty.pk == offerer.pk:
         raise InvalidInput("You cannot address an offer to yourself.", field="counterparty")
     claim = _check_claim_open(claim_lock(claim_id), now)
+    arbiter_may_not_bet(claim_id=claim.pk, user_id=offerer.pk)
     if max_taker_stake(p, stake) == 0:
         raise InvalidInput("At this price no taker stake fits; raise max_stake.", field="max_stake")
     if claim.criteria_frozen_at is None:
@@ -230,6 +232,7 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
     claim, offer = locked
     _check_acceptable(offer, taker, now)
     _check_claim_open(claim, now)
+    arbiter_may_not_bet(claim_id=claim.pk, user_id=taker.pk)
     offerer_stake = offerer_stake_for(offer.probability, taker_stake)
     if offerer_stake <= 0:
         raise InvalidInput("That stake is too small to match at this price.", field="stake")

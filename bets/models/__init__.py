@@ -17,26 +17,28 @@ from bets.models.conversation import (
     Profile,
 )
 from bets.models.dryrun import ClaimDryRun
+from bets.models.evidence import ArtifactAccess
 from bets.models.idempotency import IdempotencyRecord
 from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
 from bets.models.live import Endpoint, LiveProgress, LiveRun, LiveShard
 from bets.models.scores import Score
 
 __all__ = [
+    "ArtifactAccess",
     "Account",
     "Bet",
     "Claim",
     "ClaimArtifact",
     "ClaimClarification",
-    "ClaimFollow",
     "ClaimCommunity",
     "ClaimDryRun",
+    "ClaimFollow",
     "Comment",
     "CommentRevision",
     "CommentVote",
+    "CommunityPoint",
     "Dispute",
     "Endpoint",
-    "CommunityPoint",
     "EventFanout",
     "Forecast",
     "IdempotencyRecord",

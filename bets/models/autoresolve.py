@@ -6,7 +6,18 @@ from django.db.models import Q
 
 
 class ClaimArtifact(models.Model):
-    """An evaluation result file uploaded to a claim; resolver specs refer to it by name."""
+    """An evaluation result file uploaded to a claim; resolver specs refer to it by name.
+
+    Its sha256 is public from the moment of upload (a commitment): whoever sees the file
+    later can check it is the one that decided the claim. `visibility` says who sees more.
+    """
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        # The verdict, the measurement the criterion used, sha256, size and upload time.
+        AGGREGATES = "aggregates", "Aggregates only"
+        # Only that a file with this sha256 exists, and the verdict.
+        PRIVATE = "private", "Private"
 
     claim = models.ForeignKey("bets.Claim", on_delete=models.CASCADE, related_name="artifacts")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -15,6 +26,12 @@ class ClaimArtifact(models.Model):
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC,
+        db_default=Visibility.PUBLIC,
+    )
+    # When a non-public file was switched to public (revealed); null otherwise.
+    revealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -26,6 +43,10 @@ class ClaimArtifact(models.Model):
 
 
 class ResolutionAttempt(models.Model):
+    # What a viewer is not shown of this attempt, and why: set on display copies by
+    # bets.autoresolve.disclosure; not a column.
+    withheld = ""
+
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         MANUAL = "manual", "Run now"

@@ -63,6 +63,11 @@ class Claim(models.Model):
     criteria_frozen_at = models.DateTimeField(null=True, blank=True)
     # Chosen by staff (admin); featured claims lead the home page.
     featured = models.BooleanField(default=False, db_index=True)
+    # Participants who adjudicate the claim's disputes and may read its non-public evidence.
+    # Never a party to a bet on the claim (bets.autoresolve.visibility enforces both ways).
+    arbiters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="claims_arbitrated"
+    )
 
     # Moderation.
     reviewed_by = models.ForeignKey(

@@ -12,13 +12,21 @@ from django.views.decorators.http import require_GET, require_POST
 from bets.autoresolve import artifacts as artifact_services
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
+from bets.autoresolve.disclosure import (
+    attempts_disclose,
+    flag_reason_for,
+    preview_disclose,
+)
 from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.live_selectors import live_progress_attach
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
-from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
+from bets.autoresolve.selectors import claim_attempts, claim_proposals
+from bets.autoresolve.visibility import withheld_summary
+from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Dispute, ResolutionProposal
+from bets.web.evidence_access import artifact_rows
 from bets.web.evidence_view import present, present_attempt, pretty_json
 
 
@@ -57,12 +65,14 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     can_preview = bool(claim.resolver_spec) and (is_admin or is_author)
     preview = None
     if can_preview and request.GET.get("preview"):
-        found = claim_preview_resolver(claim_id=claim.pk, actor=user)
+        found = preview_disclose(claim_preview_resolver(claim_id=claim.pk, actor=user),
+                                 user, claim=claim)
         preview = {**found, "view": present(verdict=found["verdict"], reason=found["reason"],
                                             measurement=found["measurement"],
                                             evidence=found["evidence"],
                                             lead="Would resolve as", tail=" today")}
-    attempts = claim_attempts(claim.pk)
+    # Each viewer sees of an attempt only what the files it read allow (disclosure).
+    attempts = attempts_disclose(claim_attempts(claim.pk), user, claim=claim)
     for attempt in attempts:
         # Shown beside the attempt; computed here, never while the template renders.
         setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
@@ -72,7 +82,13 @@ def autoresolve_panel(request, claim: Claim) -> dict:
         "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
         "attempts": attempts,
         "proposals": claim_proposals(claim.pk),
-        "artifacts": claim_artifacts(claim.pk),
+        "artifacts": artifact_rows(claim, user),
+        "withheld": withheld_summary(claim, user),
+        "flag_reason": flag_reason_for(claim, user),
+        "arbiters": claim.arbiters.order_by("username"),
+        "can_set_arbiters": live and (is_admin or is_author),
+        "can_adjudicate": is_admin or (user.is_authenticated
+                                       and user.pk in claim_arbiter_ids(claim.pk)),
         "deadline": claim_resolver_deadline(claim),
         "is_admin": is_admin,
         "can_preview": can_preview,
@@ -100,6 +116,7 @@ def artifact_upload(request, pk: int):
         lambda: artifact_services.artifact_upload(
             claim_id=claim.pk, uploader=request.user,
             name=request.POST.get("name") or (upload.name if upload else ""), file=upload,
+            visibility=request.POST.get("visibility", "public"),
         ),
         "File uploaded.",
     )
@@ -118,6 +135,7 @@ def resolver_run_now(request, pk: int):
 @require_POST
 def proposal_dispute(request, pk: int):
     proposal = get_object_or_404(ResolutionProposal, pk=pk)
+    claim_visible_or_404(claim_id=proposal.claim_id, user=request.user)
     return _act(
         request, proposal.claim_id,
         lambda: autoresolve_disputes.proposal_dispute(

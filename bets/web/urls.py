@@ -10,6 +10,7 @@ from bets.web import (
     betting,
     claims,
     conversation,
+    evidence_access,
     health,
     live,
     moderation,
@@ -61,6 +62,12 @@ urlpatterns = [
     path("proposals/<dbid:pk>/dispute/", autoresolve.proposal_dispute, name="proposal-dispute"),
     path("disputes/<dbid:pk>/adjudicate/", autoresolve.dispute_adjudicate,
          name="dispute-adjudicate"),
+    # Non-public evidence: signed downloads, revealing a file, naming arbiters.
+    path("artifacts/<dbid:pk>/download/", evidence_access.artifact_download,
+         name="artifact-download"),
+    path("artifacts/<dbid:pk>/visibility/", evidence_access.artifact_reveal,
+         name="artifact-reveal"),
+    path("claims/<dbid:pk>/arbiters/", evidence_access.claim_arbiters, name="claim-arbiters"),
     # Betting: make, accept and cancel offers.
     path("claims/<dbid:claim_id>/offers/", betting.offer_create, name="offer-create"),
     path("offers/<dbid:offer_id>/accept/", betting.offer_accept, name="offer-accept"),

@@ -1,0 +1,167 @@
+"""What each viewer may see of a resolver attempt, given the visibility of what it read.
+
+The verdict is always public. Beyond it:
+
+- every file the attempt read is readable by the viewer: the whole attempt;
+- some file is `aggregates` to this viewer: the measurement the criterion used and each
+  file's sha256 and size, but no run details (models' metadata, task arguments, samples,
+  the evidence notes);
+- some file is `private` to this viewer: only the verdict, the status and the files' sha256s;
+- a spec with `"disclose": "aggregates"` (for criteria over many models) shows non-readers
+  only the aggregate numbers ("2 of 3 listed models reach the bar", "the best of them scores
+  0.81"), never which model scored what.
+
+Views, the API and the evidence bundle all go through `attempt_disclose`, so one rule
+decides what leaves the server. It works on a copy and never writes.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from bets.autoresolve.visibility import artifact_readable_by
+from bets.claims.arbiters import claim_arbiter_ids
+from bets.models import Claim, ClaimArtifact, ResolutionAttempt
+
+Visibility = ClaimArtifact.Visibility
+FULL, AGGREGATES, PRIVATE = "full", "aggregates", "private"
+
+
+def spec_discloses_aggregates_only(spec: object) -> bool:
+    return isinstance(spec, dict) and spec.get("disclose") == "aggregates"
+
+
+def artifacts_read(attempt: ResolutionAttempt) -> list[str]:
+    """Names of the claim's uploaded files the attempt read (from its recorded evidence)."""
+    names = []
+    for record in (attempt.evidence or {}).get("files", []) or []:
+        locator = str(record.get("locator", "")) if isinstance(record, dict) else ""
+        kind, _, rest = locator.partition(":")
+        if kind == "artifact":
+            names.append(rest.split(" -> ")[0])
+    return names
+
+
+def _files_summary(attempt: ResolutionAttempt) -> list[dict]:
+    return [
+        {"locator": r.get("locator"), "sha256": r.get("sha256"), "bytes": r.get("bytes")}
+        for r in (attempt.evidence or {}).get("files", []) or [] if isinstance(r, dict)
+    ]
+
+
+def _aggregate_measurement(measurement: dict) -> dict:
+    """The numbers of a multi-model criterion without the per-model rows."""
+    models = measurement.get("models")
+    if not isinstance(models, list):
+        return {k: v for k, v in measurement.items() if k not in ("model", "models")}
+    kept = {k: measurement.get(k) for k in ("criterion", "metric", "condition", "bar",
+                                            "confidence", "decide_on", "k", "reached",
+                                            "undecided") if k in measurement}
+    values: list[float] = [m["value"] for m in models if isinstance(m, dict)
+                           and isinstance(m.get("value"), int | float)]
+    kept["models_listed"] = len(models)
+    kept["models_reaching_bar"] = sum(1 for m in models
+                                      if isinstance(m, dict) and m.get("outcome") == "yes")
+    kept["best_value"] = max(values) if values else None
+    return kept
+
+
+def _aggregate_reason(attempt: ResolutionAttempt, numbers: dict) -> str:
+    verdict = (attempt.verdict or "").upper() or "undecided"
+    if "models_listed" not in numbers:
+        return f"{verdict}. The per-model numbers are private to the claim's arbiters."
+    what = " ".join(str(x) for x in (numbers.get("condition"), numbers.get("metric")) if x)
+    return (f"{verdict}: {numbers['models_reaching_bar']} of {numbers['models_listed']} listed "
+            f"models reach {what} >= {numbers.get('bar')}; the best of them scores "
+            f"{numbers.get('best_value')}. Which model scored what is private to the "
+            "claim's arbiters.")
+
+
+def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, ClaimArtifact],
+                     arbiters: set[int]) -> str:
+    level = FULL
+    for name in artifacts_read(attempt):
+        artifact = artifacts.get(name)
+        if artifact is None or artifact_readable_by(artifact, user, arbiters=arbiters):
+            continue
+        if artifact.visibility == Visibility.PRIVATE:
+            return PRIVATE
+        level = AGGREGATES
+    return level
+
+
+def _is_reader(user, arbiters: set[int]) -> bool:
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk in arbiters))
+
+
+def attempt_disclose(attempt: ResolutionAttempt, user, *,
+                     artifacts: dict[str, ClaimArtifact] | None = None,
+                     arbiters: set[int] | None = None) -> ResolutionAttempt:
+    """A copy of the attempt holding only what `user` may see, with `withheld` saying what
+    is left out and why ("" when nothing is)."""
+    if artifacts is None:
+        artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
+    if arbiters is None:
+        arbiters = claim_arbiter_ids(attempt.claim_id)
+    shown = copy.copy(attempt)
+    shown.withheld = ""
+    level = disclosure_level(attempt, user, artifacts=artifacts, arbiters=arbiters)
+    aggregate_spec = spec_discloses_aggregates_only(attempt.spec) and not _is_reader(
+        user, arbiters)
+    if level == PRIVATE:
+        shown.measurement = {}
+        shown.evidence = {"files": _files_summary(attempt)}
+        shown.reason = ("Decided from private evidence: only the verdict and the sha256 of "
+                        "each file it read are public.")
+        shown.error = "The run's error is private to the claim's arbiters." if attempt.error \
+            else ""
+        shown.withheld = ("This attempt read private evidence; its numbers, reason and run "
+                          "details are shown only to the claim's arbiters, the uploader and "
+                          "admins.")
+        return shown
+    if level == AGGREGATES or aggregate_spec:
+        shown.evidence = {"files": _files_summary(attempt)}
+        shown.withheld = ("This attempt read evidence shared as aggregates only: the "
+                          "measurement is shown, the files, samples and run details are not.")
+    if aggregate_spec:
+        numbers = _aggregate_measurement(attempt.measurement or {})
+        shown.measurement = numbers
+        shown.reason = _aggregate_reason(attempt, numbers)
+        shown.withheld = ("The claim's spec discloses aggregates only: per-model numbers are "
+                          "private to the claim's arbiters.")
+    return shown
+
+
+def attempts_disclose(attempts: list[ResolutionAttempt], user, *, claim: Claim
+                      ) -> list[ResolutionAttempt]:
+    """attempt_disclose over a claim's attempts, reading the claim's files and arbiters once."""
+    artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=claim.pk)}
+    arbiters = claim_arbiter_ids(claim.pk)
+    return [attempt_disclose(a, user, artifacts=artifacts, arbiters=arbiters) for a in attempts]
+
+
+def preview_disclose(found: dict, user, *, claim: Claim) -> dict:
+    """A dry run's result ({"verdict", "reason", "measurement", "evidence"}) as this viewer
+    may see it: the author of a claim is not automatically a reader of its private files."""
+    probe = ResolutionAttempt(claim_id=claim.pk, spec=claim.resolver_spec,
+                              verdict=found.get("verdict", ""), reason=found.get("reason", ""),
+                              measurement=found.get("measurement") or {},
+                              evidence=found.get("evidence") or {})
+    shown = attempt_disclose(probe, user)
+    return {**found, "reason": shown.reason, "measurement": shown.measurement,
+            "evidence": shown.evidence, "withheld": shown.withheld}
+
+
+def flag_reason_for(claim: Claim, user) -> str:
+    """Why the claim is flagged, as this viewer may read it: the reason quotes the resolver's,
+    which can name numbers from evidence the viewer may not see."""
+    if not claim.resolver_flag_reason:
+        return ""
+    artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=claim.pk)}
+    arbiters = claim_arbiter_ids(claim.pk)
+    hidden = any(not artifact_readable_by(a, user, arbiters=arbiters) for a in artifacts.values())
+    if hidden or (spec_discloses_aggregates_only(claim.resolver_spec)
+                  and not _is_reader(user, arbiters)):
+        return ("The resolver could not settle this claim in time; its reason draws on "
+                "evidence that is not public, so only admins and arbiters see it.")
+    return claim.resolver_flag_reason
