@@ -54,7 +54,9 @@ class CommentInput(serializers.Serializer):
 
 
 class CommentEditInput(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=True, allow_blank=True,
+    """A PATCH: fields left out keep their value."""
+
+    body = serializers.CharField(trim_whitespace=True, allow_blank=True, required=False,
                                  max_length=max(1, settings.CRUX_COMMENT_MAX_CHARS) * 2)
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False,
                                      allow_blank=True)
@@ -131,7 +133,8 @@ class CommentView(APIView):
         comment = self._comment(request, pk)
         data = validated(CommentEditInput, request.data)
         comment = services.comment_edit(comment_id=comment.pk, editor=request.user,
-                                        body=data["body"], stance=data.get("stance"))
+                                        body=data.get("body", comment.body),
+                                        stance=data.get("stance"))
         return Response(CommentSerializer(comment).data)
 
     @extend_schema(request=None, responses=CommentSerializer)
