@@ -150,3 +150,11 @@ def test_a_missing_page_gets_the_site_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_the_500_page_renders_on_its_own_without_a_request():
+    # Django renders 500.html with no context at all, so it must not need one.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "favicon.svg" in html and "<script" not in html
