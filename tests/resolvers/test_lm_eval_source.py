@@ -139,3 +139,23 @@ def test_evidence_keeps_both_tasks_read_from_one_results_file():
     result = resolve({"kind": "gap", "model": "gen2", "a": "cot", "b": "snap",
                       "metric": "exact_match", "min_gap": 0.1})
     assert sorted(log["task"] for log in result.evidence["logs"]) == ["arith_lm", "arith_lm_cot"]
+
+
+def test_the_measurement_records_the_filter_and_samples_actually_used():
+    result = resolve({"kind": "gap", "model": "gen3", "a": "cot", "b": "snap",
+                      "metric": "exact_match", "min_gap": 0.1})
+    readings = {r["condition"]: r for r in result.measurement["readings"]}
+    assert {c: r["filter"] for c, r in readings.items()} == {"cot": "flexible-extract",
+                                                             "snap": "flexible-extract"}
+    assert readings["cot"]["key"] == "exact_match,flexible-extract"
+    assert isinstance(readings["cot"]["samples"], int) and readings["cot"]["samples"] > 0
+    assert result.measurement["a"]["filter"] == "flexible-extract"
+
+
+def test_a_condition_with_its_own_filter_is_recorded_with_that_filter():
+    src = source(conditions={"cot": {"task": "arith_lm_cot"},
+                             "snap": {"task": "arith_lm", "filter": "strict-match"}})
+    result = resolve({"kind": "threshold", "model": "gen1", "condition": "snap",
+                      "metric": "exact_match", "at_least": 0.0}, src)
+    [reading] = result.measurement["readings"]
+    assert (reading["filter"], result.measurement["filter"]) == ("strict-match", "strict-match")
