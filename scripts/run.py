@@ -173,6 +173,9 @@ def main() -> int:
     db = settings.DATABASES["default"]
     log(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
     log(f"broker: {settings.CELERY_BROKER_URL.split('@')[-1]}")
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        log(f"emails (verification, notifications, password resets) are written to "
+            f"{settings.EMAIL_FILE_PATH}")
     manage("migrate", "--noinput", "-v", "0")
     sqlite_use_wal(settings)
     manage("collectstatic", "--noinput", "-v", "0")
