@@ -28,6 +28,11 @@ def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_pa
     form.locator("select[name=side]").select_option("yes")
     form.locator("input[name=price]").fill("60")
     form.locator("input[name=max_stake]").fill("60")
+    # The form says what the offer means while it is typed.
+    assert form.locator("[data-offer-summary]").inner_text() == (
+        "You back YES at 60%: you stake up to 60 to win up to 40. "
+        "A taker backs NO at 40%: they stake up to 40 to win up to 60."
+    )
     form.locator("input[name=note]").fill("a coffee")
     form.locator("button[type=submit]").click()
     ann.wait_for_selector("text=Offer made")
