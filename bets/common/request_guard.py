@@ -57,6 +57,22 @@ class RequestGuardMiddleware:
         refusal = self.check(request)
         return refusal if refusal is not None else self.get_response(request)
 
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
+                     view_kwargs: dict) -> HttpResponse | None:
+        """A method a DRF view does not have is a 405 for everyone. DRF itself checks
+        credentials first, so an anonymous TRACE got 401 and a client could not tell
+        "not allowed here" from "sign in"."""
+        view_class = getattr(view_func, "cls", None)  # set by APIView.as_view()
+        method = request.method.lower() if request.method else ""
+        if view_class is None or method in ("head", "options") or hasattr(view_class, method):
+            return None
+        allowed = [m.upper() for m in view_class.http_method_names if hasattr(view_class, m)]
+        if "GET" in allowed:
+            allowed.append("HEAD")
+        response = _refuse(request, 405, f'Method "{request.method}" not allowed.')
+        response["Allow"] = ", ".join(sorted(set(allowed)))
+        return response
+
     @staticmethod
     def check(request: HttpRequest) -> HttpResponse | None:
         if "\x00" in request.path_info:

@@ -51,7 +51,8 @@ def test_anonymous_reads_conform_to_the_schema(world):
     assert "0 failures" in run.stdout or " passed" in run.stdout, _verdict(run)
 
 
-def test_every_operation_with_a_staff_token_conforms_to_the_schema(world):
+def test_every_write_with_a_staff_token_conforms_to_the_schema(world):
+    # Reads are the anonymous run's; this one sends every write, as a moderator.
     run = schemathesis(world["url"], "-H", f"Authorization: Token {world['token']}",
-                       "--seed", "2")
+                       "--exclude-method", "GET", "--seed", "2")
     assert run.returncode == 0, _verdict(run)
