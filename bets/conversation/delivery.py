@@ -85,6 +85,12 @@ def _message(n: Notification, connection) -> EmailMultiAlternatives:
                        subject=n.title, lines=lines, connection=connection)
 
 
+def _still_verified(n: Notification) -> bool:
+    profile = getattr(n.recipient, "profile", None)
+    return bool(n.recipient.email) and profile is not None and (
+        profile.verified_email == n.recipient.email)
+
+
 def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=settings.CRUX_EMAIL_RETRY_SECONDS * 2 ** max(0, attempt - 1))
 
@@ -122,8 +128,12 @@ def emails_send(*, notification_ids: Sequence[int]) -> tuple[int, datetime | Non
             now = timezone.now()
             if not _claim(pk, now):
                 continue  # sent, failed, being sent elsewhere, or not due yet
-            n = Notification.objects.select_related("recipient").get(pk=pk)
+            n = Notification.objects.select_related("recipient__profile").get(pk=pk)
             n.email_attempts -= 1  # the value before this attempt, as _failed expects
+            if not _still_verified(n):  # the address changed since: never mail the new one
+                Notification.objects.filter(pk=pk, email_status=E.SENDING).update(
+                    email_status=E.NONE, email_next_at=None)
+                continue
             try:
                 if connection is None:
                     connection = get_connection(fail_silently=False)

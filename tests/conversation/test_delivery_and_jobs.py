@@ -168,3 +168,12 @@ def test_the_daily_digest_sends_one_email_listing_the_waiting_notifications(ann)
     assert digests_send() == 1 and digests_send() == 0
     assert len(mail.outbox) == 1 and "Taken 2" in mail.outbox[0].body
     assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
+
+
+def test_an_address_changed_after_the_event_gets_no_email(ann):
+    n = _pending_for(ann)
+    ann.email = "someone-else@example.org"
+    ann.save()
+    assert emails_send(notification_ids=[n.pk]) == (0, None) and mail.outbox == []
+    n.refresh_from_db()
+    assert n.email_status == "none"
