@@ -8,10 +8,14 @@ happened from the database. Unknown or vanished objects are ignored (a claim del
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils import timezone
 
 from bets.claims.selectors import HIDDEN_STATUSES
 from bets.conversation import selectors
@@ -24,7 +28,16 @@ from bets.conversation.notify import (
     notifications_write,
     notify_users,
 )
-from bets.models import Bet, Claim, Comment, Dispute, Offer, ResolutionEvent, ResolutionProposal
+from bets.models import (
+    Bet,
+    Claim,
+    Comment,
+    Dispute,
+    EventFanout,
+    Offer,
+    ResolutionEvent,
+    ResolutionProposal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +239,31 @@ HANDLERS: dict[str, Callable[[int, int], str | None]] = {
     "claim.reviewed": _reviewed,
     "comment.created": _comment,
 }
+
+
+def resolutions_unannounced(*, now: datetime | None = None, days: int = 7) -> list[tuple[int, int]]:
+    """(claim, seq) of the resolution events of the last `days` whose fan-out never ran:
+    their dispatch was lost (broker down at commit). A minute's grace leaves in-flight tasks
+    alone."""
+    now = now or timezone.now()
+    key = Concat(Value("resolution:"), Cast("claim_id", CharField()), Value(":"),
+                 Cast("resolution_seq", CharField()), output_field=CharField())
+    rows = (ResolutionEvent.objects
+            .filter(created_at__gte=now - timedelta(days=days),
+                    created_at__lt=now - timedelta(seconds=60))
+            .annotate(fanout_key=key)
+            .exclude(Exists(EventFanout.objects.filter(key=OuterRef("fanout_key"))))
+            .order_by("pk").values_list("claim_id", "resolution_seq"))
+    return list(rows[:500])
+
+
+def events_catch_up(*, now: datetime | None = None) -> int:
+    """Fan out the resolutions whose notification task was lost; returns how many."""
+    done = 0
+    for claim_id, seq in resolutions_unannounced(now=now):
+        if event_notify(event="claim.resolution", object_id=claim_id, seq=seq):
+            done += 1
+    return done
 
 
 @transaction.atomic
