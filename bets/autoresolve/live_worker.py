@@ -29,6 +29,10 @@ class EndpointDown(Exception):
     """The endpoint did not answer at the start of the shard; the task retries later."""
 
 
+class ShardHeld(Exception):  # noqa: N818 (reads as what happened)
+    """Another delivery is running the shard; the task checks again later."""
+
+
 class ShardObserver(Observer):
     """Counts samples and tokens per (model, condition) and decides when to stop."""
 
@@ -114,7 +118,12 @@ def shard_run(*, shard_id: int) -> str:
 
     claimed = live.shard_claim(shard_id=shard_id)
     if claimed is None:
-        return "held-elsewhere-or-ended"
+        if LiveShard.objects.filter(pk=shard_id, status=ShardStatus.RUNNING).exists():
+            # Another delivery holds it (a redelivery after the visibility timeout, a
+            # duplicate). Dropping this message would leave the shard with no message at all
+            # if that holder then died: come back once its heartbeat could have gone stale.
+            raise ShardHeld(shard_id)
+        return "ended"
     shard, token = claimed
     run = shard.run
     if run.status != LiveRun.Status.RUNNING:
