@@ -250,7 +250,7 @@ class EndpointForm(forms.ModelForm):
         fields = ["name", "base_url", "served_models", "api_key_env", "allow_private"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         models = data.get("served_models")
         if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
             raise forms.ValidationError({"served_models": 'A JSON list of names: ["gen1"].'})
