@@ -54,7 +54,9 @@ class ArtifactDownloadView(APIView):
     def get(self, request, pk: int):
         _artifact_for(request, pk)
         artifact = artifact_open(artifact_id=pk, user=request.user, via=ArtifactAccess.Via.API)
-        return FileResponse(artifact.file.open("rb"), as_attachment=True, filename=artifact.name)
+        # Always bytes to save, never rendered: a file named .html must not become a page.
+        return FileResponse(artifact.file.open("rb"), as_attachment=True, filename=artifact.name,
+                            content_type="application/octet-stream")
 
 
 class ArtifactVisibilityView(APIView):

@@ -75,7 +75,8 @@ def artifact_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     except Forbidden as exc:
         return render(request, "bets/evidence_refused.html",
                       {"message": exc.message, "artifact": artifact}, status=403)
-    return FileResponse(opened.file.open("rb"), as_attachment=True, filename=opened.name)
+    return FileResponse(opened.file.open("rb"), as_attachment=True, filename=opened.name,
+                        content_type="application/octet-stream")
 
 
 @require_POST
