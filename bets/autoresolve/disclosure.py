@@ -77,9 +77,22 @@ def _aggregate_reason(attempt: ResolutionAttempt, numbers: dict) -> str:
             "claim's arbiters.")
 
 
+def _live_visibility(spec: object) -> str:
+    """A live run's logs take the visibility its spec asks for (`source.visibility`)."""
+    source = spec.get("source") if isinstance(spec, dict) else None
+    if isinstance(source, dict) and source.get("kind") == "inspect_run":
+        return str(source.get("visibility") or Visibility.PUBLIC)
+    return Visibility.PUBLIC
+
+
 def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, ClaimArtifact],
                      arbiters: set[int]) -> str:
     level = FULL
+    live = _live_visibility(attempt.spec)
+    if live != Visibility.PUBLIC and not _is_reader(user, arbiters):
+        if live == Visibility.PRIVATE:
+            return PRIVATE
+        level = AGGREGATES
     for name in artifacts_read(attempt):
         artifact = artifacts.get(name)
         if artifact is None or artifact_readable_by(artifact, user, arbiters=arbiters):

@@ -41,6 +41,7 @@ class ShardPlan:
     index: int = 0
     shards: int = 1
     log_buffer: int = 10  # samples per log flush: what a killed run loses at most
+    log_samples: bool = True  # False: the logs keep results only, no transcripts
 
     @property
     def samples(self) -> int:
@@ -122,7 +123,7 @@ def _run_shard(plan: ShardPlan, endpoint: EndpointInfo, log_dir: Path, *,
             tasks, log_dir=str(log_dir), retry_attempts=limits.retry_attempts,
             retry_wait=limits.retry_wait, limit=(plan.start, plan.end), epochs=plan.epochs,
             max_tasks=len(tasks), display="none", log_buffer=plan.log_buffer,
-            log_realtime=False, score_display=False,
+            log_realtime=False, score_display=False, log_samples=plan.log_samples,
             max_connections=plan.max_connections, max_retries=limits.request_retries,
             timeout=limits.request_timeout, seed=plan.seed, **plan.generate,
         )

@@ -35,7 +35,12 @@ from resolvers.sources.inspect_logs import InspectEvidence
 KIND = "inspect_run"
 FIELDS = {"epochs": "integer", "limit": "integer", "seed": "integer", "generate": "object",
           "max_connections": "integer", "shards": "integer", "budget_seconds": "integer",
-          "budget_tokens": "integer", "stderr_metric": "string"}
+          "budget_tokens": "integer", "stderr_metric": "string",
+          # false: inspect keeps no samples (no transcripts, no outputs) in the logs.
+          "log_samples": "boolean",
+          # Who sees the logs' details: public, aggregates or private (Crux applies it).
+          "visibility": "string"}
+VISIBILITIES = ("public", "aggregates", "private")
 GENERATE = {"temperature": ("number", 0.0, 2.0), "top_p": ("number", 0.0, 1.0),
             "max_tokens": ("integer", 1, 100_000)}
 MAX_EPOCHS = 100
@@ -104,6 +109,14 @@ class InspectRunSource:
                     budget = " (the service's budget)" if key.startswith("budget") else ""
                     check.error(f"{path}.{key}", f"must be at most {high}{budget}, got {value}")
         _check_generate(source.get("generate"), f"{path}.generate", check)
+        if source.get("log_samples") is False and isinstance(source.get("shards"), int) \
+                and source["shards"] > 1:
+            check.error(f"{path}.log_samples", "false needs a single shard: merging shards "
+                                               "recomputes the metric from the samples")
+        visibility = source.get("visibility")
+        if isinstance(visibility, str) and visibility not in VISIBILITIES:
+            check.error(f"{path}.visibility", f"expected one of {', '.join(VISIBILITIES)}, got "
+                                              f"{describe(visibility)}")
         if task and not check.errors:
             count = sample_count(source, env.data_dir)
             total = total_samples(source, env.data_dir)
@@ -158,7 +171,7 @@ def plan_for(spec: dict, start: int, end: int, *, index: int = 0, shards: int = 
                      epochs=spec.get("epochs", 1), seed=spec.get("seed"),
                      generate=dict(spec.get("generate") or {}),
                      max_connections=spec.get("max_connections"), index=index, shards=shards,
-                     log_buffer=log_buffer)
+                     log_buffer=log_buffer, log_samples=spec.get("log_samples", True))
 
 
 def _check_endpoint(source: dict, path: str, check: Checker) -> None:

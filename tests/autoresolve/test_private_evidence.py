@@ -27,6 +27,7 @@ from inspect_ai.scorer import match
 
 from bets.autoresolve import visibility as visibility_module
 from bets.autoresolve.artifacts import artifact_upload
+from bets.autoresolve.disclosure import attempt_disclose
 from bets.autoresolve.disputes import dispute_adjudicate, proposal_dispute
 from bets.autoresolve.dryrun import PRIVATE_REASON, claims_dry_run
 from bets.autoresolve.runs import claim_run_resolver
@@ -333,3 +334,20 @@ def test_an_arbiter_adjudicates_a_dispute_and_the_decision_is_public(db, canary_
     page = client.get(f"/claims/{world.claim.pk}/resolution/").content.decode()
     assert "All 20 samples of each log completed; the run stands." in page
     assert ResolutionAttempt.objects.get(pk=world.attempt.pk).verdict == "yes"
+
+
+@pytest.mark.parametrize("visibility, measured", [("private", False), ("aggregates", True)])
+def test_a_live_runs_logs_take_the_visibility_its_spec_asks_for(db, visibility, measured):
+    mod, arb, dan = make_user("mod", staff=True), make_user("arb"), make_user("dan")
+    source = {"kind": "inspect_run", "task": "arith", "endpoint": "lab", "models": ["gen1"],
+              "conditions": ["cot"], "visibility": visibility, "log_samples": False}
+    attempt = ResolutionAttempt(claim_id=1, spec={"source": source, "criterion": {}},
+                                verdict="yes", reason="gen1 cot accuracy 0.9 >= 0.5",
+                                measurement={"value": 0.9}, evidence={"logs": [CANARY]})
+    for viewer in (None, dan):
+        shown = attempt_disclose(attempt, viewer, artifacts={}, arbiters={arb.pk})
+        assert CANARY not in json.dumps(shown.evidence) and shown.withheld
+        assert bool(shown.measurement) is measured and shown.verdict == "yes"
+    for reader in (arb, mod):
+        shown = attempt_disclose(attempt, reader, artifacts={}, arbiters={arb.pk})
+        assert CANARY in json.dumps(shown.evidence) and shown.withheld == ""

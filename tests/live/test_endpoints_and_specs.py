@@ -42,6 +42,8 @@ def propose(author, source: dict, criterion: dict | None = None) -> Claim:
     ({"generate": {"temperature": 9}}, "source.generate.temperature: must be between"),
     ({"generate": {"system": "x"}}, "source.generate.system: unknown field"),
     ({"url": "http://example.org"}, "source.url: unknown field"),
+    ({"visibility": "secret"}, "source.visibility: expected one of public, aggregates, private"),
+    ({"log_samples": False, "shards": 2}, "source.log_samples: false needs a single shard"),
 ])
 def test_a_bad_live_spec_is_refused_at_proposal_naming_the_field(ann, stub, endpoint, fields,
                                                                  path):

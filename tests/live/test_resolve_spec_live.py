@@ -98,3 +98,17 @@ def test_the_calculator_evaluates_arithmetic(expression, value):
 def test_the_calculator_refuses_anything_but_arithmetic(expression):
     with pytest.raises(ValueError):
         calculate(expression)
+
+
+def test_a_live_run_can_keep_no_samples_and_still_decide(tmp_path, capsys, stub, endpoint):
+    spec = {"source": live_source(models=["gen3"], limit=6, conditions=["cot"],
+                                  log_samples=False),
+            "criterion": {"kind": "threshold", "model": "gen3", "condition": "cot",
+                          "metric": "accuracy", "at_least": 0.1}}
+    logs = tmp_path / "logs"
+    out = resolve(tmp_path, spec, capsys, "--keep-logs", str(logs))
+    assert out["verdict"] == "yes", out["reason"]
+    from inspect_ai.log import read_eval_log
+
+    [log] = [read_eval_log(str(p)) for p in logs.glob("*.eval")]
+    assert not log.samples and log.results.completed_samples == 6
