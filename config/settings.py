@@ -247,6 +247,9 @@ if REDIS_URL:
         # looking every CELERY_UNACKED_RESTORE_INTERVAL seconds (kombu alone: every 100 s).
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": 1,
+        # Each sweep holds a Redis lock; a worker killed while holding it (kombu's default:
+        # 300 s) stopped every survivor's restores that long. A sweep takes milliseconds.
+        "unacked_mutex_expire": 30,
     }
 else:
     _BROKER_DIR = VAR_DIR / "celery-broker"

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bets.claims.forecasts import forecast_submit
 from bets.claims.resolution import claim_resolve
-from bets.claims.services import claim_approve, claim_propose
+from bets.claims.services import claim_approve, claim_feature, claim_propose
 from bets.demo import data
 from bets.demo.autoresolve import demo_autoresolve_load
 from bets.models import Claim
@@ -79,7 +79,8 @@ def _load_showcase(spec: data.ShowcaseClaim, *, admin, users, now) -> Claim:
             probability=p,
             now=now - timedelta(days=days),
         )
-    return claim
+    # The claims Crux grew out of lead the home page, whatever the demo adds after them.
+    return claim_feature(claim_id=claim.pk, moderator=admin, featured=True)
 
 
 def _history_probability(rng: random.Random, skill: float, outcome: str) -> float:
