@@ -199,3 +199,14 @@ def json_server():
     server = JsonServer({"results": {"gen3": {"accuracy": 0.9}}})
     yield server
     server.close()
+
+
+@pytest.fixture
+def empty_queue():
+    """The sweeps really publish to Redis and no worker runs in these tests: drop what they
+    queued, before and after."""
+    from tests.celery_worker import redis_flush
+
+    redis_flush()
+    yield
+    redis_flush()

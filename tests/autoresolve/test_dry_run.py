@@ -13,16 +13,10 @@ from bets.autoresolve import bridge
 from bets.autoresolve.dryrun import claims_dry_run, dry_run_sweep
 from bets.models import ClaimDryRun, ResolutionAttempt, ResolutionProposal
 from tests.autoresolve.conftest import GAP_YES, THRESHOLD_NO, UNKNOWN_MODEL, make_spec_claim
-from tests.celery_worker import redis_flush, wait_for
+from tests.celery_worker import wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_queue")]
 
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    redis_flush()
-    yield
-    redis_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -16,16 +16,9 @@ from bets.autoresolve.evidence import sha256_of
 from bets.autoresolve.reverify import attempt_reverify
 from bets.common.errors import Conflict
 from tests.autoresolve.conftest import GAP_YES, THRESHOLD_NO, make_spec_claim
-from tests.celery_worker import redis_flush
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_queue")]
 
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    redis_flush()
-    yield
-    redis_flush()
 
 
 def run(claim, key: str):

@@ -13,18 +13,10 @@ from bets.claims.resolution import claim_resolve
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import Claim, ResolutionAttempt, ResolutionEvent, ResolutionProposal
 from tests.autoresolve.conftest import GAP_YES, THRESHOLD_NO, UNKNOWN_MODEL, make_spec_claim
-from tests.celery_worker import redis_flush
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_queue")]
 
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    # The sweep really publishes to Redis; no worker runs here, so drop what it queued.
-    redis_flush()
-    yield
-    redis_flush()
 
 
 def run(claim, key="k1"):

@@ -12,16 +12,9 @@ from bets.claims.forecasts import forecast_submit
 from bets.claims.resolution import claim_annul, claim_resolve
 from bets.models import Claim, ResolutionProposal
 from tests.autoresolve.conftest import GAP_YES, make_spec_claim
-from tests.celery_worker import redis_flush
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_queue")]
 
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    redis_flush()
-    yield
-    redis_flush()
 
 
 @pytest.fixture
