@@ -99,6 +99,8 @@ class LiveShard(models.Model):
 
 
 class LiveProgress(models.Model):
+    """Samples done per (model, condition) of one shard, as the run reports them."""
+
     shard = models.ForeignKey(LiveShard, on_delete=models.CASCADE, related_name="progress")
     model = models.CharField(max_length=200)
     condition = models.CharField(max_length=32)
@@ -110,3 +112,6 @@ class LiveProgress(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shard", "model", "condition"],
                                                name="live_progress_once")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.condition}: {self.done}/{self.total} samples"
