@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 
-from bets.autoresolve.visibility import artifact_readable_by
+from bets.autoresolve.visibility import artifact_readable_by, claim_evidence, evidence_reader
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.models import Claim, ClaimArtifact, ResolutionAttempt
 
@@ -89,7 +89,7 @@ def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, C
                      arbiters: set[int]) -> str:
     level = FULL
     live = _live_visibility(attempt.spec)
-    if live != Visibility.PUBLIC and not _is_reader(user, arbiters):
+    if live != Visibility.PUBLIC and not evidence_reader(user, arbiters):
         if live == Visibility.PRIVATE:
             return PRIVATE
         level = AGGREGATES
@@ -101,10 +101,6 @@ def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, C
             return PRIVATE
         level = AGGREGATES
     return level
-
-
-def _is_reader(user, arbiters: set[int]) -> bool:
-    return bool(user and user.is_authenticated and (user.is_staff or user.pk in arbiters))
 
 
 def attempt_disclose(attempt: ResolutionAttempt, user, *,
@@ -119,7 +115,7 @@ def attempt_disclose(attempt: ResolutionAttempt, user, *,
     shown = copy.copy(attempt)
     shown.withheld = ""
     level = disclosure_level(attempt, user, artifacts=artifacts, arbiters=arbiters)
-    aggregate_spec = spec_discloses_aggregates_only(attempt.spec) and not _is_reader(
+    aggregate_spec = spec_discloses_aggregates_only(attempt.spec) and not evidence_reader(
         user, arbiters)
     if level == PRIVATE:
         shown.measurement = {}
@@ -145,11 +141,12 @@ def attempt_disclose(attempt: ResolutionAttempt, user, *,
     return shown
 
 
-def attempts_disclose(attempts: list[ResolutionAttempt], user, *, claim: Claim
+def attempts_disclose(attempts: list[ResolutionAttempt], user, *, claim: Claim,
+                      evidence: tuple[list[ClaimArtifact], set[int]] | None = None
                       ) -> list[ResolutionAttempt]:
     """attempt_disclose over a claim's attempts, reading the claim's files and arbiters once."""
-    artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=claim.pk)}
-    arbiters = claim_arbiter_ids(claim.pk)
+    files, arbiters = evidence or claim_evidence(claim.pk)
+    artifacts = {a.name: a for a in files}
     return [attempt_disclose(a, user, artifacts=artifacts, arbiters=arbiters) for a in attempts]
 
 
@@ -165,16 +162,16 @@ def preview_disclose(found: dict, user, *, claim: Claim) -> dict:
             "evidence": shown.evidence, "withheld": shown.withheld}
 
 
-def flag_reason_for(claim: Claim, user) -> str:
+def flag_reason_for(claim: Claim, user, *,
+                    evidence: tuple[list[ClaimArtifact], set[int]] | None = None) -> str:
     """Why the claim is flagged, as this viewer may read it: the reason quotes the resolver's,
     which can name numbers from evidence the viewer may not see."""
     if not claim.resolver_flag_reason:
         return ""
-    artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=claim.pk)}
-    arbiters = claim_arbiter_ids(claim.pk)
-    hidden = any(not artifact_readable_by(a, user, arbiters=arbiters) for a in artifacts.values())
+    files, arbiters = evidence or claim_evidence(claim.pk)
+    hidden = any(not artifact_readable_by(a, user, arbiters=arbiters) for a in files)
     if hidden or (spec_discloses_aggregates_only(claim.resolver_spec)
-                  and not _is_reader(user, arbiters)):
+                  and not evidence_reader(user, arbiters)):
         return ("The resolver could not settle this claim in time; its reason draws on "
                 "evidence that is not public, so only admins and arbiters see it.")
     return claim.resolver_flag_reason

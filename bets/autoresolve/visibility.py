@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bets.claims.arbiters import claim_arbiter_ids
@@ -41,11 +40,16 @@ def visibility_parse(value: object) -> str:
 
 
 
-def evidence_reader(claim: Claim, user) -> bool:
-    """Staff and the claim's arbiters read every file of the claim."""
-    if not (user and user.is_authenticated):
-        return False
-    return bool(user.is_staff) or user.pk in claim_arbiter_ids(claim.pk)
+def evidence_reader(user, arbiters: set[int]) -> bool:
+    """Staff and the claim's arbiters (`arbiters`: their ids) read every file of the claim."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk in arbiters))
+
+
+def claim_evidence(claim_id: int) -> tuple[list[ClaimArtifact], set[int]]:
+    """The claim's files (oldest first) and its arbiters' ids: what every visibility decision
+    about the claim reads, loaded once per page."""
+    files = list(ClaimArtifact.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
+    return files, claim_arbiter_ids(claim_id)
 
 
 def artifact_readable_by(artifact: ClaimArtifact, user, *, arbiters: set[int] | None = None
@@ -140,11 +144,11 @@ def artifact_accesses(*, artifact: ClaimArtifact, viewer) -> list[ArtifactAccess
     return list(ArtifactAccess.objects.filter(artifact=artifact).select_related("user")[:200])
 
 
-def withheld_summary(claim: Claim, user) -> str:
+def withheld_summary(claim: Claim, user, *,
+                     evidence: tuple[list[ClaimArtifact], set[int]] | None = None) -> str:
     """What this viewer does not see of the claim's evidence, said plainly ("" if nothing)."""
-    arbiters = claim_arbiter_ids(claim.pk)
-    hidden = [a for a in ClaimArtifact.objects.filter(claim_id=claim.pk).filter(
-        ~Q(visibility=Visibility.PUBLIC)) if not artifact_readable_by(a, user, arbiters=arbiters)]
+    files, arbiters = evidence or claim_evidence(claim.pk)
+    hidden = [a for a in files if not artifact_readable_by(a, user, arbiters=arbiters)]
     if not hidden:
         return ""
     private = sum(a.visibility == Visibility.PRIVATE for a in hidden)

@@ -21,8 +21,7 @@ from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.live_selectors import live_progress_attach
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.selectors import claim_attempts, claim_proposals
-from bets.autoresolve.visibility import withheld_summary
-from bets.claims.arbiters import claim_arbiter_ids
+from bets.autoresolve.visibility import claim_evidence, evidence_reader, withheld_summary
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Dispute, ResolutionProposal
@@ -72,7 +71,8 @@ def autoresolve_panel(request, claim: Claim) -> dict:
                                             evidence=found["evidence"],
                                             lead="Would resolve as", tail=" today")}
     # Each viewer sees of an attempt only what the files it read allow (disclosure).
-    attempts = attempts_disclose(claim_attempts(claim.pk), user, claim=claim)
+    evidence = claim_evidence(claim.pk)  # files and arbiters, read once for the whole panel
+    attempts = attempts_disclose(claim_attempts(claim.pk), user, claim=claim, evidence=evidence)
     for attempt in attempts:
         # Shown beside the attempt; computed here, never while the template renders.
         setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
@@ -82,13 +82,12 @@ def autoresolve_panel(request, claim: Claim) -> dict:
         "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
         "attempts": attempts,
         "proposals": claim_proposals(claim.pk),
-        "artifacts": artifact_rows(claim, user),
-        "withheld": withheld_summary(claim, user),
-        "flag_reason": flag_reason_for(claim, user),
+        "artifacts": artifact_rows(claim, user, evidence=evidence),
+        "withheld": withheld_summary(claim, user, evidence=evidence),
+        "flag_reason": flag_reason_for(claim, user, evidence=evidence),
         "arbiters": claim.arbiters.order_by("username"),
         "can_set_arbiters": live and (is_admin or is_author),
-        "can_adjudicate": is_admin or (user.is_authenticated
-                                       and user.pk in claim_arbiter_ids(claim.pk)),
+        "can_adjudicate": evidence_reader(user, evidence[1]),
         "deadline": claim_resolver_deadline(claim),
         "is_admin": is_admin,
         "can_preview": can_preview,

@@ -22,8 +22,9 @@ from bets.autoresolve.visibility import (
     artifact_open,
     artifact_readable_by,
     artifact_visibility_widen,
+    claim_evidence,
 )
-from bets.claims.arbiters import claim_arbiter_ids, claim_arbiters_set
+from bets.claims.arbiters import claim_arbiters_set
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import Forbidden, NotFound, ServiceError
 from bets.models import ArtifactAccess, Claim, ClaimArtifact
@@ -39,10 +40,12 @@ class ArtifactRow:
     can_reveal: bool  # the viewer uploaded it (or is staff) and it is not public yet
 
 
-def artifact_rows(claim: Claim, user) -> list[ArtifactRow]:
-    arbiters = claim_arbiter_ids(claim.pk)
+def artifact_rows(claim: Claim, user, *,
+                  evidence: tuple[list[ClaimArtifact], set[int]] | None = None
+                  ) -> list[ArtifactRow]:
+    files, arbiters = evidence or claim_evidence(claim.pk)
     rows = []
-    for artifact in ClaimArtifact.objects.filter(claim_id=claim.pk).order_by("created_at", "id"):
+    for artifact in files:
         readable = artifact_readable_by(artifact, user, arbiters=arbiters)
         url = ""
         if readable:
