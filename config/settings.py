@@ -366,6 +366,12 @@ CRUX_EMAIL_RETRY_SECONDS = env_int("CRUX_EMAIL_RETRY_SECONDS", 30)
 # reported stale (staff page, /healthz) when it has not run for 3 periods.
 CRUX_REMINDER_STALE_DAYS = env_int("CRUX_REMINDER_STALE_DAYS", 7)
 CRUX_REMINDER_SECONDS = env_int("CRUX_REMINDER_SECONDS", 300)
+# Events (resolutions, bets matched, comments, ...) are recorded in an outbox with the state
+# change; one whose fan-out has not committed CRUX_EVENT_GRACE_SECONDS after its dispatch was
+# lost (process died after commit, broker refused it) and the reminder job dispatches it
+# again, at most CRUX_EVENT_REDISPATCH_BATCH per run.
+CRUX_EVENT_GRACE_SECONDS = env_int("CRUX_EVENT_GRACE_SECONDS", 60)
+CRUX_EVENT_REDISPATCH_BATCH = env_int("CRUX_EVENT_REDISPATCH_BATCH", 500)
 # Log-in throttling: after this many failures for one username within the window, log-ins
 # for it are refused until the window passes.
 CRUX_LOGIN_MAX_FAILURES = env_int("CRUX_LOGIN_MAX_FAILURES", 5)

@@ -2,10 +2,12 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -127,3 +129,26 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, message
             return value
         time.sleep(interval)
     raise AssertionError(message or f"condition not met within {timeout}s")
+
+
+def dead_port() -> int:
+    """A local port nothing listens on: a broker there refuses every connection."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def publishing_to(url: str):
+    """Point this process's Celery publisher at `url` (the worker keeps its own broker)."""
+    def switch(target):
+        app.conf.broker_url = target
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(old)

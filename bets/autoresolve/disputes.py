@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.claims.arbiters import claim_arbiter_ids
-from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.outbox import event_publish
 from bets.models import Claim, ResolutionProposal
 
 Proposal = ResolutionProposal.Status
@@ -106,7 +106,7 @@ def proposal_dispute(*, proposal_id: int, participant, reason: str):
     if proposal.status != Proposal.DISPUTED:
         proposal.status = Proposal.DISPUTED
         proposal.save(update_fields=["status"])
-    dispatch_on_commit("bets.tasks.notify_event", "dispute.opened", dispute.pk, 0)
+    event_publish(event="dispute.opened", object_id=dispute.pk)
     return dispute
 
 
@@ -143,7 +143,7 @@ def dispute_adjudicate(*, dispute_id: int, admin, decision: str, note: str = "")
         proposal.save(update_fields=["status"])
         if proposal.finalize_after <= now:
             _finalize_locked(proposal, now)
-    dispatch_on_commit("bets.tasks.notify_event", "dispute.decided", dispute.pk, 0)
+    event_publish(event="dispute.decided", object_id=dispute.pk)
     return dispute
 
 

@@ -30,6 +30,7 @@ from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.dispatch import dispatch_on_commit, publisher
 from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.outbox import event_publish
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
 
 logger = logging.getLogger(__name__)
@@ -289,7 +290,8 @@ def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: dateti
         claim_id=claim.pk, attempt_id=attempt.pk, outcome=outcome,
         finalize_after=now + timedelta(seconds=window),
     ))
-    dispatch_on_commit("bets.tasks.notify_event", "proposal.created", proposal_id, 0)
+    assert proposal_id is not None  # no ON CONFLICT clause: it returns the id or raises
+    event_publish(event="proposal.created", object_id=proposal_id)
     if window <= 0:
         dispatch_on_commit("bets.tasks.proposals_finalize_due")
 

@@ -34,8 +34,8 @@ from bets.claims.arbiters import arbiter_may_not_bet
 from bets.claims.forecasts import probability_parse
 from bets.claims.locking import claim_lock
 from bets.common import sql
-from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bets.common.outbox import event_publish
 from bets.models import Account, Bet, Claim, LedgerTransaction, Offer
 
 Kind = LedgerTransaction.Kind
@@ -246,7 +246,7 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
         offer.status = Offer.Status.FILLED
     sql.update(Offer, {"filled_stake": offer.filled_stake, "status": offer.status},
                "id = %s", [offer.pk])
-    dispatch_on_commit("bets.tasks.notify_event", "bet.matched", bet.pk, 0)
+    event_publish(event="bet.matched", object_id=bet.pk)
     return bet
 
 
@@ -337,6 +337,6 @@ def offers_expire_due(*, now: datetime | None = None) -> int:
             )
             if offer is not None:
                 _release(offer, Offer.Status.EXPIRED)
-                dispatch_on_commit("bets.tasks.notify_event", "offer.expired", offer.pk, 0)
+                event_publish(event="offer.expired", object_id=offer.pk)
                 expired += 1
     return expired

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from bets.betting.ledger import Posting, post_many, reversal_of, system_account
 from bets.claims.locking import claim_lock
-from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict
+from bets.common.outbox import event_publish
 from bets.models import Account, Bet, Claim, LedgerEntry, LedgerTransaction
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def claim_settle_bets(*, claim_id: int, seq: int) -> int:
         raise SettlementBlocked(exc.message) from exc
     _mark_bets(claim, seq)
     Claim.objects.filter(pk=claim.pk).update(settled_seq=seq)
-    dispatch_on_commit("bets.tasks.notify_event", "claim.settled", claim.pk, seq)
+    event_publish(event="claim.settled", object_id=claim.pk, seq=seq)
     return posted
 
 

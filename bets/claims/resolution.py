@@ -12,6 +12,7 @@ from django.utils import timezone
 from bets.claims.locking import claim_lock
 from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.outbox import event_publish
 from bets.models import Claim, ResolutionEvent, ResolutionProposal, Score
 
 RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
@@ -41,8 +42,7 @@ def _after_resolution_change(claim: Claim) -> None:
     dispatch_on_commit("bets.tasks.claim_score", claim.pk, claim.resolution_seq)
     dispatch_on_commit("bets.tasks.claim_settle", claim.pk, claim.resolution_seq)
     # Followers hear of it; the notification task reads the event by (claim, seq).
-    dispatch_on_commit("bets.tasks.notify_event", "claim.resolution", claim.pk,
-                       claim.resolution_seq)
+    event_publish(event="claim.resolution", object_id=claim.pk, seq=claim.resolution_seq)
 
 
 def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_time=None):

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.claims.locking import claim_lock
-from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.outbox import event_publish
 from bets.models import Claim, ClaimClarification, Tag
 
 TITLE_MAX = 200
@@ -211,6 +211,7 @@ def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
     return claim
 
 
+@transaction.atomic
 def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
     if not moderator.is_staff:
         raise InvalidInput("Only moderators can review proposed claims.")
@@ -226,7 +227,7 @@ def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
     claim = Claim.objects.get(pk=claim_id)
     if not updated:
         raise Conflict(f"Only proposed claims can be reviewed; this one is {claim.status}.")
-    dispatch_on_commit("bets.tasks.notify_event", "claim.reviewed", claim.pk, 0)
+    event_publish(event="claim.reviewed", object_id=claim.pk)
     return claim
 
 

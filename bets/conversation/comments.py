@@ -11,8 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from bets.claims.selectors import claim_visible_or_404
-from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bets.common.outbox import event_publish
 from bets.models import ClaimFollow, Comment, CommentRevision, CommentVote
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
@@ -88,7 +88,7 @@ def comment_create(
     comment = Comment.objects.create(
         claim=claim, author=author, body=body, stance=stance, parent=parent
     )
-    dispatch_on_commit("bets.tasks.notify_event", "comment.created", comment.pk, 0)
+    event_publish(event="comment.created", object_id=comment.pk)
     return comment
 
 

@@ -1,23 +1,21 @@
 """The fan-out of each event: read the new state by id, pick the recipients, write the
 notifications once (keyed by the event) and queue their emails after commit.
 
-Other domains never import this package: their services dispatch
-`bets.tasks.notify_event(event, object_id, seq)` after commit, and this module reads what
-happened from the database. Unknown or vanished objects are ignored (a claim deleted since).
+Other domains never import this package: their services record the event in the outbox
+and dispatch `bets.tasks.notify_event(event, object_id, seq)` after commit
+(bets.common.outbox.event_publish), and this module reads what happened from the database.
+Unknown or vanished objects are ignored (a claim deleted since).
 """
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
-from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import timezone
 
 from bets.claims.selectors import HIDDEN_STATUSES
+from bets.common.outbox import event_done
 from bets.conversation import selectors
 from bets.conversation.comments import mentioned_usernames
 from bets.conversation.jobs import STAFF_SQL
@@ -33,7 +31,6 @@ from bets.models import (
     Claim,
     Comment,
     Dispute,
-    EventFanout,
     Offer,
     ResolutionEvent,
     ResolutionProposal,
@@ -241,36 +238,11 @@ HANDLERS: dict[str, Callable[[int, int], str | None]] = {
 }
 
 
-def resolutions_unannounced(*, now: datetime | None = None, days: int = 7) -> list[tuple[int, int]]:
-    """(claim, seq) of the resolution events of the last `days` whose fan-out never ran:
-    their dispatch was lost (broker down at commit). A minute's grace leaves in-flight tasks
-    alone."""
-    now = now or timezone.now()
-    key = Concat(Value("resolution:"), Cast("claim_id", CharField()), Value(":"),
-                 Cast("resolution_seq", CharField()), output_field=CharField())
-    rows = (ResolutionEvent.objects
-            .filter(created_at__gte=now - timedelta(days=days),
-                    created_at__lt=now - timedelta(seconds=60))
-            .annotate(fanout_key=key)
-            .exclude(Exists(EventFanout.objects.filter(key=OuterRef("fanout_key"))))
-            .order_by("pk").values_list("claim_id", "resolution_seq"))
-    return list(rows[:500])
-
-
-def events_catch_up(*, now: datetime | None = None) -> int:
-    """Fan out the resolutions whose notification task was lost; returns how many."""
-    done = 0
-    for claim_id, seq in resolutions_unannounced(now=now):
-        if event_notify(event="claim.resolution", object_id=claim_id, seq=seq):
-            done += 1
-    return done
-
-
 @transaction.atomic
 def event_notify(*, event: str, object_id: int, seq: int = 0) -> str | None:
-    """Write the notifications of one event (once, whatever the number of deliveries) and
-    queue their emails after commit. Returns the event's key, or None when there is nothing
-    to say (unknown event, object gone)."""
+    """Write the notifications of one event (once, whatever the number of deliveries), take
+    it out of the outbox and queue its emails after commit. Returns the event's key, or None
+    when there is nothing to say (unknown event, object gone)."""
     handler = HANDLERS.get(event)
     if handler is None:
         logger.warning("Unknown notification event %r for object %s.", event, object_id)
@@ -278,4 +250,7 @@ def event_notify(*, event: str, object_id: int, seq: int = 0) -> str | None:
     key = handler(object_id, seq)
     if key is not None:
         emails_queue_on_commit(key)
+    # Fanned out (or nothing to say, which will not change): the outbox forgets it in the
+    # transaction that wrote the notifications, so a crash before commit leaves it due.
+    event_done(event=event, object_id=object_id, seq=seq)
     return key

@@ -5,8 +5,9 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from bets.common.outbox import events_redispatch
 from bets.conversation.delivery import emails_due, emails_send
-from bets.conversation.events import event_notify, events_catch_up
+from bets.conversation.events import event_notify
 from bets.conversation.jobs import digests_send, notifications_periodic
 from bets.conversation.notify import emails_queue
 
@@ -39,10 +40,11 @@ def notifications_email_send_task(self, notification_ids: list[int]) -> int:
 
 @shared_task(name="bets.tasks.notifications_periodic", acks_late=True)
 def notifications_periodic_task() -> dict[str, int]:
-    """Forecast reminders and the staff queue; records the job's heartbeat. Also fans out
-    resolutions and queues emails whose task was lost (broker down at commit)."""
+    """Forecast reminders and the staff queue; records the job's heartbeat. Also dispatches
+    again the recorded events whose fan-out never committed, and queues emails whose task
+    was lost (broker down at commit)."""
     done = notifications_periodic()
-    done["resolutions_caught_up"] = events_catch_up()
+    done["events_redispatched"] = events_redispatch()
     queued = emails_queue(emails_due())
     if queued:
         logger.info("Queued %d email batches that were waiting.", queued)

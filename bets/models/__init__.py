@@ -21,6 +21,7 @@ from bets.models.evidence import ArtifactAccess
 from bets.models.idempotency import IdempotencyRecord
 from bets.models.ledger import Account, LedgerEntry, LedgerTransaction
 from bets.models.live import Endpoint, LiveProgress, LiveRun, LiveShard
+from bets.models.outbox import EventOutbox
 from bets.models.scores import Score
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Dispute",
     "Endpoint",
     "EventFanout",
+    "EventOutbox",
     "Forecast",
     "IdempotencyRecord",
     "JobHeartbeat",

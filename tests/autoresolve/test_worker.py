@@ -1,9 +1,7 @@
 """Auto-resolution with a real Celery worker on Redis: duplicates, crashes, broker outages."""
 
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
 import redis
@@ -14,9 +12,8 @@ from django.test import Client
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.tasks import claim_run_resolver_task, proposals_finalize_due_task
 from bets.models import Claim, ResolutionAttempt, ResolutionEvent, ResolutionProposal
-from config.celery import app
 from tests.autoresolve.conftest import GAP_YES, http_spec, make_spec_claim
-from tests.celery_worker import WorkerProcess, wait_for
+from tests.celery_worker import WorkerProcess, dead_port, publishing_to, wait_for
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -101,28 +98,6 @@ def test_a_worker_killed_mid_run_completes_the_run_after_redelivery(start_worker
     assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
     assert ResolutionProposal.objects.get(claim=claim).outcome == "yes"
     assert json_server.requests == 2
-
-
-def dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def publishing_to(url: str):
-    """Point this process's Celery publisher at `url` (the worker keeps its own broker)."""
-    def switch(target):
-        app.conf.broker_url = target
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    old = app.conf.broker_url
-    switch(url)
-    try:
-        yield
-    finally:
-        switch(old)
 
 
 def in_thread(fn):

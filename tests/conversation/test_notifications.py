@@ -237,20 +237,3 @@ def test_a_big_inbox_pages_by_cursor_and_the_header_caps_the_count(client, ann):
     assert "Note 069" in second and "Note 070" not in second
     assert client.get(reverse("notifications") + "?before=abc").status_code == 200
 
-
-def test_a_resolution_whose_notification_task_was_lost_is_announced_by_the_sweep(
-    claim, ann, mod
-):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bets.conversation.events import events_catch_up
-    from bets.models import ResolutionEvent
-
-    claim_resolve(claim_id=claim.pk, outcome="no", actor=mod)  # its task never ran
-    assert events_catch_up() == 0  # within the minute's grace an in-flight task may run
-    ResolutionEvent.objects.update(created_at=timezone.now() - timedelta(minutes=5))
-    assert events_catch_up() == 1
-    assert events_catch_up() == 0
-    assert Notification.objects.get(recipient=ann).title == "“Gap widens” resolved NO"
