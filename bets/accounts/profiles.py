@@ -36,6 +36,14 @@ def profile_of(user) -> Profile:
     return profile
 
 
+def profile_public(user) -> dict[str, str]:
+    """What anyone may read of a profile: the display name and bio, plain text (pages escape
+    them); empty strings for someone who never saved a profile. Reads only: a public page
+    must not create rows."""
+    row = Profile.objects.filter(user=user).values("display_name", "bio").first() or {}
+    return {"display_name": row.get("display_name", ""), "bio": row.get("bio", "")}
+
+
 def email_is_verified(user) -> bool:
     return bool(user.email) and Profile.objects.filter(
         user=user, verified_email=user.email).exists()

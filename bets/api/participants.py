@@ -10,6 +10,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bets.accounts.profiles import profile_public
 from bets.api import serializers as s
 from bets.betting.ledger import user_balance
 from bets.scoring import selectors
@@ -23,6 +24,7 @@ def participant_data(user) -> dict:
     recent = list(history.reverse()[:RECENT_SCORES])
     return {
         "username": user.username,
+        **profile_public(user),
         "date_joined": user.date_joined,
         "balance": user_balance(user),  # play-money credits (bets.ledger)
         "track_record": selectors.participant_track_record(user=user),

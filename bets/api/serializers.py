@@ -344,6 +344,10 @@ class ScoreHistorySerializer(serializers.Serializer):
 
 class ParticipantSerializer(serializers.Serializer):
     username = serializers.CharField()
+    display_name = serializers.CharField(
+        allow_blank=True, help_text="The name they chose; empty when they chose none.")
+    bio = serializers.CharField(
+        allow_blank=True, help_text="Plain text as they wrote it: show it as text, never as HTML.")
     date_joined = serializers.DateTimeField()
     balance = serializers.IntegerField(help_text="Play-money credits (the ledger's balance).")
     track_record = TrackRecordSerializer()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from bets.accounts import tokens
+from bets.accounts.profiles import profile_public
 from bets.models import Forecast
 from bets.scoring import selectors
 from bets.web.charts import calibration_chart, cumulative_chart
@@ -21,6 +22,7 @@ def _context(request, person, *, new_token: str | None = None) -> dict:
     own = request.user.is_authenticated and request.user.pk == person.pk
     return {
         "person": person,
+        "profile": profile_public(person),
         "own": own,
         "record": selectors.participant_track_record(user=person),
         "history": history,

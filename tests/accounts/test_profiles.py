@@ -112,3 +112,39 @@ def test_a_successful_log_in_clears_the_earlier_failures(client):
     response = client.post(reverse("login"), {"username": "fay", "password": PASSWORD})
     assert response.status_code == 302
     assert not LoginFailure.objects.filter(username="fay").exists()
+
+
+# --- the public participant page and API show the profile ----------------------------------
+
+
+def test_the_participant_page_shows_the_display_name_with_the_username_and_the_bio(client):
+    dora = make_user("dora")
+    profiles.profile_update(user=dora, display_name="Dora Marquez",
+                            bio="Evals person.\nMostly reasoning benchmarks.", email="")
+    page = client.get(reverse("participant", args=["dora"])).content.decode()
+    assert '<h1>Dora Marquez <span class="meta">@dora</span></h1>' in page
+    assert "<title>Dora Marquez" in page
+    assert "Evals person.<br>Mostly reasoning benchmarks." in page
+
+
+def test_html_in_a_bio_or_display_name_is_shown_as_inert_text(client, anon):
+    eve = make_user("eve")
+    profiles.profile_update(user=eve, display_name="<b>Eve</b>",
+                            bio='<script>alert(1)</script><img src=x onerror="alert(2)">',
+                            email="")
+    page = client.get(reverse("participant", args=["eve"])).content.decode()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x" in page
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in page and "<b>Eve</b>" not in page
+    data = anon.get("/api/participants/eve/").json()
+    assert data["display_name"] == "<b>Eve</b>"  # JSON carries the text as written
+    assert data["bio"].startswith("<script>")
+
+
+def test_without_a_profile_the_page_shows_the_username_and_creates_nothing(client, anon):
+    make_user("fay")
+    page = client.get(reverse("participant", args=["fay"])).content.decode()
+    assert "<h1>fay</h1>" in page and 'class="bio"' not in page
+    data = anon.get("/api/participants/fay/").json()
+    assert (data["display_name"], data["bio"]) == ("", "")
+    assert not Profile.objects.filter(user__username="fay").exists()
