@@ -81,6 +81,8 @@ def betting_claim(context, claim):
         "user": user,
         "signed_in": signed_in,
         "balance": sel.user_balance(user) if signed_in else None,
+        # Set by the offer form's view when a price like "0.6" needs "60% or 0.6%?".
+        "offer_question": context.get("offer_question"),
     }
 
 

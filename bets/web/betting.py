@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,7 +15,8 @@ from bets.betting import offers as offer_services
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Offer
-from bets.web.forms import parse_percent
+from bets.web.claims import claim_page_context
+from bets.web.forms import parse_percent, percent_question
 
 User = get_user_model()
 
@@ -24,18 +25,17 @@ def _back(claim_id: int):
     return redirect(f"{get_object_or_404(Claim, pk=claim_id).get_absolute_url()}#betting")
 
 
-def _probability(raw, confirmed: bool) -> float:
-    """The offer's price from the form, given in percent like forecasts (60 -> 0.6)."""
+# What the offer form posts besides the price: the question's buttons post them again.
+OFFER_FIELDS = ("side", "max_stake", "hours", "counterparty", "note")
+
+
+def _probability(raw) -> float:
+    """The offer's price from the form, given in percent like forecasts (60 -> 0.6). An
+    ambiguous "0.6" never reaches here unconfirmed: offer_create asks about it first."""
     try:
-        value, has_sign = parse_percent(raw or "")
+        value, _has_sign = parse_percent(raw or "")
     except ValidationError:
         raise ServiceError("Give your price in percent, e.g. 60.", field="price") from None
-    if 0 < value < 1 and not has_sign and not confirmed:
-        raise ServiceError(
-            f"Did you mean {value * 100:g}% or {value:g}%? Prices are in percent: "
-            f"enter {value * 100:g} or {value:g}%.",
-            field="price",
-        )
     if not 0.1 <= value <= 99.9:
         raise ServiceError("A price is between 0.1% and 99.9%.", field="price")
     return value / 100
@@ -56,8 +56,17 @@ def _hours(value) -> int:
 def offer_create(request, claim_id: int):
     # A hidden claim (proposed, rejected) answers 404 like a missing one, never a redirect
     # that would tell its id exists.
-    claim_visible_or_404(claim_id=claim_id, user=request.user)
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     data = request.POST
+    question = percent_question(data.get("price", ""), confirmed=data.get("confirmed") == "1")
+    if question:
+        # "0.6" is 60% or 0.6%: ask with one button per reading, each posting the whole
+        # offer again, and make no offer until one is chosen (as the forecast form does).
+        messages.info(request, "Your offer needs one more answer: see Betting below.")
+        context = claim_page_context(request, claim) | {"offer_question": {
+            "options": question, "fields": {name: data.get(name, "") for name in OFFER_FIELDS},
+        }}
+        return render(request, "bets/claim_detail.html", context)
     try:
         counterparty = None
         if data.get("counterparty", "").strip():
@@ -68,7 +77,7 @@ def offer_create(request, claim_id: int):
             claim_id=claim_id,
             offerer=request.user,
             side=data.get("side", ""),
-            probability=_probability(data.get("price"), data.get("confirmed") == "1"),
+            probability=_probability(data.get("price")),
             max_stake=data.get("max_stake", ""),
             expires_at=timezone.now() + timedelta(hours=_hours(data.get("hours", ""))),
             counterparty=counterparty,

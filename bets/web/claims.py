@@ -58,7 +58,9 @@ def home(request):
     )
 
 
-def _claim_context(request, claim: Claim, *, forecast_form=None) -> dict:
+def claim_page_context(request, claim: Claim, *, forecast_form=None) -> dict:
+    """Everything claim_detail.html needs; the forecast and offer forms' views render the
+    page with it too, when they answer with a question or an error in place."""
     user = request.user
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     summary, points = selectors.claim_community_stored(
@@ -109,7 +111,7 @@ def _claim_context(request, claim: Claim, *, forecast_form=None) -> dict:
 
 def claim_detail(request, claim_id: int):
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
-    return render(request, "bets/claim_detail.html", _claim_context(request, claim))
+    return render(request, "bets/claim_detail.html", claim_page_context(request, claim))
 
 
 @require_POST
@@ -131,7 +133,7 @@ def forecast_submit(request, claim_id: int):
         else:
             messages.success(request, f"Forecast recorded: {form.cleaned_data['percent']:.1%}.")
             return redirect(f"{claim.get_absolute_url()}#forecast")
-    context = _claim_context(request, claim, forecast_form=form)
+    context = claim_page_context(request, claim, forecast_form=form)
     context["question"] = form.ambiguous
     return render(request, "bets/claim_detail.html", context, status=200 if form.ambiguous else 400)
 

@@ -135,9 +135,7 @@ class ForecastForm(forms.Form):
         value, has_sign = parse_percent(self.cleaned_data["percent"])
         confirmed = str(self.data.get("confirmed", "")).lower() in ("1", "true", "on")
         if 0 < value < 1 and not has_sign and not confirmed:
-            self.ambiguous = [
-                _pct_text(v) for v in (value * 100, value) if 0.1 <= round(v, 6) <= 99.9
-            ]
+            self.ambiguous = percent_readings(value)
             raise forms.ValidationError(
                 f"Did you mean {_pct_text(value * 100)} or {_pct_text(value)}?",
                 code="ambiguous",
@@ -149,6 +147,24 @@ class ForecastForm(forms.Form):
 
 def _pct_text(value: float) -> str:
     return f"{value:g}%"
+
+
+def percent_readings(value: float) -> list[str]:
+    """The readings of an ambiguous number below 1 ("0.5": 50% or 0.5%) that are valid
+    probabilities in percent, as the buttons of the question show them."""
+    return [_pct_text(v) for v in (value * 100, value) if 0.1 <= round(v, 6) <= 99.9]
+
+
+def percent_question(raw: str, *, confirmed: bool) -> list[str] | None:
+    """The readings to ask about when `raw` is a number below 1 without a % sign and the
+    person has not confirmed it yet; None when there is nothing to ask."""
+    if confirmed:
+        return None
+    try:
+        value, has_sign = parse_percent(raw)
+    except forms.ValidationError:
+        return None
+    return percent_readings(value) if 0 < value < 1 and not has_sign else None
 
 
 class ClarificationForm(forms.Form):

@@ -78,9 +78,28 @@ def test_the_claim_page_shows_the_last_matched_price_beside_the_community(
 
 def test_an_offer_price_below_one_is_questioned_not_recorded(ann_client, claim):
     response = ann_client.post(reverse("offer-create", args=[claim.pk]), {
-        "side": "yes", "price": "0.6", "max_stake": "10", "hours": "2"}, follow=True)
-    assert "Did you mean 60% or 0.6%?" in response.content.decode()
+        "side": "yes", "price": "0.6", "max_stake": "10", "hours": "2", "note": "a <b>"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Did you mean 60% or 0.6%?" in page
+    assert "Offer at 60%" in page and "Offer at 0.6%" in page
+    # Each button posts the whole offer again, the note escaped.
+    assert page.count('name="max_stake" value="10"') == 2
+    assert 'value="a &lt;b&gt;"' in page
     assert not claim.offers.exists()
+
+
+@pytest.mark.parametrize(("answer", "probability"), [("60%", 0.6), ("0.6%", 0.006)])
+def test_the_offer_price_question_records_the_reading_chosen(
+    ann_client, claim, answer, probability
+):
+    response = ann_client.post(reverse("offer-create", args=[claim.pk]), {
+        "side": "yes", "price": answer, "confirmed": "1", "max_stake": "10", "hours": "2",
+        "counterparty": "", "note": ""}, follow=True)
+    assert "Offer made" in response.content.decode()
+    [offer] = claim.offers.all()
+    assert offer.probability == pytest.approx(probability)
+    assert offer.max_stake == 10 and offer.side == "yes"
 
 
 def _propose_data(**overrides):
