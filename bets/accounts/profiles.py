@@ -40,8 +40,9 @@ def profile_public(user) -> dict[str, str]:
     """What anyone may read of a profile: the display name and bio, plain text (pages escape
     them); empty strings for someone who never saved a profile. Reads only: a public page
     must not create rows."""
-    row = Profile.objects.filter(user=user).values("display_name", "bio").first() or {}
-    return {"display_name": row.get("display_name", ""), "bio": row.get("bio", "")}
+    row = Profile.objects.filter(user=user).values_list("display_name", "bio").first()
+    display_name, bio = row or ("", "")
+    return {"display_name": display_name, "bio": bio}
 
 
 def email_is_verified(user) -> bool:

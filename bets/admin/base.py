@@ -1,0 +1,38 @@
+"""What every admin module shares: read-only tables, and actions that call a service per row.
+
+Nothing is edited through model forms: a write that skipped the services would skip their
+locks, checks and dispatches (scoring, settlement, notifications).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+
+from bets.common.errors import ServiceError
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str,
+         noun: str = "claim") -> None:
+    """Run `call(row)` per selected row; report successes and refusals separately."""
+    done = 0
+    for row in queryset.order_by("pk"):
+        try:
+            call(row)
+        except ServiceError as exc:
+            modeladmin.message_user(request, f"{row}: {exc.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} {noun}(s).", messages.SUCCESS)

@@ -1,0 +1,140 @@
+"""Admin for claims, forecasts, scores and resolution events: moderation and resolution
+actions call the claims services."""
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+
+from bets.admin.base import ReadOnlyAdmin, each
+from bets.claims import resolution
+from bets.claims import services as claim_services
+from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
+from bets.web.forms import ResolutionForm
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = ["id", "title", "status", "outcome", "close_time", "author", "featured"]
+    list_filter = ["status", "outcome", "featured", "tags"]
+    search_fields = ["title"]
+    date_hierarchy = "close_time"
+    actions = [
+        "approve",
+        "reject",
+        "resolve_yes",
+        "resolve_no",
+        "annul",
+        "unresolve",
+        "feature",
+        "unfeature",
+    ]
+
+    @admin.action(description="Approve selected proposals")
+    def approve(self, request, queryset):
+        each(
+            self, request, queryset,
+            lambda c: claim_services.claim_approve(claim_id=c.pk, moderator=request.user),
+            "Approved",
+        )
+
+    @admin.action(description="Reject selected proposals")
+    def reject(self, request, queryset):
+        each(
+            self, request, queryset,
+            lambda c: claim_services.claim_reject(claim_id=c.pk, moderator=request.user),
+            "Rejected",
+        )
+
+    @admin.action(description="Feature on the home page")
+    def feature(self, request, queryset):
+        each(
+            self, request, queryset,
+            lambda c: claim_services.claim_feature(
+                claim_id=c.pk, moderator=request.user, featured=True
+            ),
+            "Featured",
+        )
+
+    @admin.action(description="Stop featuring")
+    def unfeature(self, request, queryset):
+        each(
+            self, request, queryset,
+            lambda c: claim_services.claim_feature(
+                claim_id=c.pk, moderator=request.user, featured=False
+            ),
+            "Unfeatured",
+        )
+
+    @admin.action(description="Resolve YES…")
+    def resolve_yes(self, request, queryset):
+        return self._with_note(request, queryset, "resolve_yes", "Resolve YES")
+
+    @admin.action(description="Resolve NO…")
+    def resolve_no(self, request, queryset):
+        return self._with_note(request, queryset, "resolve_no", "Resolve NO")
+
+    @admin.action(description="Annul…")
+    def annul(self, request, queryset):
+        return self._with_note(request, queryset, "annul", "Annul")
+
+    @admin.action(description="Unresolve…")
+    def unresolve(self, request, queryset):
+        return self._with_note(request, queryset, "unresolve", "Unresolve")
+
+    def _service_call(self, action: str, request, data: dict):
+        note, when = data["note"], data.get("actual_resolve_time")
+        if action in ("resolve_yes", "resolve_no"):
+            outcome = "yes" if action == "resolve_yes" else "no"
+            return lambda c: resolution.claim_resolve(
+                claim_id=c.pk, outcome=outcome, actor=request.user,
+                actual_resolve_time=when, note=note,
+            )
+        if action == "annul":
+            return lambda c: resolution.claim_annul(
+                claim_id=c.pk, actor=request.user, actual_resolve_time=when, note=note
+            )
+        return lambda c: resolution.claim_unresolve(claim_id=c.pk, actor=request.user, note=note)
+
+    def _with_note(self, request, queryset, action: str, title: str):
+        """Ask for a note (and when the answer became known) before acting: the intermediate
+        page posts back to this action with `apply` set."""
+        ask_time = action != "unresolve"
+        form = ResolutionForm(request.POST if "apply" in request.POST else None, ask_time=ask_time)
+        if form.is_bound and form.is_valid():
+            each(self, request, queryset, self._service_call(action, request, form.cleaned_data),
+                  f"{title}:")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: {queryset.count()} claim(s)",
+            "opts": self.model._meta,
+            "claims": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/bets/claim/resolution_action.html", context)
+
+
+@admin.register(Forecast)
+class ForecastAdmin(ReadOnlyAdmin):
+    list_display = ["id", "claim", "participant", "probability", "start_time", "end_time"]
+    list_select_related = ["claim", "participant"]
+    search_fields = ["participant__username", "claim__title"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "participant", "peer", "baseline", "coverage", "brier", "log"]
+    list_select_related = ["claim", "participant"]
+    search_fields = ["participant__username", "claim__title"]
+
+
+@admin.register(ResolutionEvent)
+class ResolutionEventAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "action", "outcome", "actor", "method", "created_at"]
+    list_filter = ["action", "method"]
+
+
+admin.site.register(ClaimClarification, ReadOnlyAdmin)
+admin.site.register(Tag, ReadOnlyAdmin)
