@@ -70,6 +70,15 @@ def events_due(*, now: datetime | None = None) -> list[EventOutbox]:
                 .order_by("dispatched_at", "key")[: max(1, settings.CRUX_EVENT_REDISPATCH_BATCH)])
 
 
+def events_waiting(*, now: datetime | None = None) -> list[EventOutbox]:
+    """For staff: events whose notifications are still not written a grace period after
+    their first dispatch (the oldest 50). Normally empty; a row that stays names a stuck
+    event (a worker down, or a fan-out that keeps failing)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CRUX_EVENT_GRACE_SECONDS)
+    return list(EventOutbox.objects.filter(created_at__lte=cutoff).order_by("created_at")[:50])
+
+
 def events_redispatch(*, now: datetime | None = None) -> int:
     """Dispatch the due events again (one broker connection for the batch) and move their
     next try a grace period on; returns how many were dispatched. With the broker down

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
+from bets.common.outbox import events_waiting
 from bets.conversation import comments as services
 from bets.conversation import preferences, selectors
 from bets.conversation.delivery import unsubscribe_read
@@ -194,5 +195,6 @@ def notification_status(request):
         "heartbeats": heartbeats(),
         "failed": selectors.failed_emails(),
         "summary": selectors.delivery_summary(),
+        "waiting": events_waiting(),
         "now": timezone.now(),
     })

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bets.betting.offers import offer_accept, offer_create
@@ -107,3 +108,15 @@ def test_a_settlement_event_is_recorded_with_its_resolution_sequence(claim, ann,
     claim_settle_bets(claim_id=claim.pk, seq=claim.resolution_seq)
     assert EventOutbox.objects.filter(
         key=outbox_key("claim.settled", claim.pk, claim.resolution_seq)).exists()
+
+
+def test_staff_see_an_event_whose_notifications_are_still_not_written(client, claim, mod):
+    claim = claim_resolve(claim_id=claim.pk, outcome="no", actor=mod)  # its task never ran
+    EventOutbox.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    client.force_login(mod)
+    page = client.get(reverse("notification-status")).content.decode()
+    assert f"claim.resolution:{claim.pk}:{claim.resolution_seq}" in page
+    event_notify(event="claim.resolution", object_id=claim.pk, seq=claim.resolution_seq)
+    EventOutbox.objects.all().delete()  # the approval too, as its fan-out would
+    page = client.get(reverse("notification-status")).content.decode()
+    assert "None: every event" in page
