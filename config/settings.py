@@ -310,6 +310,9 @@ CRUX_RESOLVER_RECHECK_SECONDS = env_int("CRUX_RESOLVER_RECHECK_SECONDS", 3600)
 CRUX_RESOLVER_DEADLINE_SECONDS = env_int("CRUX_RESOLVER_DEADLINE_SECONDS", 7 * 24 * 3600)
 # Well under CELERY_VISIBILITY_TIMEOUT, or a still-running resolver is delivered again.
 CRUX_RESOLVER_SOFT_TIME_LIMIT = env_int("CRUX_RESOLVER_SOFT_TIME_LIMIT", 120)
+# A spec's `schedule` (re-run every N days until resolve_after) may make at most this many
+# measurement runs per claim; a denser schedule is refused at proposal.
+CRUX_SCHEDULE_MAX_RUNS = env_int("CRUX_SCHEDULE_MAX_RUNS", 60)
 # Loopback may be allowed for URL sources only in tests and local demos.
 CRUX_URL_SOURCE_ALLOW_LOOPBACK = env_bool("CRUX_URL_SOURCE_ALLOW_LOOPBACK", False)
 

@@ -14,6 +14,7 @@ import importlib
 from functools import cache
 from typing import Any
 
+from resolvers import schedule
 from resolvers.base import (
     BadEvidence,
     Checker,
@@ -46,7 +47,7 @@ CRITERIA = {
 }
 
 SPEC_VERSION = 1
-TOP_LEVEL = ("source", "criterion", "models", "version", "description", "disclose")
+TOP_LEVEL = ("source", "criterion", "models", "version", "description", "disclose", "schedule")
 # What the public sees of the numbers (Crux applies it; a resolver always measures in full).
 DISCLOSURES = ("full", "aggregates")
 
@@ -93,6 +94,8 @@ def validate_spec(spec: object) -> None:
                                 f"{describe(spec['disclose'])}")
     if "description" in spec and not isinstance(spec["description"], str):
         check.error("description", f"expected a string, got {describe(spec['description'])}")
+    if "schedule" in spec:
+        schedule.validate(spec["schedule"], "schedule", check)
     source_cls = criterion_cls = None
     if "source" in spec:
         source_cls = _kind(spec["source"], "source", SOURCES, check)

@@ -107,9 +107,11 @@ def live_run_start(*, attempt: ResolutionAttempt) -> ResolutionAttempt:
                 LiveShard(run=run, index=i, start=start, end=end)
                 for i, (start, end) in enumerate(shard_ranges(count, run.shards)))
             # The sweep must not lease the claim again while the run is going: hold the
-            # lease until the run's deadline (finishing releases it).
-            Claim.objects.filter(pk=attempt.claim_id).update(
-                resolver_lease_until=run.deadline_at + timedelta(minutes=5))
+            # lease until the run's deadline (finishing releases it). A scheduled
+            # measurement holds none: it must not delay the deciding run.
+            if not attempt.measures_only:
+                Claim.objects.filter(pk=attempt.claim_id).update(
+                    resolver_lease_until=run.deadline_at + timedelta(minutes=5))
         for shard_id in run.shard_rows.exclude(status__in=TERMINAL).values_list("pk", flat=True):
             dispatch_on_commit("bets.tasks.live_shard_run", shard_id)
     return attempt

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, verdict_as_dict
 from bets.autoresolve.live import is_live_spec, live_run_start
+from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
 from bets.claims.locking import claim_lock
 from bets.common import sql
@@ -128,7 +129,7 @@ def resolver_sweep(*, now: datetime | None = None, limit: int = 5000,
                 resolver_lease_until=None
             )
             break
-    return dispatched
+    return dispatched + schedule_sweep(now=now, limit=limit)
 
 
 def _fail_lost_runs(now: datetime) -> int:
@@ -154,13 +155,15 @@ def _trigger_for(run_key: str) -> str:
 def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
     """The attempt for run_key, created once; None when it already finished."""
     attempt = ResolutionAttempt(run_key=run_key, claim_id=claim.pk, spec=claim.resolver_spec,
-                                trigger=_trigger_for(run_key))
+                                trigger=_trigger_for(run_key),
+                                schedule_slot=schedule_slot_of(run_key))
     with transaction.atomic():
         _relax_durability()
         # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
         if sql.insert_instance(attempt, on_conflict_do_nothing=True) is None:
             attempt = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
-                                     columns=("id", "claim_id", "run_key", "spec", "status"))
+                                     columns=("id", "claim_id", "run_key", "spec", "status",
+                                              "schedule_slot"))
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt
@@ -219,7 +222,8 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
         logger.exception("Recording resolver run %s failed", run_key)
         # Only the attempt's status and the lease: whatever crashed is not run again here.
         if _finish(attempt.pk, status=Status.FAILED_PERMANENT,
-                   error=f"Recording the verdict failed: {type(exc).__name__}: {exc}"[:5000]):
+                   error=f"Recording the verdict failed: {type(exc).__name__}: {exc}"[:5000]
+                   ) and not attempt.measures_only:
             _release(attempt.claim_id, next_run_at=timezone.now() + timedelta(
                 seconds=recheck_seconds()))
         attempt.refresh_from_db()
@@ -241,7 +245,8 @@ def _finish(attempt_id: int, **fields) -> bool:
 def _record_failure(attempt: ResolutionAttempt, message: str, *, retryable: bool):
     now = timezone.now()
     status = Status.FAILED_TRANSIENT if retryable else Status.FAILED_PERMANENT
-    if _finish(attempt.pk, status=status, error=message[:5000]):
+    # A scheduled measurement holds no lease and has no deadline to miss.
+    if _finish(attempt.pk, status=status, error=message[:5000]) and not attempt.measures_only:
         if not retryable:  # a retried run keeps its lease until its retries end
             _release(attempt.claim_id, next_run_at=now + timedelta(seconds=recheck_seconds()))
         _flag_if_past_deadline(attempt.claim_id, message, now)
@@ -269,6 +274,8 @@ def attempt_record_verdict(*, attempt: ResolutionAttempt, verdict) -> Resolution
         return ResolutionAttempt.objects.get(pk=attempt.pk)
     for name, value in fields.items():
         setattr(attempt, name, value)
+    if attempt.measures_only:  # a scheduled measurement: evidence only, never a proposal
+        return attempt
     claim = claim_lock(attempt.claim_id, columns=("id", "status"))
     if decided and claim.status in RESOLVABLE:
         _propose(claim, attempt, verdict.verdict, now)

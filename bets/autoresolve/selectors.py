@@ -29,6 +29,32 @@ def claims_due_for_resolver(*, now: datetime) -> QuerySet:
     )
 
 
+def claims_due_for_schedule(*, now: datetime) -> QuerySet:
+    """Open or closed claims whose next scheduled measurement slot is due (see schedules)."""
+    return Claim.objects.filter(
+        status__in=(Claim.Status.OPEN, Claim.Status.CLOSED),
+        resolver_spec__isnull=False,
+        resolver_schedule_next_at__lte=now,
+    )
+
+
+def claim_measured_attempts(claim_id: int, *, limit: int) -> list[ResolutionAttempt]:
+    """The claim's finished runs that measured something, oldest first (the newest `limit`):
+    what the measurement chart draws."""
+    finished = (ResolutionAttempt.Status.DECIDED, ResolutionAttempt.Status.INCONCLUSIVE)
+    # Numbered over all of the claim's attempts (as the panel numbers them), so the
+    # failed ones are filtered out here rather than in SQL, where they would not count.
+    recent = (
+        ResolutionAttempt.objects.filter(claim_id=claim_id)
+        .annotate(number=Window(RowNumber(), partition_by=[F("claim_id")],
+                                order_by=F("id").asc()))
+        .select_related("proposal")
+        .order_by("-started_at", "-id")[:limit * 2]
+    )
+    measured: list[ResolutionAttempt] = [a for a in recent if a.status in finished]
+    return measured[:limit][::-1]
+
+
 def claim_attempts(claim_id: int, *, limit: int = 20) -> list[ResolutionAttempt]:
     """The newest attempts, each with `number`: #1, #2, ... in the order they were made."""
     return list(

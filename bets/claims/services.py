@@ -85,6 +85,26 @@ def claim_validate_spec(spec) -> None:
         raise InvalidInput("; ".join(exc.errors), field="resolver_spec") from exc
 
 
+def claim_validate_schedule(spec, *, open_time: datetime, resolve_after: datetime) -> None:
+    """Refuse a spec `schedule` that would measure the claim more than CRUX_SCHEDULE_MAX_RUNS
+    times between its open time and resolve_after (the spec itself is valid by now)."""
+    from resolvers.schedule import too_many_runs
+
+    problem = too_many_runs(spec, start=open_time, end=resolve_after,
+                            max_runs=settings.CRUX_SCHEDULE_MAX_RUNS)
+    if problem:
+        raise InvalidInput(problem, field="resolver_spec")
+
+
+def claim_schedule_first_at(spec, *, open_time: datetime, resolve_after: datetime
+                            ) -> datetime | None:
+    """When the first scheduled measurement falls due (the open time), or None."""
+    from resolvers.schedule import next_slot_time, period
+
+    every = period(spec)
+    return None if every is None else next_slot_time(every, open_time, resolve_after, None)
+
+
 def _normalize_tags(tags: Iterable[str]) -> list[str]:
     names = []
     for raw in tags:
@@ -143,6 +163,8 @@ def _cleaned(fields: dict) -> dict:
         resolve_after=cleaned["resolve_after"],
     )
     claim_validate_spec(cleaned["resolver_spec"])
+    claim_validate_schedule(cleaned["resolver_spec"], open_time=cleaned["open_time"],
+                            resolve_after=cleaned["resolve_after"])
     return cleaned
 
 
@@ -174,7 +196,9 @@ def claim_propose(
         }
     )
     tag_names = cleaned.pop("tags")
-    claim = Claim.objects.create(author=author, **cleaned)
+    claim = Claim.objects.create(author=author, **cleaned, resolver_schedule_next_at=(
+        claim_schedule_first_at(cleaned["resolver_spec"], open_time=cleaned["open_time"],
+                                resolve_after=cleaned["resolve_after"])))
     claim_set_tags(claim=claim, tags=tag_names)
     return claim
 
@@ -206,6 +230,10 @@ def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
     tag_names = cleaned.pop("tags")
     for name, value in cleaned.items():
         setattr(claim, name, value)
+    # The times or the schedule may have changed: count from the open time again. A slot
+    # that already ran is not run again (one attempt per slot and claim).
+    claim.resolver_schedule_next_at = claim_schedule_first_at(
+        claim.resolver_spec, open_time=claim.open_time, resolve_after=claim.resolve_after)
     claim.save()
     claim_set_tags(claim=claim, tags=tag_names)
     return claim

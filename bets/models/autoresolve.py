@@ -76,12 +76,25 @@ class ResolutionAttempt(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The scheduled measurement slot (0, 1, ...) this run measured: it records its numbers
+    # and verdict as evidence and never proposes. Null for the deciding and manual runs.
+    schedule_slot = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [
+            # The ledger of slots: each slot of a claim runs once, whoever races for it.
+            models.UniqueConstraint(fields=["claim", "schedule_slot"],
+                                    condition=Q(schedule_slot__isnull=False),
+                                    name="attempt_schedule_slot_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Attempt {self.pk} on claim {self.claim_id}: {self.status}"
+
+    @property
+    def measures_only(self) -> bool:
+        return self.schedule_slot is not None
 
 
 class ResolutionProposal(models.Model):

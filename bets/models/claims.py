@@ -108,6 +108,10 @@ class Claim(models.Model):
     resolver_next_run_at = models.DateTimeField(null=True, blank=True)
     resolver_flagged_at = models.DateTimeField(null=True, blank=True)
     resolver_flag_reason = models.TextField(blank=True)
+    # A spec with a `schedule` is measured every N days until resolve_after: when its next
+    # measurement slot falls due (null: no schedule, or no slot left). The sweep takes a slot
+    # by compare-and-swap on this column (bets/autoresolve/schedules.py).
+    resolver_schedule_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
