@@ -57,7 +57,10 @@ class AttemptSerializer(serializers.ModelSerializer):
         model = ResolutionAttempt
         fields = ["id", "number", "claim", "trigger", "status", "verdict", "reason",
                   "measurement", "evidence", "error", "spec", "started_at", "finished_at",
-                  "proposal", "live", "withheld"]
+                  "proposal", "live", "withheld", "schedule_slot"]
+        extra_kwargs = {"schedule_slot": {"help_text": (
+            "The schedule slot this run measured (it never proposes); null for resolution "
+            "runs and runs started by an admin.")}}
 
     def get_number(self, obj) -> int:
         # claim_attempts() annotates it; a single attempt counts its claim's earlier ones.

@@ -12,6 +12,7 @@ from bets.api import (
     evidence_access,
     export,
     leaderboard,
+    measurements,
     offers,
     participants,
 )
@@ -52,6 +53,8 @@ urlpatterns = [
          name="api-artifacts"),
     path("claims/<dbid:pk>/attempts/", autoresolve.ClaimAttemptsView.as_view(),
          name="api-attempts"),
+    path("claims/<dbid:pk>/measurements/", measurements.ClaimMeasurementsView.as_view(),
+         name="api-measurements"),
     path("specs/preview/", autoresolve.SpecPreviewView.as_view(), name="api-spec-preview"),
     path("attempts/<dbid:pk>/", autoresolve.AttemptView.as_view(), name="api-attempt"),
     path("attempts/<dbid:pk>/evidence/", autoresolve.AttemptEvidenceView.as_view(),

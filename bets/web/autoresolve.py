@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from bets.autoresolve import artifacts as artifact_services
@@ -19,6 +20,7 @@ from bets.autoresolve.disclosure import (
 )
 from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.live_selectors import live_progress_attach
+from bets.autoresolve.measurements import claim_measurement_series
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.selectors import claim_attempts, claim_proposals
 from bets.autoresolve.visibility import claim_evidence, evidence_reader, withheld_summary
@@ -27,6 +29,7 @@ from bets.common.errors import ServiceError
 from bets.models import Claim, Dispute, ResolutionProposal
 from bets.web.evidence_access import artifact_rows
 from bets.web.evidence_view import present, present_attempt, pretty_json
+from bets.web.measurement_chart import measurement_chart, measurement_rows
 
 
 def _back(request, claim_id: int) -> HttpResponseRedirect:
@@ -51,6 +54,25 @@ def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
     else:
         messages.success(request, success)
     return _back(request, claim_id)
+
+
+def measurements_panel(claim: Claim, user, evidence) -> dict | None:
+    """The measured quantity over the claim's runs (chart and table), for a spec with a
+    schedule or once two runs measured; None otherwise. As disclosed to `user`."""
+    if not claim.resolver_spec:
+        return None
+    from resolvers.schedule import period
+
+    every = period(claim.resolver_spec)
+    data = claim_measurement_series(claim=claim, user=user, evidence=evidence)
+    if every is None and len(data["runs"]) < 2:
+        return None
+    labels, rows = measurement_rows(data)
+    return {"every_days": every.days if every else None,
+            "next_at": claim.resolver_schedule_next_at,
+            "chart": mark_safe(measurement_chart(data)),  # noqa: S308 (built and escaped in measurement_chart)
+            "labels": labels, "rows": rows, "what": data["what"], "bar": data["bar"],
+            "withheld": data["withheld"]}
 
 
 def autoresolve_panel(request, claim: Claim) -> dict:
@@ -79,6 +101,7 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     live_progress_attach(attempts)  # live runs: progress per model and condition
     return {
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
+        "measurements": measurements_panel(claim, user, evidence),
         "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
         "attempts": attempts,
         "proposals": claim_proposals(claim.pk),

@@ -7,73 +7,15 @@ formatted here and every label escaped, so the result can be marked safe in a te
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
-from statistics import NormalDist
+
+# The points a criterion compared are read the same way for the measurement series (API).
+from bets.autoresolve.measurements import Point, compared_points
+
+__all__ = ["Point", "compared_points", "evidence_chart", "short"]
 
 WIDTH, HEIGHT = 520, 200
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 40
-
-
-@dataclass(frozen=True)
-class Point:
-    label: str
-    value: float
-    lower: float | None
-    upper: float | None
-
-
-def _num(x) -> float | None:
-    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
-
-
-def _z(measurement: dict) -> float:
-    confidence = _num(measurement.get("confidence")) or 0.95
-    return NormalDist().inv_cdf(0.5 + confidence / 2) if 0 < confidence < 1 else 1.96
-
-
-def _interval(row: dict, z: float) -> tuple[float | None, float | None]:
-    lower, upper = _num(row.get("lower")), _num(row.get("upper"))
-    value, stderr = _num(row.get("value", row.get("gap"))), _num(row.get("stderr"))
-    if lower is None and value is not None and stderr is not None:
-        lower, upper = value - z * stderr, value + z * stderr
-    return lower, upper
-
-
-def _point(label: str, row: dict, z: float, key: str = "value") -> Point | None:
-    value = _num(row.get(key))
-    if value is None:
-        return None
-    lower, upper = _interval({**row, "value": value}, z)
-    return Point(label, value, lower, upper)
-
-
-def compared_points(m: dict) -> tuple[list[Point], float | None, str]:
-    """The points a criterion compared, the bar they were compared with, and what they are."""
-    kind, z = m.get("criterion"), _z(m)
-    points: list[Point | None] = []
-    bar = _num(m.get("bar"))
-    what = "value"
-    if kind == "threshold":
-        points = [_point(str(m.get("model", "")), m, z)]
-        what = str(m.get("metric", "value"))
-    elif kind == "gap":
-        points = [_point(f"{m.get('model', '')}", {**m, "value": m.get("gap")}, z)]
-        what = f"{m.get('a', {}).get('condition', 'a')} - {m.get('b', {}).get('condition', 'b')}" \
-            " gap" if isinstance(m.get("a"), dict) else "gap"
-    elif kind == "widening_gap":
-        points = [_point(str(g.get("model")), {**g, "value": g.get("gap")}, z)
-                  for g in m.get("gaps", []) if isinstance(g, dict)]
-        bar, what = None, f"{m.get('a')} - {m.get('b')} gap per model"
-    elif kind == "ordering":
-        points = [_point(f"{p.get('model')} {'-'.join(map(str, p.get('conditions') or []))}",
-                         p, z) for p in m.get("pairs", []) if isinstance(p, dict)]
-        bar, what = _num(m.get("min_gap")) or 0.0, "difference of neighbouring conditions"
-    elif kind in ("at_least_k", "best_model"):
-        points = [_point(str(r.get("model")), r, z) for r in m.get("models", [])
-                  if isinstance(r, dict)]
-        what = str(m.get("metric", "value"))
-    return [p for p in points if p is not None], bar, what
 
 
 def _f(x: float) -> str:
