@@ -22,5 +22,6 @@ class Migration(migrations.Migration):
                 ("dispatched_at", models.DateTimeField()),
                 ("dispatches", models.PositiveIntegerField(default=1)),
             ],
+            options={"verbose_name_plural": "event outbox"},
         ),
     ]

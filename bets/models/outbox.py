@@ -28,5 +28,8 @@ class EventOutbox(models.Model):
     dispatched_at = models.DateTimeField()
     dispatches = models.PositiveIntegerField(default=1)
 
+    class Meta:
+        verbose_name_plural = "event outbox"
+
     def __str__(self) -> str:
         return self.key
