@@ -33,6 +33,7 @@ from bets.models import (
     Forecast,
     Offer,
 )
+from bets.models.claims import claim_search_vector
 
 # ordering key -> (label, what it sorts by)
 ORDERINGS = {
@@ -67,11 +68,9 @@ def _search(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "statement", "resolution_criteria", "fine_print", weight="B", config="english"
-        )
+        vector = claim_search_vector()  # exactly the GIN index's expression
         query = SearchQuery(text, search_type="websearch", config="english")
         return qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(
             document=query

@@ -38,6 +38,22 @@ def test_search_finds_words_in_title_statement_and_criteria(client, three):
     assert _titles(client.get(reverse("home"), {"q": "nothing-like-this"})) == []
 
 
+def test_a_search_reads_the_gin_index_not_every_claims_text(three, ann):
+    from django.db import connection
+
+    from bets.claims.listing import ListingQuery, claims_listing
+
+    qs = claims_listing(query=ListingQuery(search="reasoning gap"), user=ann)
+    with connection.cursor() as cursor:
+        # Three rows are cheaper to scan than to look up; forbid the scan to see whether
+        # the planner can match the search to the index at all.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claim_search_document" in plan, plan
+
+
 def test_closing_soon_puts_the_nearest_close_first(client, three):
     titles = _titles(client.get(reverse("home"), {"sort": "closing"}))
     assert titles == ["Tool use beats snap", "Scaling holds", "Gap widens"]
