@@ -77,7 +77,7 @@ def _aggregate_reason(attempt: ResolutionAttempt, numbers: dict) -> str:
             "claim's arbiters.")
 
 
-def _live_visibility(spec: object) -> str:
+def live_logs_visibility(spec: object) -> str:
     """A live run's logs take the visibility its spec asks for (`source.visibility`)."""
     source = spec.get("source") if isinstance(spec, dict) else None
     if isinstance(source, dict) and source.get("kind") == "inspect_run":
@@ -88,7 +88,7 @@ def _live_visibility(spec: object) -> str:
 def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, ClaimArtifact],
                      arbiters: set[int]) -> str:
     level = FULL
-    live = _live_visibility(attempt.spec)
+    live = live_logs_visibility(attempt.spec)
     if live != Visibility.PUBLIC and not evidence_reader(user, arbiters):
         if live == Visibility.PRIVATE:
             return PRIVATE

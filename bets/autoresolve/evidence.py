@@ -17,11 +17,11 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 
-from bets.autoresolve.disclosure import attempt_disclose
-from bets.autoresolve.visibility import artifact_readable_by
+from bets.autoresolve.disclosure import attempt_disclose, live_logs_visibility
+from bets.autoresolve.visibility import Visibility, artifact_readable_by, evidence_reader
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
-from bets.models import ArtifactAccess, ClaimArtifact, ResolutionAttempt
+from bets.models import ArtifactAccess, ClaimArtifact, LiveRun, ResolutionAttempt
 
 BUNDLE_FORMAT = "crux-evidence"
 BUNDLE_VERSION = 1
@@ -76,16 +76,27 @@ class EvidenceFile:
         return "/".join(["files", kind, *parts])
 
 
-def _data_path(relative: str) -> Path | None:
-    root = Path(settings.CRUX_DATA_DIR).resolve()
+def _data_path(relative: str, root: Path | None = None) -> Path | None:
+    root = (root or Path(settings.CRUX_DATA_DIR)).resolve()
     path = (root / relative).resolve()
     return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def _live_logs_root(attempt: ResolutionAttempt) -> Path | None:
+    """The directory a live run's logs were read from (its one shard's, or the merge of its
+    shards): the run's `path:` locators are relative to it. None for other attempts."""
+    run = LiveRun.objects.filter(attempt_id=attempt.pk).values_list("log_dir", "shards").first()
+    if run is None:
+        return None
+    log_dir, shards = run
+    return Path(log_dir) / ("shard-0" if shards == 1 else "merged")
 
 
 def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
     """Each file the run read, where it lives now, and whether `user` may download it."""
     artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
     arbiters = claim_arbiter_ids(attempt.claim_id)
+    live_root = _live_logs_root(attempt)
     out = []
     for record in (attempt.evidence or {}).get("files", []):
         locator, sha = str(record.get("locator", "")), str(record.get("sha256", ""))
@@ -98,6 +109,16 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
             # uploader and the claim's arbiters (bets.autoresolve.visibility).
             shared = artifact_readable_by(artifact, user, arbiters=arbiters)
             why = "" if shared else f"{artifact.visibility}: only its sha256 is shown"
+        elif kind == "path" and live_root is not None:
+            # The logs Crux's own run wrote, kept in CRUX_LIVE_DIR: shared as the spec's
+            # `visibility` says (public by default).
+            path = _data_path(target, live_root)
+            readable = (live_logs_visibility(attempt.spec) == Visibility.PUBLIC
+                        or evidence_reader(user, arbiters))
+            shared = path is not None and readable
+            why = ("" if shared else "no longer stored" if path is None
+                   else "this run's logs are private to the claim's arbiters: only their "
+                        "sha256 is shown")
         elif kind == "data":
             path = _data_path(target)
             shared = path is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bets.autoresolve.evidence import evidence_files, sha256_of
 from bets.autoresolve.tasks import claim_run_resolver_task
 from bets.models import LiveProgress, LiveRun, ResolutionAttempt
 from tests.autoresolve.conftest import make_spec_claim
@@ -66,6 +67,10 @@ def test_live_runs_decide_yes_and_no_for_every_criterion_kind(evals_worker, stub
         pairs = len(fields.get("models", ["gen2"])) * len(fields.get("conditions",
                                                                       ["snap", "cot"]))
         assert len(files) == pairs and all(len(f["sha256"]) == 64 for f in files)
+        # ... and each is kept where evidence.zip finds it, bytes unchanged.
+        kept = evidence_files(attempt, user=None)
+        assert len(kept) == pairs and all(
+            f.shared and f.path and sha256_of(f.path) == f.sha256 for f in kept)
         progress = LiveProgress.objects.filter(shard__run=run)
         assert {(p.done, p.total) for p in progress} == {(10, 10)}
         served.update(_served_matches_logs(run, stub))
