@@ -210,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "bets.models.claims.Claim.Status",
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
+        "KindEnum": "bets.models.claims.Claim.Kind",
+        "MeasurementRunKindEnum": ["scheduled", "resolution", "manual"],
     },
 }
 
