@@ -79,6 +79,17 @@ def events_waiting(*, now: datetime | None = None) -> list[EventOutbox]:
     return list(EventOutbox.objects.filter(created_at__lte=cutoff).order_by("created_at")[:50])
 
 
+def events_stuck(*, now: datetime | None = None) -> int:
+    """How many recorded events still have no fan-out after the grace period and three runs
+    of the periodic job that re-dispatches them (CRUX_REMINDER_SECONDS apart): more re-sends
+    will not help, something is broken (no worker takes notify_event, or its fan-out keeps
+    failing). /healthz fails while any is."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CRUX_EVENT_GRACE_SECONDS
+                             + 3 * settings.CRUX_REMINDER_SECONDS)
+    return EventOutbox.objects.filter(created_at__lte=cutoff).count()
+
+
 def events_redispatch(*, now: datetime | None = None) -> int:
     """Dispatch the due events again (one broker connection for the batch) and move their
     next try a grace period on; returns how many were dispatched. With the broker down

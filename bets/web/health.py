@@ -1,7 +1,8 @@
-"""GET /healthz: the database, the broker and the periodic jobs, for monitors.
+"""GET /healthz: the database, the broker, the periodic jobs and stuck events, for monitors.
 
 200 when all is well, 503 naming what is not: a monitor that polls this notices a stopped
-worker or beat (stale job) as well as a database or broker outage.
+worker or beat (stale job), events whose notifications are still not written after several
+re-dispatches (stuck events), and a database or broker outage.
 """
 
 from celery import current_app
@@ -10,6 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bets.common.outbox import events_stuck
 from bets.conversation.jobs import heartbeats
 
 
@@ -37,8 +39,9 @@ def _broker() -> str:
 @require_GET
 def healthz(request):
     database = _database()
-    jobs = []
+    jobs, stuck = [], 0
     if database == "ok":
+        stuck = events_stuck()
         jobs = [
             {"name": h["name"], "stale": h["stale"],
              "last_run_at": h["last_run_at"].isoformat() if h["last_run_at"] else None}
@@ -46,7 +49,7 @@ def healthz(request):
         ]
     broker = _broker()
     stale = [j["name"] for j in jobs if j["stale"]]
-    ok = database == "ok" and broker == "ok" and not stale
+    ok = database == "ok" and broker == "ok" and not stale and not stuck
     body = {"status": "ok" if ok else "failing", "database": database, "broker": broker,
-            "jobs": jobs, "stale_jobs": stale}
+            "jobs": jobs, "stale_jobs": stale, "stuck_events": stuck}
     return JsonResponse(body, status=200 if ok else 503)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,6 +143,22 @@ def test_healthz_reports_the_database_the_broker_and_stale_jobs(client):
     notifications_periodic()
     body = client.get("/healthz")
     assert body.status_code == 200 and body.json()["status"] == "ok"
+
+
+def test_healthz_fails_while_an_event_stays_without_its_notifications(client, settings):
+    from bets.common.outbox import event_publish
+    from bets.models import EventOutbox
+
+    notifications_periodic()
+    with transaction.atomic():
+        event_publish(event="claim.resolution", object_id=999_999, seq=1)
+    # Just recorded (its task may simply not have run yet): not a failure.
+    assert client.get("/healthz").json()["stuck_events"] == 0
+    EventOutbox.objects.update(created_at=timezone.now() - timedelta(
+        seconds=settings.CRUX_EVENT_GRACE_SECONDS + 3 * settings.CRUX_REMINDER_SECONDS + 5))
+    body = client.get("/healthz")
+    assert body.status_code == 503 and body.json()["stuck_events"] == 1
+    assert body.json()["status"] == "failing"
 
 
 def test_healthz_names_a_broker_that_cannot_be_reached(client, settings):
