@@ -37,6 +37,14 @@ def correct(index: int, accuracy: float) -> bool:
     return math.floor((index + 1) * accuracy + 1e-9) > math.floor(index * accuracy + 1e-9)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The listen backlog, read when the constructor calls listen(): a client opening 64
+    # connections at once overflows the default 5, and every dropped SYN costs the client
+    # a 1 s retransmit (it made runs of a few samples take 0.4 s or 1.4 s at random).
+    request_queue_size = 256
+
+
 @dataclass
 class StubConfig:
     accuracy: dict[str, dict[str, float]]  # model -> condition -> fraction right
@@ -60,9 +68,7 @@ class StubServer:
                 self.questions[row["input"]] = (name, index, row["target"])
                 self.expressions[row["input"]] = row.get("expression") or _expression(
                     row["input"])
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 256
+        self.httpd = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
