@@ -33,12 +33,12 @@ from tests.live.stub_server import StubConfig, StubServer  # noqa: E402
 LATENCY = 0.2
 CONNECTIONS = 64
 TASK, SAMPLES, EPOCHS = "arith", 200, 2
-# The sharded comparison runs every sample four times (800 samples, 200 a shard). Each shard
-# idles about 0.4 s whatever its size (the first answers and the last ones are 200 ms away
-# while its CPU waits); at 100 samples a shard that idling is a fifth of a shard's time and
-# the figure measures it rather than throughput (1.56x measured so). Benchmarks worth
-# sharding are larger still.
-SHARDED_EPOCHS = 4
+# The sharded comparison runs every sample eight times (1,600 samples, 400 a shard). Each
+# shard idles about 0.4 s whatever its size (its first answers and its last ones are 200 ms
+# away while its CPU waits), so on these 2 cores the figure grows with the shard: measured
+# 1.56x at 100 samples a shard, 1.68x at 200, 1.80x at 400 (2026-12-03). Benchmarks worth
+# sharding are larger still; a smaller one measures the idling rather than throughput.
+SHARDED_EPOCHS = 8
 ROUNDS = 2
 ACCURACY = {"gen2": {"snap": 0.45, "cot": 0.7, "tools": 0.8}}
 
