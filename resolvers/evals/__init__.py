@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,12 +83,20 @@ def _info(folder: str, mtime_ns: int, size: int) -> TaskInfo:
 
 
 def load_rows(data: bytes, where: str) -> list[dict]:
-    """The dataset's rows, each checked: an id, an input string and a target string."""
+    """The dataset's rows, each checked: an id, an input string and a target string. Raises
+    ValueError naming the line of the first problem."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     rows, ids = [], set()
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        row = json.loads(line)
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}:{number}: not a JSON object ({exc.msg})") from None
         if (not isinstance(row, dict) or not isinstance(row.get("input"), str)
                 or not isinstance(row.get("target"), str)
                 or not isinstance(row.get("id"), int | str) or row["id"] in ids):
@@ -103,3 +112,42 @@ def load_rows(data: bytes, where: str) -> list[dict]:
 def rows(name: str, data_dir: Path | None = None) -> list[dict]:
     info = task_info(name, data_dir)
     return load_rows(info.dataset_path.read_bytes(), str(info.dataset_path))
+
+
+def task_add(data_dir: Path, name: str, data: bytes, *, description: str = "",
+             version: str = "1") -> TaskInfo:
+    """Add a task under `<data_dir>/tasks/<name>/` (what `manage.py task_add` does for an
+    admin); specs then name it like a bundled one. Raises ValueError, having written nothing,
+    for a bad or taken name or a dataset that does not check.
+
+    A task's dataset never changes under its name (runs record its sha256, and a changed
+    dataset would make two runs of "the same task" incomparable): a new version is a new name.
+    """
+    if not NAME.match(name or ""):
+        raise ValueError(f"task name {name!r}: use lowercase letters, digits and _, starting "
+                         "with a letter (at most 64 characters)")
+    if name in _folders(None):
+        raise ValueError(f"{name} is a bundled task: choose another name")
+    folder = Path(data_dir) / "tasks" / name
+    if folder.exists():
+        raise ValueError(f"a task named {name} exists already ({folder}); a task's dataset "
+                         "never changes under its name: add the new one under a new name")
+    if len(data) > MAX_DATASET_BYTES:
+        raise ValueError(f"the dataset has {len(data)} bytes; at most {MAX_DATASET_BYTES}")
+    load_rows(data, "dataset")
+    # Written beside its final place and renamed into it: a half-written task is never
+    # listed (a folder whose name starts with "." never matches NAME).
+    staging = folder.with_name(f".{name}.{os.getpid()}.adding")
+    staging.mkdir(parents=True)
+    try:
+        (staging / "dataset.jsonl").write_bytes(data)
+        (staging / "task.json").write_text(json.dumps(
+            {"version": str(version), "description": description}, indent=2) + "\n",
+            encoding="utf-8")
+        staging.rename(folder)
+    except OSError:
+        for child in staging.iterdir():
+            child.unlink()
+        staging.rmdir()
+        raise
+    return task_info(name, data_dir)

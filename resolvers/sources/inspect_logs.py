@@ -135,7 +135,8 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
         **{k: s[k] for k in ("model", "task", "task_args", "solvers", "dataset", "status",
                              "invalidated", "error", "started_at", "completed_at",
                              "total_samples", "completed_samples", "epochs", "epochs_reducer",
-                             "packages", "tags", "metadata", "eval_id", "run_id")},
+                             "packages", "tags", "metadata", "eval_id", "run_id",
+                             "task_version")},
         # Flat as before ({"match": {"accuracy": ...}}, a reducer's entry as "match[max]"),
         # and every entry with its scorer, reducer and sample count.
         "metrics": {key: entry["metrics"] for key, entry in s["scores"].items()},
