@@ -197,15 +197,14 @@ SPECTACULAR_SETTINGS = {
     # Request components of their own (`...Request`): read-only fields drop out and required
     # strings get minLength, so generated clients send what the API accepts.
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "bets.api.schema.add_error_component",
-    ],
-    # Several models have a "status"; name the claim's so the schema generates without warnings.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "bets.api.schema.add_error_component"],
     # Ids in paths are bounded by the `dbid` converter (bets/common/ids.py).
     "PATH_CONVERTER_OVERRIDES": {
         "dbid": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
     },
+    # Several serializers have a "status" or a "kind": name each choice set, so the schema
+    # generates without warnings and generated clients keep their type names.
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "bets.models.claims.Claim.Status",
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
