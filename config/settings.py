@@ -372,8 +372,7 @@ CRUX_REMINDER_STALE_DAYS = env_int("CRUX_REMINDER_STALE_DAYS", 7)
 CRUX_REMINDER_SECONDS = env_int("CRUX_REMINDER_SECONDS", 300)
 # Events (resolutions, bets matched, comments, ...) are recorded in an outbox with the state
 # change; one whose fan-out has not committed CRUX_EVENT_GRACE_SECONDS after its dispatch was
-# lost (process died after commit, broker refused it) and the reminder job dispatches it
-# again, at most CRUX_EVENT_REDISPATCH_BATCH per run.
+# lost, and the reminder job dispatches it again (at most CRUX_EVENT_REDISPATCH_BATCH a run).
 CRUX_EVENT_GRACE_SECONDS = env_int("CRUX_EVENT_GRACE_SECONDS", 60)
 CRUX_EVENT_REDISPATCH_BATCH = env_int("CRUX_EVENT_REDISPATCH_BATCH", 500)
 # Log-in throttling: after this many failures for one username within the window, log-ins
