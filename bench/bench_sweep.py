@@ -10,77 +10,27 @@ it FLUSHES: give it a Redis database of its own.
 """
 
 import os
-import re
-import secrets
 import sys
-import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.benchdb import django_on_fresh_database, users  # noqa: E402
+from bench.resolverload import load_claims, log_parses, resolvers_worker  # noqa: E402
 
 N_CLAIMS = int(os.environ.get("CRUX_BENCH_SWEEP_CLAIMS", "10000"))
 TARGET_PER_SECOND = 100
-CONDITIONS = {"snap": {"solvers": ["generate"]},
-              "cot": {"solvers_include": "chain_of_thought"},
-              "tools": {"solvers_include": "use_tools"}}
-
-
-def spec_for(i: int) -> dict:
-    # A mix of criteria over the same nine logs, as a busy deployment would have.
-    model = f"mockllm/gen{i % 3 + 1}"
-    criteria = [
-        {"kind": "gap", "model": model, "a": "cot", "b": "snap", "metric": "accuracy",
-         "min_gap": 0.1},
-        {"kind": "threshold", "model": model, "condition": "tools", "metric": "accuracy",
-         "at_least": 0.7},
-        {"kind": "ordering", "models": ["mockllm/gen1", "mockllm/gen2", "mockllm/gen3"],
-         "order": ["tools", "cot", "snap"], "metric": "accuracy"},
-    ]
-    return {"source": {"kind": "inspect_logs", "location": {"data": "*.eval"},
-                       "task": "arith", "conditions": CONDITIONS},
-            "criterion": criteria[i % len(criteria)]}
-
-
-def load_claims(n: int) -> None:
-    from django.utils import timezone
-
-    from bets.models import Claim
-
-    now = timezone.now()
-    Claim.objects.bulk_create(
-        (Claim(title=f"Bench claim {i}", statement="s", resolution_criteria="c",
-               status=Claim.Status.OPEN, author_id=1, open_time=now - timedelta(days=2),
-               close_time=now - timedelta(minutes=1), resolve_after=now - timedelta(minutes=1),
-               resolver_spec=spec_for(i)) for i in range(n)),
-        batch_size=2000,
-    )
 
 
 def main() -> int:
     django_on_fresh_database("sweep")
     from bets.autoresolve import runs as autoresolve
     from bets.models import ResolutionAttempt, ResolutionProposal
-    from tests.celery_worker import WorkerProcess
-    from tests.fixtures.inspect_logs import generate_good_logs
 
-    log_dir = Path(tempfile.mkdtemp(prefix="crux-bench-evals-"))
-    generate_good_logs(log_dir)
     users(1)
-    load_claims(N_CLAIMS)
-    worker_env = {  # production settings, as docker-compose.yml runs the worker
-        "CRUX_DATA_DIR": str(log_dir),
-        "LOG_LEVEL": os.environ.get("CRUX_BENCH_LOG_LEVEL", "WARNING"),
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DB_CONN_MAX_AGE": "600",  # workers keep their database connection
-    }
-    worker = WorkerProcess(log_dir=log_dir, queues="resolvers", concurrency=2,
-                           extra_env=worker_env)
-    worker.start()
+    load_claims(N_CLAIMS, due=True)
+    worker = resolvers_worker()
     try:
         started = time.perf_counter()
         dispatched = autoresolve.resolver_sweep(limit=N_CLAIMS)
@@ -97,13 +47,12 @@ def main() -> int:
             print(worker.log()[-4000:])
     decided = ResolutionAttempt.objects.filter(status="decided").count()
     proposals = ResolutionProposal.objects.count()
-    parses = [int(p) for p in re.findall(r"Resolver log cache: (\d+) parses", worker.log())]
+    parses, once = log_parses(worker)
     rate = len(dispatched) / elapsed
     verdict = "PASS" if rate >= TARGET_PER_SECOND and decided == N_CLAIMS else "MISS"
     print(f"sweep_resolve_rate: {rate:.0f} claims/s (target {TARGET_PER_SECOND} claims/s) "
           f"{verdict}  [{len(dispatched)} dispatched, {decided} decided, {proposals} proposed "
           f"in {elapsed:.1f} s; sweep itself {swept:.1f} s; 2 worker processes]")
-    once = bool(parses) and all(p <= 9 for p in parses)
     print(f"sweep_log_parses: {sum(parses)} parses of 9 logs over {len(parses)} worker "
           f"processes (target <= 9 per process) {'PASS' if once else 'MISS'}")
     # A miss is a figure, not a crash: run_all.py reports MISS lines and exits non-zero itself.
