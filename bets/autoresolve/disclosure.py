@@ -49,26 +49,45 @@ def _files_summary(attempt: ResolutionAttempt) -> list[dict]:
     ]
 
 
+# What a `"disclose": "aggregates"` spec shows non-readers of a measurement: the criterion's
+# settings and numbers that belong to no single model. An allow-list, so that a per-model
+# key a criterion records (models, gaps, steps, pairs, values, readings, best, ...) stays
+# withheld until someone decides it may be shown.
+AGGREGATE_KEYS = ("criterion", "metric", "condition", "a", "b", "order", "bar", "min_gap",
+                  "min_increase", "confidence", "decide_on", "k", "reached", "undecided",
+                  "direction")
+# A one-model criterion (threshold, gap) names its model in the public spec: its numbers are
+# the aggregate.
+ONE_MODEL_KEYS = ("value", "stderr", "lower", "upper", "gap")
+
+
+def _count(rows: object, outcome: str = "yes") -> tuple[int, int]:
+    rows = rows if isinstance(rows, list) else []
+    return sum(1 for r in rows if isinstance(r, dict) and r.get("outcome") == outcome), len(rows)
+
+
 def _aggregate_measurement(measurement: dict) -> dict:
-    """The numbers of a multi-model criterion without the per-model rows."""
+    """The numbers of a criterion without anything that says which model scored what."""
+    kept = {k: measurement[k] for k in AGGREGATE_KEYS if k in measurement}
+    if "model" in measurement:
+        kept.update({k: measurement[k] for k in ONE_MODEL_KEYS if k in measurement})
     models = measurement.get("models")
-    if not isinstance(models, list):
-        return {k: v for k, v in measurement.items() if k not in ("model", "models")}
-    kept = {k: measurement.get(k) for k in ("criterion", "metric", "condition", "bar",
-                                            "confidence", "decide_on", "k", "reached",
-                                            "undecided") if k in measurement}
-    values: list[float] = [m["value"] for m in models if isinstance(m, dict)
-                           and isinstance(m.get("value"), int | float)]
-    kept["models_listed"] = len(models)
-    kept["models_reaching_bar"] = sum(1 for m in models
-                                      if isinstance(m, dict) and m.get("outcome") == "yes")
-    kept["best_value"] = max(values) if values else None
+    if isinstance(models, list):  # at_least_k, best_model
+        values: list[float] = [m["value"] for m in models if isinstance(m, dict)
+                               and isinstance(m.get("value"), int | float)]
+        kept["models_reaching_bar"], kept["models_listed"] = _count(models)
+        kept["best_value"] = max(values) if values else None
+    if isinstance(measurement.get("gaps"), list):  # widening_gap
+        kept["models_listed"] = len(measurement["gaps"])
+        kept["steps_widening"], kept["steps_checked"] = _count(measurement.get("steps"))
+    if isinstance(measurement.get("pairs"), list):  # ordering
+        kept["pairs_holding"], kept["pairs_checked"] = _count(measurement["pairs"])
     return kept
 
 
 def _aggregate_reason(attempt: ResolutionAttempt, numbers: dict) -> str:
     verdict = (attempt.verdict or "").upper() or "undecided"
-    if "models_listed" not in numbers:
+    if "models_reaching_bar" not in numbers:
         return f"{verdict}. The per-model numbers are private to the claim's arbiters."
     what = " ".join(str(x) for x in (numbers.get("condition"), numbers.get("metric")) if x)
     return (f"{verdict}: {numbers['models_reaching_bar']} of {numbers['models_listed']} listed "

@@ -17,7 +17,12 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 
-from bets.autoresolve.disclosure import attempt_disclose, live_logs_visibility
+from bets.autoresolve import live
+from bets.autoresolve.disclosure import (
+    attempt_disclose,
+    live_logs_visibility,
+    spec_discloses_aggregates_only,
+)
 from bets.autoresolve.visibility import Visibility, artifact_readable_by, evidence_reader
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
@@ -83,13 +88,10 @@ def _data_path(relative: str, root: Path | None = None) -> Path | None:
 
 
 def _live_logs_root(attempt: ResolutionAttempt) -> Path | None:
-    """The directory a live run's logs were read from (its one shard's, or the merge of its
-    shards): the run's `path:` locators are relative to it. None for other attempts."""
-    run = LiveRun.objects.filter(attempt_id=attempt.pk).values_list("log_dir", "shards").first()
-    if run is None:
-        return None
-    log_dir, shards = run
-    return Path(log_dir) / ("shard-0" if shards == 1 else "merged")
+    """Where a live run's logs lie (their `path:` locators are relative to it); None for
+    other attempts."""
+    run = LiveRun.objects.filter(attempt_id=attempt.pk).only("log_dir", "shards").first()
+    return live.logs_dir(run) if run is not None else None
 
 
 def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
@@ -97,6 +99,10 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
     artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
     arbiters = claim_arbiter_ids(attempt.claim_id)
     live_root = _live_logs_root(attempt)
+    # A spec that discloses only aggregates hides which model scored what from non-readers:
+    # every file it read says exactly that, whatever the file's own visibility.
+    aggregates_only = (spec_discloses_aggregates_only(attempt.spec)
+                       and not evidence_reader(user, arbiters))
     out = []
     for record in (attempt.evidence or {}).get("files", []):
         locator, sha = str(record.get("locator", "")), str(record.get("sha256", ""))
@@ -127,6 +133,9 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
             why = "fetched from a URL; Crux keeps no copy (fetch it and compare the sha256)"
         else:
             why = "no longer stored"
+        if shared and aggregates_only:
+            shared, why = False, ("the spec discloses only aggregate numbers: the files "
+                                  "go to the claim's arbiters, only their sha256 is shown")
         out.append(EvidenceFile(locator, sha, record.get("bytes"), path, shared, why))
     return out
 

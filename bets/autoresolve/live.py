@@ -83,6 +83,12 @@ def shard_dir(run: LiveRun, index: int) -> Path:
     return Path(run.log_dir) / f"shard-{index}"
 
 
+def logs_dir(run: LiveRun) -> Path:
+    """Where the run's logs are read from when it finishes, and served from as evidence: its
+    one shard's directory, or the merge of its shards."""
+    return shard_dir(run, 0) if run.shards == 1 else Path(run.log_dir) / "merged"
+
+
 def live_run_start(*, attempt: ResolutionAttempt) -> ResolutionAttempt:
     """Create the attempt's live run and shards once, and dispatch every shard not yet done.
 

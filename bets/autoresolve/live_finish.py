@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,9 +44,9 @@ def live_run_finish(*, run_id: int) -> ResolutionAttempt | None:
                 f"shard {s.index + 1} of {run.shards} {s.get_status_display().lower()}: "
                 f"{s.error or 'no reason recorded'}" for s in broken))
         else:
-            dirs = [live.shard_dir(run, s.index) for s in shards]
-            logs = dirs[0] if len(dirs) == 1 else merge.merge_shards(
-                dirs, Path(run.log_dir) / "merged")
+            logs = live.logs_dir(run)
+            if run.shards > 1:
+                merge.merge_shards([live.shard_dir(run, s.index) for s in shards], logs)
             context = replace(run_context(attempt.claim_id, reads_artifacts=False),
                               live_logs_dir=logs, live_read_only=True)
             verdict = run_spec(attempt.spec, context=context)

@@ -4,7 +4,7 @@ chart and the API share (`GET /api/claims/{id}/measurements/`).
 
 Built from attempts as `attempt_disclose` left them for the viewer, so the series never shows
 more than the attempts do: a run that read private evidence contributes its verdict only, a
-spec that discloses aggregates contributes the best listed model's value only.
+spec that discloses aggregates contributes at most the best listed model's value, unnamed.
 """
 
 from __future__ import annotations
@@ -88,6 +88,10 @@ def _points_of(measurement: dict) -> tuple[list[Point], float | None, str]:
         points = [Point(f"best of {listed} listed models", best, None, None)]
         what = str(measurement.get("metric") or "value")
     return points, bar, what
+
+
+# What started a run, as the API and the chart's table name it.
+RUN_KINDS = ("scheduled", "resolution", "manual")
 
 
 def run_kind(attempt: ResolutionAttempt) -> str:

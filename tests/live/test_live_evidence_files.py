@@ -24,15 +24,16 @@ GAP = {"kind": "gap", "model": "gen2", "a": "cot", "b": "snap", "metric": "accur
 LOG = b"PK-not-really-an-eval-log-but-bytes-with-a-sha256"
 
 
-def _finished_run(tmp_path, author, moderator, *, shards: int, visibility: str | None):
+def _finished_run(tmp_path, author, moderator, *, shards: int, visibility: str | None,
+                  disclose: str | None = None):
     source = live_source(shards=shards) | ({"visibility": visibility} if visibility else {})
-    spec = {"source": source, "criterion": GAP}
+    spec = {"source": source, "criterion": GAP} | ({"disclose": disclose} if disclose else {})
     claim = make_open_claim(author=author, moderator=moderator, resolver_spec=spec)
     read_from = tmp_path / ("shard-0" if shards == 1 else "merged")
     read_from.mkdir(parents=True)
     (read_from / "gen2-cot.eval").write_bytes(LOG)
     attempt = ResolutionAttempt.objects.create(
-        claim=claim, trigger="manual", run_key=f"k{shards}{visibility}", spec=spec,
+        claim=claim, trigger="manual", run_key=f"k{shards}{visibility}{disclose}", spec=spec,
         status="decided", verdict="yes",
         evidence={"files": [{"locator": "path:gen2-cot.eval", "bytes": len(LOG),
                              "sha256": hashlib.sha256(LOG).hexdigest()}]})
@@ -79,3 +80,13 @@ def test_a_live_log_changed_on_disk_is_not_served_as_evidence(tmp_path, ann, mod
     (tmp_path / "shard-0" / "gen2-cot.eval").write_bytes(b"tampered")
     manifest, files = _manifest(anon, attempt)
     assert files == {} and manifest[0]["note"].startswith("changed since the run")
+
+
+def test_a_live_run_whose_spec_discloses_aggregates_keeps_its_logs_from_outsiders(
+        tmp_path, ann, mod, anon, endpoint):
+    claim, attempt = _finished_run(tmp_path, ann, mod, shards=1, visibility=None,
+                                   disclose="aggregates")
+    manifest, files = _manifest(anon, attempt)
+    assert files == {} and "discloses only aggregate" in manifest[0]["note"]
+    manifest, files = _manifest(client_for(mod), attempt)
+    assert list(files.values()) == [LOG]
