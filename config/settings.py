@@ -210,7 +210,7 @@ SPECTACULAR_SETTINGS = {
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
         "KindEnum": "bets.models.claims.Claim.Kind",
-        "MeasurementRunKindEnum": ["scheduled", "resolution", "manual"],
+        "MeasurementRunKindEnum": "bets.autoresolve.measurements.RUN_KINDS",
     },
 }
 

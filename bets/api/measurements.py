@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.autoresolve.measurements import claim_measurement_series
+from bets.autoresolve.measurements import RUN_KINDS, claim_measurement_series
 from bets.claims.selectors import claim_visible_or_404
 
 
@@ -19,7 +19,7 @@ class MeasurementRunSerializer(serializers.Serializer):
     number = serializers.IntegerField(allow_null=True, help_text="#1, #2, ... per claim.")
     at = serializers.DateTimeField(help_text="When the run finished (UTC).")
     kind = serializers.ChoiceField(
-        choices=["scheduled", "resolution", "manual"],
+        choices=RUN_KINDS,
         help_text="scheduled: a measurement-only run of the spec's schedule (never proposes); "
                   "resolution: a run due at or after resolve_after, which may decide; manual: "
                   "an admin's run now.")

@@ -30,6 +30,21 @@ def test_every_kind_of_event_is_recorded_in_the_transaction_of_its_change(claim,
     assert set(events) <= recorded
 
 
+def test_a_change_rolled_back_takes_its_outbox_row_with_it(claim, ann, bob):
+    offer = offer_create(claim_id=claim.pk, offerer=ann, side="yes", probability=0.5,
+                         max_stake=100, expires_at=claim.close_time)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        bet = offer_accept(offer_id=offer.pk, taker=bob, stake=40)
+        assert EventOutbox.objects.filter(key=outbox_key("bet.matched", bet.pk)).exists()
+        raise Abandon  # the acceptance is rolled back: no bet, so no event to announce
+    assert not EventOutbox.objects.filter(event="bet.matched").exists()
+    assert not offer.bets.exists()
+
+
 def test_a_fanned_out_event_leaves_the_outbox_and_dispatched_again_changes_nothing(
     claim, ann, bob, mod
 ):

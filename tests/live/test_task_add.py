@@ -111,3 +111,10 @@ def test_a_task_name_is_never_reused_for_another_dataset(tmp_path, data_dir):
 def test_a_missing_dataset_file_is_a_clear_error(tmp_path, data_dir):
     with pytest.raises(CommandError, match="Cannot read the dataset: No such file"):
         call_command("task_add", "sums", "--dataset", str(tmp_path / "nope.jsonl"))
+
+
+def test_a_data_directory_that_cannot_hold_tasks_is_a_clear_error(tmp_path, settings):
+    settings.CRUX_DATA_DIR = tmp_path / "a-file"
+    settings.CRUX_DATA_DIR.write_text("not a folder")
+    with pytest.raises(CommandError, match="Task not added: Not a directory"):
+        add(tmp_path, "sums", dataset_from_arith(3))

@@ -41,5 +41,7 @@ class Command(BaseCommand):
                                   version=task_version)
         except ValueError as exc:
             raise CommandError(f"Task not added: {exc}") from None
+        except OSError as exc:  # the data directory: missing rights, not a folder, a race
+            raise CommandError(f"Task not added: {exc.strerror}: {exc.filename}") from None
         self.stdout.write(f"Added task {info.name} ({info.size} samples, dataset sha256 "
                           f"{info.dataset_sha256}) in {info.folder}.")
