@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from bets.common.errors import ServiceError
 
@@ -36,3 +38,21 @@ def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str,
             done += 1
     if done:
         modeladmin.message_user(request, f"{verb} {done} {noun}(s).", messages.SUCCESS)
+
+
+def action_form_page(modeladmin, request, queryset, *, action: str, title: str, form,
+                     row: Callable[[Any], str]) -> TemplateResponse:
+    """The intermediate page of an action that needs input first (a reason, a note): the
+    selected rows, described by `row`, and `form`, posting back to `action` with `apply`
+    set."""
+    selected = list(queryset.order_by("pk"))
+    return TemplateResponse(request, "admin/bets/action_form.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "rows": [row(obj) for obj in selected],
+        "ids": [obj.pk for obj in selected],
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    })

@@ -2,10 +2,8 @@
 actions call the claims services."""
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 
-from bets.admin.base import ReadOnlyAdmin, each
+from bets.admin.base import ReadOnlyAdmin, action_form_page, each
 from bets.claims import resolution
 from bets.claims import services as claim_services
 from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
@@ -104,16 +102,10 @@ class ClaimAdmin(ReadOnlyAdmin):
             each(self, request, queryset, self._service_call(action, request, form.cleaned_data),
                   f"{title}:")
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{title}: {queryset.count()} claim(s)",
-            "opts": self.model._meta,
-            "claims": queryset,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/bets/claim/resolution_action.html", context)
+        return action_form_page(
+            self, request, queryset, action=action, form=form,
+            title=f"{title}: {queryset.count()} claim(s)",
+            row=lambda c: f"#{c.pk} {c.title} ({c.get_status_display()})")
 
 
 @admin.register(Forecast)

@@ -4,10 +4,9 @@ the events waiting in the outbox. All read-only: writes go through the services.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
+from django.utils.text import Truncator
 
-from bets.admin.base import ReadOnlyAdmin, each
+from bets.admin.base import ReadOnlyAdmin, action_form_page, each
 from bets.conversation.comments import HIDE_REASON_MAX, comment_hide
 from bets.models import (
     ClaimFollow,
@@ -44,14 +43,10 @@ class CommentAdmin(ReadOnlyAdmin):
             each(self, request, queryset, lambda c: comment_hide(
                 comment_id=c.pk, moderator=request.user, reason=reason), "Hid", "comment")
             return None
-        return TemplateResponse(request, "admin/bets/comment/hide_action.html", {
-            **self.admin_site.each_context(request),
-            "title": f"Hide {queryset.count()} comment(s)",
-            "opts": self.model._meta,
-            "comments": queryset.select_related("author"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        return action_form_page(
+            self, request, queryset.select_related("author"), action="hide",
+            title=f"Hide {queryset.count()} comment(s)", form=form,
+            row=lambda c: f"#{c.pk} by {c.author.username}: {Truncator(c.body).chars(120)}")
 
 
 @admin.register(Notification)
