@@ -31,6 +31,12 @@ def spec_discloses_aggregates_only(spec: object) -> bool:
     return isinstance(spec, dict) and spec.get("disclose") == "aggregates"
 
 
+def aggregates_only_to(spec: object, user, arbiters: set[int]) -> bool:
+    """Whether `user` sees only the aggregates of what `spec` measured: the spec says
+    `"disclose": "aggregates"` and the user is not an evidence reader (staff, arbiters)."""
+    return spec_discloses_aggregates_only(spec) and not evidence_reader(user, arbiters)
+
+
 def artifacts_read(attempt: ResolutionAttempt) -> list[str]:
     """Names of the claim's uploaded files the attempt read (from its recorded evidence)."""
     names = []
@@ -134,8 +140,7 @@ def attempt_disclose(attempt: ResolutionAttempt, user, *,
     shown = copy.copy(attempt)
     shown.withheld = ""
     level = disclosure_level(attempt, user, artifacts=artifacts, arbiters=arbiters)
-    aggregate_spec = spec_discloses_aggregates_only(attempt.spec) and not evidence_reader(
-        user, arbiters)
+    aggregate_spec = aggregates_only_to(attempt.spec, user, arbiters)
     if level == PRIVATE:
         shown.measurement = {}
         shown.evidence = {"files": _files_summary(attempt)}
@@ -189,8 +194,7 @@ def flag_reason_for(claim: Claim, user, *,
         return ""
     files, arbiters = evidence or claim_evidence(claim.pk)
     hidden = any(not artifact_readable_by(a, user, arbiters=arbiters) for a in files)
-    if hidden or (spec_discloses_aggregates_only(claim.resolver_spec)
-                  and not evidence_reader(user, arbiters)):
+    if hidden or aggregates_only_to(claim.resolver_spec, user, arbiters):
         return ("The resolver could not settle this claim in time; its reason draws on "
                 "evidence that is not public, so only admins and arbiters see it.")
     return claim.resolver_flag_reason

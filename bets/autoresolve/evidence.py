@@ -18,11 +18,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from bets.autoresolve import live
-from bets.autoresolve.disclosure import (
-    attempt_disclose,
-    live_logs_visibility,
-    spec_discloses_aggregates_only,
-)
+from bets.autoresolve.disclosure import aggregates_only_to, attempt_disclose, live_logs_visibility
 from bets.autoresolve.visibility import Visibility, artifact_readable_by, evidence_reader
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
@@ -101,8 +97,7 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
     live_root = _live_logs_root(attempt)
     # A spec that discloses only aggregates hides which model scored what from non-readers:
     # every file it read says exactly that, whatever the file's own visibility.
-    aggregates_only = (spec_discloses_aggregates_only(attempt.spec)
-                       and not evidence_reader(user, arbiters))
+    aggregates_only = aggregates_only_to(attempt.spec, user, arbiters)
     out = []
     for record in (attempt.evidence or {}).get("files", []):
         locator, sha = str(record.get("locator", "")), str(record.get("sha256", ""))

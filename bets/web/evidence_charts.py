@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-# The points a criterion compared are read the same way for the measurement series (API).
-from bets.autoresolve.measurements import Point, compared_points
-
-__all__ = ["Point", "compared_points", "evidence_chart", "short"]
+from bets.autoresolve.measurements import compared_points
 
 WIDTH, HEIGHT = 520, 200
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 40
