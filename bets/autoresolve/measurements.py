@@ -15,7 +15,7 @@ from statistics import NormalDist
 from django.conf import settings
 
 from bets.autoresolve.disclosure import attempts_disclose
-from bets.autoresolve.selectors import claim_measured_attempts
+from bets.autoresolve.selectors import claim_attempts, measured_of
 from bets.models import Claim, ResolutionAttempt
 
 
@@ -133,10 +133,19 @@ def measurement_series(attempts: list[ResolutionAttempt]) -> dict:
     }
 
 
-def claim_measurement_series(*, claim: Claim, user, evidence=None) -> dict:
-    """The claim's measurement series as `user` may see them (`evidence`: the claim's files
-    and arbiters when the caller already read them)."""
-    limit = settings.CRUX_SCHEDULE_MAX_RUNS + 40  # every scheduled run, plus resolution runs
-    attempts = attempts_disclose(claim_measured_attempts(claim.pk, limit=limit), user,
-                                 claim=claim, evidence=evidence)
-    return measurement_series(attempts)
+def measured_window() -> int:
+    """How many of a claim's newest attempts to read for its series: every scheduled run and
+    the resolution runs (CRUX_SCHEDULE_MAX_RUNS + 40 finished ones), and as many again for
+    the failed attempts among them."""
+    return 2 * (settings.CRUX_SCHEDULE_MAX_RUNS + 40)
+
+
+def claim_measurement_series(*, claim: Claim, user, evidence=None,
+                             disclosed: list[ResolutionAttempt] | None = None) -> dict:
+    """The claim's measurement series as `user` may see them. `evidence`: the claim's files
+    and arbiters; `disclosed`: its newest measured_window() attempts, already disclosed to
+    `user`, newest first; each when the caller has already read them."""
+    if disclosed is None:
+        disclosed = attempts_disclose(claim_attempts(claim.pk, limit=measured_window()), user,
+                                      claim=claim, evidence=evidence)
+    return measurement_series(measured_of(disclosed, limit=measured_window() // 2))

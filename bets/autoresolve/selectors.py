@@ -38,21 +38,13 @@ def claims_due_for_schedule(*, now: datetime) -> QuerySet:
     )
 
 
-def claim_measured_attempts(claim_id: int, *, limit: int) -> list[ResolutionAttempt]:
-    """The claim's finished runs that measured something, oldest first (the newest `limit`):
-    what the measurement chart draws."""
+def measured_of(attempts: list[ResolutionAttempt], *, limit: int) -> list[ResolutionAttempt]:
+    """Of a claim's attempts (newest first, as claim_attempts reads them), the finished runs
+    that measured something, oldest first (the newest `limit`): what the measurement chart
+    draws. Filtered here rather than in SQL, so the attempts keep the numbers #1, #2, ...
+    they have over all of the claim's attempts."""
     finished = (ResolutionAttempt.Status.DECIDED, ResolutionAttempt.Status.INCONCLUSIVE)
-    # Numbered over all of the claim's attempts (as the panel numbers them), so the
-    # failed ones are filtered out here rather than in SQL, where they would not count.
-    recent = (
-        ResolutionAttempt.objects.filter(claim_id=claim_id)
-        .annotate(number=Window(RowNumber(), partition_by=[F("claim_id")],
-                                order_by=F("id").asc()))
-        .select_related("proposal")
-        .order_by("-started_at", "-id")[:limit * 2]
-    )
-    measured: list[ResolutionAttempt] = [a for a in recent if a.status in finished]
-    return measured[:limit][::-1]
+    return [a for a in attempts if a.status in finished][:limit][::-1]
 
 
 def claim_attempts(claim_id: int, *, limit: int = 20) -> list[ResolutionAttempt]:

@@ -20,7 +20,7 @@ from bets.autoresolve.disclosure import (
 )
 from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.live_selectors import live_progress_attach
-from bets.autoresolve.measurements import claim_measurement_series
+from bets.autoresolve.measurements import claim_measurement_series, measured_window
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
 from bets.autoresolve.selectors import claim_attempts, claim_proposals
 from bets.autoresolve.visibility import claim_evidence, evidence_reader, withheld_summary
@@ -56,15 +56,16 @@ def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
     return _back(request, claim_id)
 
 
-def measurements_panel(claim: Claim, user, evidence) -> dict | None:
+def measurements_panel(claim: Claim, user, disclosed: list) -> dict | None:
     """The measured quantity over the claim's runs (chart and table), for a spec with a
-    schedule or once two runs measured; None otherwise. As disclosed to `user`."""
+    schedule or once two runs measured; None otherwise. `disclosed`: the claim's newest
+    attempts as `user` may see them."""
     if not claim.resolver_spec:
         return None
     from resolvers.schedule import period
 
     every = period(claim.resolver_spec)
-    data = claim_measurement_series(claim=claim, user=user, evidence=evidence)
+    data = claim_measurement_series(claim=claim, user=user, disclosed=disclosed)
     if every is None and len(data["runs"]) < 2:
         return None
     labels, rows = measurement_rows(data)
@@ -94,14 +95,17 @@ def autoresolve_panel(request, claim: Claim) -> dict:
                                             lead="Would resolve as", tail=" today")}
     # Each viewer sees of an attempt only what the files it read allow (disclosure).
     evidence = claim_evidence(claim.pk)  # files and arbiters, read once for the whole panel
-    attempts = attempts_disclose(claim_attempts(claim.pk), user, claim=claim, evidence=evidence)
+    # Read once for both the attempts listed (the newest 20) and the measurement chart.
+    recent = attempts_disclose(claim_attempts(claim.pk, limit=measured_window()), user,
+                               claim=claim, evidence=evidence)
+    attempts = recent[:20]
     for attempt in attempts:
         # Shown beside the attempt; computed here, never while the template renders.
         setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
     live_progress_attach(attempts)  # live runs: progress per model and condition
     return {
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
-        "measurements": measurements_panel(claim, user, evidence),
+        "measurements": measurements_panel(claim, user, recent),
         "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
         "attempts": attempts,
         "proposals": claim_proposals(claim.pk),
