@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.artifacts import artifact_upload
+from bets.autoresolve.schedules import schedule_sweep
 from bets.claims.arbiters import claim_arbiters_set
 from bets.claims.services import claim_approve, claim_edit, claim_propose
 from bets.common.errors import InvalidInput
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
 from tests.autoresolve.conftest import CONDITIONS, GAP_YES
+from tests.celery_worker import dead_port, publishing_to
 from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("empty_queue")
@@ -144,6 +146,19 @@ def test_missed_periods_collapse_into_one_run_of_the_newest_due_slot(ann, mod):
     assert sorted(ResolutionAttempt.objects.values_list("schedule_slot", flat=True),
                   key=lambda s: -1 if s is None else s) == [None, 0, 3]
     assert ResolutionProposal.objects.get().attempt_id == deciding.pk
+
+
+@pytest.mark.django_db
+def test_a_slot_whose_run_could_not_be_published_is_given_back_for_the_next_sweep(ann, mod):
+    claim = open_claim(ann, mod, scheduled(GAP_YES), periods=3)
+    at = claim.open_time + timedelta(hours=1)
+    with publishing_to(f"redis://127.0.0.1:{dead_port()}/0"):  # the broker refuses
+        assert schedule_sweep(now=at) == []
+    claim.refresh_from_db()
+    assert claim.resolver_schedule_next_at == claim.open_time  # slot 0 is due again
+    assert not ResolutionAttempt.objects.exists()
+    [attempt] = sweep_and_run(at)
+    assert attempt.schedule_slot == 0 and attempt.status == "decided"
 
 
 @pytest.mark.django_db
