@@ -212,8 +212,8 @@ class JobHeartbeat(models.Model):
 
 
 class EventFanout(models.Model):
-    """One row per event whose notifications were written: a duplicated event stops early and
-    the catch-up sweep finds events whose dispatch was lost."""
+    """One row per event whose notifications were written: a duplicated event stops early.
+    (Events whose dispatch was lost are found in the outbox, bets.models.outbox.)"""
 
     key = models.CharField(max_length=200, primary_key=True)
     created_at = models.DateTimeField(auto_now_add=True)

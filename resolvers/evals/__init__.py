@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -146,8 +147,6 @@ def task_add(data_dir: Path, name: str, data: bytes, *, description: str = "",
             encoding="utf-8")
         staging.rename(folder)
     except OSError:
-        for child in staging.iterdir():
-            child.unlink()
-        staging.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     return task_info(name, data_dir)
