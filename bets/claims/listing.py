@@ -46,8 +46,10 @@ ORDERINGS = {
 MINE = {"forecast": "I forecast", "bet": "I bet", "follow": "I follow"}
 MOVE_WINDOW = timedelta(days=7)
 SEARCH_MAX = 200
-LIST_DEFERRED = ("statement", "resolution_criteria", "fine_print", "review_note",
-                 "resolution_note", "resolver_flag_reason")
+# What a list shows (the site's rows, bets.web.claim_rows, and the API's
+# ClaimListSerializer): the other columns, long texts among them, stay in the database.
+LIST_FIELDS = ("id", "title", "kind", "status", "open_time", "close_time", "resolve_after",
+               "outcome", "featured", "resolved_at", "resolver_spec", "dry_run")
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,7 @@ def _with_aggregates(qs: QuerySet) -> QuerySet:
     points = CommunityPoint.objects.filter(claim=OuterRef("pk"))
     week_ago = points.filter(at__lte=timezone.now() - MOVE_WINDOW).order_by("-at")
     first = points.order_by("at")
-    # A list shows titles and numbers: the long texts stay in the database.
-    qs = qs.defer(*LIST_DEFERRED)
+    qs = qs.only(*LIST_FIELDS)
     # Visible comments of each claim of the page: one indexed count per row, in the query.
     comments = (Comment.objects.filter(claim=OuterRef("pk"), deleted_at__isnull=True,
                                        hidden_at__isnull=True)
@@ -179,6 +180,6 @@ def claims_featured(*, limit: int = 6) -> list[Claim]:
     """Staff-chosen claims for the top of the home page, open ones first."""
     qs = _with_aggregates(
         Claim.objects.filter(featured=True).exclude(status__in=HIDDEN_STATUSES)
-    ).prefetch_related("tags")
+    ).prefetch_related("tags").select_related("dry_run")
     qs = qs.annotate(is_open=Q(status=Claim.Status.OPEN))
     return list(qs.order_by("-is_open", "close_time", "id")[:limit])

@@ -6,8 +6,15 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from bets.common.markdown import render_markdown
+from bets.web.claim_rows import claim_rows_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def claim_rows(claims) -> str:
+    """The rows of a claim list (see bets.web.claim_rows: each distinct row renders once)."""
+    return claim_rows_html(claims)
 
 
 @register.filter(name="markdown")

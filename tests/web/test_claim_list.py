@@ -178,3 +178,38 @@ def test_i_follow_lists_claims_followed_explicitly_or_by_taking_part_unless_unfo
     c.force_login(bob)
     assert sorted(_titles(c.get(reverse("home"), {"mine": "follow"}))) == [
         "Gap widens", "Tool use beats snap"]
+
+
+def test_a_reused_claim_row_shows_a_new_forecast_title_and_tag_at_once(client, ann, bob, mod):
+    """Rows are rendered once per distinct content (bets.web.claim_rows); any value a row
+    shows is part of its key, so a change shows on the very next page view."""
+    claim = make_open_claim(author=ann, moderator=mod, title="Gap widens", tags=["reasoning"])
+    first = client.get(reverse("home")).content.decode()
+    assert first.count("Gap widens") == 1 and "0 forecasters" in first
+    assert client.get(reverse("home")).content.decode() == first  # the same row, reused
+    forecast_submit(claim_id=claim.pk, participant=bob, probability=0.7)
+    after_forecast = client.get(reverse("home")).content.decode()
+    assert "1 forecaster<" in after_forecast and "70%" in after_forecast
+    Claim.objects.filter(pk=claim.pk).update(title="Gap narrows")
+    claim.tags.add(claim.tags.model.objects.create(name="scaling"))
+    after_edit = client.get(reverse("home")).content.decode()
+    assert "Gap narrows" in after_edit and "Gap widens" not in after_edit
+    assert "?tag=scaling" in after_edit and "?tag=reasoning" in after_edit
+
+
+def test_a_claim_row_reads_only_its_row_so_the_row_is_a_complete_key():
+    """The row template is rendered with `row` alone: every variable it reads must start
+    there, or a reused row could show a stale value (see bets.web.claim_rows)."""
+    import re
+    from dataclasses import fields
+    from pathlib import Path
+
+    from bets.web.claim_rows import ROW_TEMPLATE, ClaimRow
+
+    source = (Path(__file__).resolve().parents[2] / "bets/templates" / ROW_TEMPLATE).read_text()
+    source = re.sub(r"\{#.*?#\}", "", source)  # comments
+    source = re.sub(r'"[^"]*"', '""', source)  # string literals (the included file's name)
+    names = set(re.findall(r"\{[{%][^}]*?\b([a-z_]+)\.([a-z_]+)", source))
+    assert names, "no variables found: the pattern no longer matches the template"
+    assert {first for first, _ in names} == {"row"}
+    assert {attr for _, attr in names} <= {f.name for f in fields(ClaimRow)}
