@@ -193,8 +193,10 @@ class BetListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = query_params(ListQuerySerializer, self.request)
-        return sel.bets_queryset(user=_participant(params.get("participant")),
-                                 claim=params.get("claim"))
+        qs = sel.bets_queryset(user=_participant(params.get("participant")))
+        if params.get("claim"):
+            qs = qs.filter(claim_id=params["claim"])
+        return qs
 
 
 @extend_schema(tags=["bets"])

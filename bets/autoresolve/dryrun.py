@@ -143,7 +143,3 @@ def claims_dry_run(*, claim_ids: list[int], now: datetime | None = None) -> int:
         rows, update_conflicts=True, unique_fields=["claim"],
         update_fields=["verdict", "reason", "key", "checked_at", "changed_at"])
     return len(rows)
-
-
-def claim_dry_run_result(claim_id: int) -> ClaimDryRun | None:
-    return ClaimDryRun.objects.filter(pk=claim_id).first()

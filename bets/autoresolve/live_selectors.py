@@ -15,8 +15,10 @@ def live_progress(attempt_ids: Iterable[int]) -> dict[int, dict]:
     Two queries whatever the number of attempts: the runs with their shards, and the
     progress rows of those shards.
     """
-    runs = list(LiveRun.objects.filter(attempt_id__in=list(attempt_ids))
-                .prefetch_related("shard_rows"))
+    ids = list(attempt_ids)
+    if not ids:
+        return {}
+    runs = list(LiveRun.objects.filter(attempt_id__in=ids).prefetch_related("shard_rows"))
     if not runs:
         return {}
     rows = LiveProgress.objects.filter(shard__run__in=runs).values(

@@ -103,7 +103,9 @@ def claims_awaiting_review() -> QuerySet:
 def claim_visible_or_404(*, claim_id: int, user) -> Claim:
     """The claim if `user` may see it; Http404 otherwise. A hidden claim and a missing one
     answer alike, so ids of proposals cannot be discovered."""
-    claim = Claim.objects.select_related("author").filter(pk=claim_id).first()
+    # The community summary and the dry run are one-to-one rows every claim page shows.
+    claim = (Claim.objects.select_related("author", "community", "dry_run")
+             .filter(pk=claim_id).first())
     if claim is None or not claim_visible_to(claim, user):
         raise Http404("No such claim.")
     return claim
@@ -131,7 +133,8 @@ def claim_community_stored(*, claim: Claim, start: float, end: float):
     `start` and `end`: (ClaimCommunity or None, [(epoch seconds, probability, forecasters),
     ...]), at most CHART_COLUMNS steps (the last one of each slice of time). A claim whose
     forecasts arrived without the stored aggregates (an import) has them rebuilt once, here."""
-    summary = ClaimCommunity.objects.filter(claim_id=claim.pk).first()
+    # Fetched with the claim by claim_visible_or_404; read here otherwise.
+    summary: ClaimCommunity | None = getattr(claim, "community", None)
     if summary is None:
         if not Forecast.objects.filter(claim_id=claim.pk).exists():
             return None, []

@@ -5,6 +5,8 @@ Raw HTML in the source is never passed through: markdown's HTML handling is swit
 produces something unexpected. Links keep only http(s) and mailto targets.
 """
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 
@@ -16,6 +18,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 MAX_SOURCE = 50_000
+# A claim page shows the same statement and criteria on every view, and converting one costs
+# about 1 ms (a new converter each time: python-markdown's converter keeps state between
+# calls). The output is a pure function of the text, so short texts are kept per process.
+MEMO_ENTRIES = 512
+MEMO_MAX_SOURCE = 8_000
 
 
 def _converter() -> md.Markdown:
@@ -28,7 +35,19 @@ def _converter() -> md.Markdown:
 
 def render_markdown(text: str) -> str:
     """HTML that is safe to insert into a page, whatever `text` contains."""
-    html = _converter().convert((text or "")[:MAX_SOURCE])
+    text = (text or "")[:MAX_SOURCE]
+    if len(text) <= MEMO_MAX_SOURCE:
+        return _render_memoized(text)
+    return _render(text)
+
+
+@lru_cache(maxsize=MEMO_ENTRIES)
+def _render_memoized(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = _converter().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -66,17 +66,16 @@ def betting_claim(context, claim):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     book = sel.claim_order_book(claim=claim)
+    # The claim page's view has read them already, for the last price beside the community.
+    bets = context["claim_bets"] if "claim_bets" in context else sel.claim_recent_bets(claim=claim)
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "claim": claim,
         "book": book,
         "groups": book_groups(book),
-        "bets": list(sel.bets_queryset(claim=claim)[:50]),
-        # The claim page's view has read it already, for the summary beside the community.
-        "last_price": context["last_price"]
-        if "last_price" in context
-        else sel.claim_last_matched_price(claim=claim),
+        "bets": bets,
+        "last_price": sel.claim_last_matched_price(bets),
         "open": claim_accepts_bets(claim, now=timezone.now()),
         "user": user,
         "signed_in": signed_in,

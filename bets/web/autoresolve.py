@@ -18,7 +18,6 @@ from bets.autoresolve.disclosure import (
     flag_reason_for,
     preview_disclose,
 )
-from bets.autoresolve.dryrun import claim_dry_run_result
 from bets.autoresolve.live_selectors import live_progress_attach
 from bets.autoresolve.measurements import claim_measurement_series, measured_window
 from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadline
@@ -106,13 +105,15 @@ def autoresolve_panel(request, claim: Claim) -> dict:
     return {
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
         "measurements": measurements_panel(claim, user, recent),
-        "dry_run": claim_dry_run_result(claim.pk) if claim.resolver_spec else None,
+        # The latest scheduled dry run, fetched with the claim (claim_visible_or_404).
+        "dry_run": getattr(claim, "dry_run", None) if claim.resolver_spec else None,
         "attempts": attempts,
-        "proposals": claim_proposals(claim.pk),
+        # Every proposal comes from an attempt: a claim without attempts has none.
+        "proposals": claim_proposals(claim.pk) if recent else [],
         "artifacts": artifact_rows(claim, user, evidence=evidence),
         "withheld": withheld_summary(claim, user, evidence=evidence),
         "flag_reason": flag_reason_for(claim, user, evidence=evidence),
-        "arbiters": claim.arbiters.order_by("username"),
+        "arbiters": claim.arbiters.order_by("username") if evidence[1] else [],
         "can_set_arbiters": live and (is_admin or is_author),
         "can_adjudicate": evidence_reader(user, evidence[1]),
         "deadline": claim_resolver_deadline(claim),

@@ -10,12 +10,12 @@ of them, and most rows are the same from one request to the next.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from bets.common.caching import VersionedLRU
-from bets.models import Claim
 
 ROW_TEMPLATE = "bets/_claim_row.html"
 _rendered = VersionedLRU(4096)  # about 1 KB a row
@@ -48,9 +48,9 @@ class ClaimRow:
     move: float | None
 
 
-def claim_row(claim: Claim) -> ClaimRow:
-    """The row of a claim from bets.claims.listing (annotated with the community forecast,
-    forecasters, comment count and 7-day move; dry run and tags already fetched)."""
+def claim_row(claim: Any) -> ClaimRow:
+    """The row of a Claim from bets.claims.listing, which annotates it with the community
+    forecast, forecasters, comment count and 7-day move, and fetches its dry run and tags."""
     dry_run = getattr(claim, "dry_run", None)  # a reverse one-to-one: absent raises
     return ClaimRow(
         url=claim.get_absolute_url(),

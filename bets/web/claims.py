@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bets.betting.selectors import claim_last_matched_price
+from bets.betting.selectors import claim_last_matched_price, claim_recent_bets
 from bets.claims import forecasts as forecast_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
@@ -72,6 +72,7 @@ def claim_page_context(request, claim: Claim, *, forecast_form=None) -> dict:
         else []
     )
     standing = next((f for f in mine if f.end_time is None), None)
+    bets = claim_recent_bets(claim=claim)  # the betting section's list, read once
     mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)]
     form = forecast_form or ForecastForm(
         initial={"percent": f"{standing.probability * 100:g}" if standing else ""}
@@ -91,7 +92,8 @@ def claim_page_context(request, claim: Claim, *, forecast_form=None) -> dict:
             summary.histogram if summary else [],
             mine=standing.probability if standing else None,
         ),
-        "last_price": claim_last_matched_price(claim=claim),
+        "claim_bets": bets,
+        "last_price": claim_last_matched_price(bets),
         "my_forecasts": mine,
         "standing": standing,
         "slider_value": f"{(standing.probability if standing else 0.5) * 100:g}",

@@ -29,8 +29,10 @@ def _context(request, person, *, new_token: str | None = None) -> dict:
         "peer_chart": cumulative_chart([s.peer for s in history]),
         "bins": bins,
         "calibration_chart": calibration_chart(bins),
+        # The table shows each claim by its title: its other columns stay in the database.
         "forecasts": Forecast.objects.filter(participant=person)
         .select_related("claim")
+        .only("probability", "start_time", "end_time", "claim__title")
         .order_by("-start_time")[:100],
         "token": Token.objects.filter(user=person).first() if own else None,
         "new_token": new_token,
