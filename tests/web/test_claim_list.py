@@ -213,3 +213,19 @@ def test_a_claim_row_reads_only_its_row_so_the_row_is_a_complete_key():
     assert names, "no variables found: the pattern no longer matches the template"
     assert {first for first, _ in names} == {"row"}
     assert {attr for _, attr in names} <= {f.name for f in fields(ClaimRow)}
+
+
+def test_the_list_counts_a_claims_visible_comments_not_deleted_or_hidden_ones(
+    client, ann, bob, mod
+):
+    from bets.conversation.comments import comment_create, comment_delete, comment_hide
+
+    claim = make_open_claim(author=ann, moderator=mod, title="Talked about")
+    make_open_claim(author=ann, moderator=mod, title="Quiet")
+    _kept, deleted, hidden = (
+        comment_create(claim_id=claim.pk, author=bob, body=f"Point {i}") for i in range(3)
+    )
+    comment_delete(comment_id=deleted.pk, actor=bob)
+    comment_hide(comment_id=hidden.pk, moderator=mod, reason="Off topic")
+    rows = {c.title: c for c in client.get(reverse("home")).context["page"].object_list}
+    assert (rows["Talked about"].comment_count, rows["Quiet"].comment_count) == (1, 0)
