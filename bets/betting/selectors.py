@@ -111,16 +111,31 @@ def _profit_by_user(user_ids=None) -> dict[int, int]:
     return profit
 
 
+def _bettor_totals(user) -> dict[str, int]:
+    """One pass over `user`'s bets: their stake in matched bets (at risk) and their realized
+    profit over settled ones, counted as _profit_by_user counts it."""
+    totals = Bet.objects.filter(Q(offerer=user) | Q(taker=user)).aggregate(
+        at_risk=Sum(
+            Case(When(offerer=user, then=F("offerer_stake")), default=F("taker_stake")),
+            filter=Q(status=Bet.Status.MATCHED),
+        ),
+        realized_profit=Sum(
+            Case(
+                When(offerer=user, winner=user, then=F("taker_stake")),
+                When(offerer=user, then=-F("offerer_stake")),
+                When(winner=user, then=F("offerer_stake")),
+                default=-F("taker_stake"),
+            ),
+            filter=Q(status=Bet.Status.SETTLED),
+        ),
+    )
+    return {name: value or 0 for name, value in totals.items()}
+
+
 def participant_betting(*, user) -> dict:
-    at_risk = Bet.objects.filter(
-        Q(offerer=user) | Q(taker=user), status=Bet.Status.MATCHED
-    ).aggregate(
-        at_risk=Sum(Case(When(offerer=user, then=F("offerer_stake")), default=F("taker_stake")))
-    )["at_risk"]
     return {
         "balance": user_balance(user),
-        "realized_profit": _profit_by_user([user.pk]).get(user.pk, 0),
-        "at_risk": at_risk or 0,
+        **_bettor_totals(user),
         "open_offers": list(open_offers(user=user)),
         "bets": list(bets_queryset(user=user)[:100]),
     }
