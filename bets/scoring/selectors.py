@@ -199,9 +199,12 @@ def participant_track_record(*, user) -> dict:
 
 
 def participant_score_history(*, user) -> QuerySet:
+    """Each score shows its claim by title and outcome: the claim's other columns (its long
+    texts among them) stay in the database."""
     return (
         Score.objects.filter(participant=user)
         .select_related("claim")
+        .only(*(f.name for f in Score._meta.concrete_fields), "claim__title", "claim__outcome")
         .order_by("resolved_at", "claim_id")
     )
 
