@@ -43,11 +43,11 @@ def load() -> None:
          "open_time", "close_time", "resolve_after", "outcome", "actual_resolve_time",
          "resolved_at", "resolution_method", "resolution_note", "review_note",
          "resolution_seq", "scored_seq", "settled_seq", "resolver_flag_reason",
-         "created_at", "updated_at"],
+         "created_at", "updated_at", "featured"],
         ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0 + timedelta(hours=i),
           t0 + timedelta(hours=i + 240), t0 + timedelta(hours=i + 240),
           "yes" if i % 3 else "no", t0 + timedelta(hours=i + 240),
-          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0)
+          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0, False)
          for i in range(1, CLAIMS + 1)),
     )
     reset_sequence("bets_claim")
