@@ -15,9 +15,13 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _svg(body: list[str], *, label: str, width: int = WIDTH, height: int = HEIGHT) -> str:
+def _svg(body: list[str], *, label: str, width: int = WIDTH, height: int = HEIGHT,
+         role: str = "img") -> str:
+    """role "img": one picture with `label` as its text. role "group": a labelled picture
+    whose marks a keyboard reaches and a screen reader reads one by one (the children of an
+    "img" are hidden from assistive technology)."""
     return (
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="{role}" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         + "".join(body)
         + "</svg>"
@@ -120,7 +124,7 @@ def community_chart(points, *, start: float, end: float, mine=None) -> str:
         t, p, n = pt
         label = f"{_date(t)} UTC: {p * 100:.1f}% from {n} forecaster{'s' if n != 1 else ''}"
         body.append(
-            f'<circle class="mark" tabindex="0" cx="{_f(x(t))}" cy="{_f(y(p))}" r="4">'
+            f'<circle class="mark" tabindex="0" role="img" cx="{_f(x(t))}" cy="{_f(y(p))}" r="4">'
             f"<title>{escape(label)}</title></circle>"
         )
     p_last = points[-1][1]
@@ -130,7 +134,7 @@ def community_chart(points, *, start: float, end: float, mine=None) -> str:
         f"{points[0][1] * 100:.1f}% at first, {p_last * 100:.1f}% at the end"
         + (", with your own forecasts as a dashed line" if mine else "")
     )
-    return _svg(body, label=label)
+    return _svg(body, label=label, role="group")  # its marks are focusable images
 
 
 def histogram_chart(counts, *, mine: float | None = None) -> str:

@@ -128,3 +128,16 @@ def test_the_propose_form_refuses_a_close_time_in_the_past(page, live_server, cl
     page.get_by_role("button", name="Propose").click()
     page.wait_for_selector("text=The close time is in the past")
     assert not Claim.objects.filter(title="Too late").exists()
+
+
+def test_a_screen_reader_reads_each_focused_point_of_the_community_chart(page, live_server,
+                                                                         claims):
+    """The chart is a labelled group of focusable images: inside an "img" the points would
+    be hidden from assistive technology, however focusable."""
+    page.goto(f"{live_server.url}/claims/{claims['later'].pk}/")
+    chart = page.get_by_role("group", name="Community forecast from")
+    assert chart.count() == 1
+    point = chart.get_by_role("img", name="UTC: 60.0% from 1 forecaster")
+    assert point.count() >= 1
+    point.first.focus()
+    assert point.first.evaluate("e => e === document.activeElement")
