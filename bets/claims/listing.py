@@ -88,7 +88,9 @@ def _search(qs: QuerySet, text: str) -> QuerySet:
 
 # Correlated subqueries on the claim row ("bets_claim", the listing's base table), written
 # once in SQL: as ORM expressions, building and compiling them cost more than PostgreSQL
-# spends running the whole query.
+# spends running the whole query. They name the table, not an alias: count, slice, filter
+# or page the listing freely, but never correlate it inside another query (OuterRef), where
+# Django renames the inner table and "bets_claim" would mean the outer one.
 _COMMENTS_SQL = (
     "SELECT COUNT(*) FROM bets_comment c WHERE c.claim_id = bets_claim.id"
     " AND c.deleted_at IS NULL AND c.hidden_at IS NULL"

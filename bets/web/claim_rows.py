@@ -14,11 +14,16 @@ from typing import Any
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from bets.common.caching import VersionedLRU
 
 ROW_TEMPLATE = "bets/_claim_row.html"
-_rendered = VersionedLRU(4096)  # about 1 KB a row
+# A row is about 1.5 KB of HTML plus its key; a long dry-run reason is cut to REASON_SHOWN
+# characters (it is a tooltip here; the claim page shows it whole), so an entry stays under
+# ~3 KB and the memo under ~12 MB per process.
+_rendered = VersionedLRU(4096)
+REASON_SHOWN = 300
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ def claim_row(claim: Any) -> ClaimRow:
         close_time=claim.close_time,
         resolved_at=claim.resolved_at,
         automatic=bool(claim.resolver_spec),
-        dry_run=DryRunShown(dry_run.verdict, dry_run.reason, dry_run.checked_at)
+        dry_run=DryRunShown(dry_run.verdict, Truncator(dry_run.reason).chars(REASON_SHOWN),
+                            dry_run.checked_at)
         if dry_run is not None
         else None,
         tags=tuple(t.name for t in claim.tags.all()),

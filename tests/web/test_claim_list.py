@@ -180,13 +180,24 @@ def test_i_follow_lists_claims_followed_explicitly_or_by_taking_part_unless_unfo
         "Gap widens", "Tool use beats snap"]
 
 
-def test_a_reused_claim_row_shows_a_new_forecast_title_and_tag_at_once(client, ann, bob, mod):
+def test_a_reused_claim_row_shows_a_new_forecast_title_and_tag_at_once(
+    client, ann, bob, mod, monkeypatch
+):
     """Rows are rendered once per distinct content (bets.web.claim_rows); any value a row
     shows is part of its key, so a change shows on the very next page view."""
+    from bets.web import claim_rows
+
+    renders = []
+    real_get_template = claim_rows.get_template
+    monkeypatch.setattr(claim_rows, "get_template",
+                        lambda name: renders.append(name) or real_get_template(name))
+    claim_rows._rendered.clear()
     claim = make_open_claim(author=ann, moderator=mod, title="Gap widens", tags=["reasoning"])
     first = client.get(reverse("home")).content.decode()
     assert first.count("Gap widens") == 1 and "0 forecasters" in first
-    assert client.get(reverse("home")).content.decode() == first  # the same row, reused
+    assert len(renders) == 1
+    assert client.get(reverse("home")).content.decode() == first
+    assert len(renders) == 1  # the second view reused the row
     forecast_submit(claim_id=claim.pk, participant=bob, probability=0.7)
     after_forecast = client.get(reverse("home")).content.decode()
     assert "1 forecaster<" in after_forecast and "70%" in after_forecast
@@ -195,24 +206,53 @@ def test_a_reused_claim_row_shows_a_new_forecast_title_and_tag_at_once(client, a
     after_edit = client.get(reverse("home")).content.decode()
     assert "Gap narrows" in after_edit and "Gap widens" not in after_edit
     assert "?tag=scaling" in after_edit and "?tag=reasoning" in after_edit
+    assert len(renders) == 3
+
+
+# Words a row template may use besides its variables: tag names, operators, the loop
+# variable, the included partial's keyword and libraries.
+_TEMPLATE_WORDS = {
+    "if", "elif", "else", "endif", "for", "in", "endfor", "empty", "include", "with", "load",
+    "url", "not", "and", "or", "is", "None", "True", "False", "crux",
+}
+
+
+def _names_read(path: str) -> set[str]:
+    """Every name a template reads, dotted as written, with string literals and filters
+    (and their arguments) taken out."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "bets/templates" / path).read_text()
+    source = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
+    names: set[str] = set()
+    for inside in re.findall(r"\{[{%](.*?)[%}]\}", source, flags=re.S):
+        inside = re.sub(r'"[^"]*"|\'[^\']*\'', "", inside)
+        inside = re.sub(r"\|\s*\w+(:[\w.]+)?", "", inside)
+        names |= set(re.findall(r"[A-Za-z_][\w.]*", inside)) - _TEMPLATE_WORDS
+    return names
 
 
 def test_a_claim_row_reads_only_its_row_so_the_row_is_a_complete_key():
-    """The row template is rendered with `row` alone: every variable it reads must start
-    there, or a reused row could show a stale value (see bets.web.claim_rows)."""
+    """The row template is rendered with `row` alone, and reads nothing that changes with
+    time: every name it reads must be a field of the row, or a reused row could show a stale
+    value (see bets.web.claim_rows). Its dry-run partial reads only the row's dry run."""
     import re
     from dataclasses import fields
     from pathlib import Path
 
-    from bets.web.claim_rows import ROW_TEMPLATE, ClaimRow
+    from bets.web.claim_rows import ROW_TEMPLATE, ClaimRow, DryRunShown
 
-    source = (Path(__file__).resolve().parents[2] / "bets/templates" / ROW_TEMPLATE).read_text()
-    source = re.sub(r"\{#.*?#\}", "", source)  # comments
-    source = re.sub(r'"[^"]*"', '""', source)  # string literals (the included file's name)
-    names = set(re.findall(r"\{[{%][^}]*?\b([a-z_]+)\.([a-z_]+)", source))
-    assert names, "no variables found: the pattern no longer matches the template"
-    assert {first for first, _ in names} == {"row"}
-    assert {attr for _, attr in names} <= {f.name for f in fields(ClaimRow)}
+    row_names = _names_read(ROW_TEMPLATE)
+    assert "row.title" in row_names, "the pattern no longer finds the template's variables"
+    allowed = {f"row.{f.name}" for f in fields(ClaimRow)} | {"row", "tag", "dry_run"}
+    assert row_names <= allowed, row_names - allowed
+    partial = _names_read("bets/partials/_dry_run.html")
+    assert partial <= {f"dry_run.{f.name}" for f in fields(DryRunShown)} | {"dry_run", "detail"}
+    templates = Path(__file__).resolve().parents[2] / "bets/templates"
+    for path in (ROW_TEMPLATE, "bets/partials/_dry_run.html"):
+        text = (templates / path).read_text()
+        assert not re.search(r"\{%\s*now\b|\|\s*time(since|until)\b", text), path
 
 
 def test_the_list_counts_a_claims_visible_comments_not_deleted_or_hidden_ones(
@@ -229,3 +269,19 @@ def test_the_list_counts_a_claims_visible_comments_not_deleted_or_hidden_ones(
     comment_hide(comment_id=hidden.pk, moderator=mod, reason="Off topic")
     rows = {c.title: c for c in client.get(reverse("home")).context["page"].object_list}
     assert (rows["Talked about"].comment_count, rows["Quiet"].comment_count) == (1, 0)
+
+
+def test_a_long_dry_run_reason_is_cut_in_the_lists_tooltip_and_whole_on_the_claim(
+    client, ann, mod
+):
+    from bets.models import ClaimDryRun
+
+    claim = make_open_claim(author=ann, moderator=mod, title="Checked daily")
+    Claim.objects.filter(pk=claim.pk).update(resolver_spec={"source": {}})
+    reason = "The measured gap was 3.1 points, below the 5 the claim needs. " * 20
+    ClaimDryRun.objects.create(claim=claim, verdict="no", reason=reason, key="k",
+                               checked_at=timezone.now(), changed_at=timezone.now())
+    listed = client.get(reverse("home")).content.decode()
+    assert "would resolve as NO today" in listed and reason.strip() not in listed
+    assert reason[:200] in listed and "…" in listed
+    assert reason.strip() in client.get(claim.get_absolute_url()).content.decode()
