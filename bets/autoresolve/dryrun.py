@@ -23,7 +23,7 @@ from django.utils import timezone
 from bets.autoresolve.bridge import execute_spec, spec_files
 from bets.autoresolve.disclosure import spec_discloses_aggregates_only
 from bets.autoresolve.live import is_live_spec
-from bets.common.dispatch import publisher
+from bets.common.dispatch import publish_all
 from bets.models import Claim, ClaimArtifact, ClaimDryRun
 
 logger = logging.getLogger(__name__)
@@ -44,16 +44,11 @@ def claims_for_dry_run() -> QuerySet:
 def dry_run_sweep(*, batch: int = BATCH) -> int:
     """Dispatch every claim due a dry run, `batch` claims per task; returns how many."""
     ids = list(claims_for_dry_run().order_by("pk").values_list("pk", flat=True))
-    sent = 0
-    try:
-        with publisher() as send:
-            for start in range(0, len(ids), batch):
-                send("bets.tasks.claims_dry_run", ids[start:start + batch])
-                sent += len(ids[start:start + batch])
-    except Exception:  # broker down: the next beat tries again
-        logger.warning("Dry-run sweep could not publish; %d claims left for the next one.",
-                       len(ids) - sent)
-    return sent
+    batches = [ids[start:start + batch] for start in range(0, len(ids), batch)]
+    # Broker down: the next beat tries again.
+    count = publish_all([("bets.tasks.claims_dry_run", (b,)) for b in batches],
+                        what="dry-run batches")
+    return sum(len(b) for b in batches[:count])
 
 
 def dry_run_key(spec, files: list[tuple[str, str]]) -> str:

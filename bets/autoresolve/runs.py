@@ -29,7 +29,7 @@ from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
 from bets.claims.locking import claim_lock
 from bets.common import sql
-from bets.common.dispatch import dispatch_on_commit, publisher
+from bets.common.dispatch import dispatch_on_commit, publish_all
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
@@ -92,18 +92,12 @@ def run_key_for_lease(claim_id: int, until: datetime) -> str:
 
 
 def _publish_runs(claim_ids: list[int], until: datetime) -> list[tuple[int, str]]:
-    """Publish one run per claim over one producer; stops at the first failure."""
-    sent = []
-    try:
-        with publisher() as send:
-            for claim_id in claim_ids:
-                run_key = run_key_for_lease(claim_id, until)
-                send("bets.tasks.claim_run_resolver", claim_id, run_key)
-                sent.append((claim_id, run_key))
-    except Exception:  # broker down: the unsent leases are released for the next sweep
-        logger.warning("Resolver sweep could not publish; %d runs left for the next sweep.",
-                       len(claim_ids) - len(sent))
-    return sent
+    """Publish one run per claim over one producer; stops at the first failure (the caller
+    releases the unsent leases for the next sweep)."""
+    runs = [(claim_id, run_key_for_lease(claim_id, until)) for claim_id in claim_ids]
+    count = publish_all([("bets.tasks.claim_run_resolver", run) for run in runs],
+                        what="resolver runs")
+    return runs[:count]
 
 
 def resolver_sweep(*, now: datetime | None = None, limit: int = 5000,

@@ -14,15 +14,13 @@ so a redelivered message or a reset schedule never runs a slot twice. A sweep th
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import datetime
 
 from bets.autoresolve.selectors import claims_due_for_schedule
-from bets.common.dispatch import publisher
+from bets.common.dispatch import publish_all
 from bets.models import Claim
 
-logger = logging.getLogger(__name__)
 _SLOT_KEY = re.compile(r"^claim:\d+:schedule:(\d+)$")
 
 
@@ -74,17 +72,10 @@ def schedule_sweep(*, now: datetime, limit: int = 5000) -> list[tuple[int, str]]
         slot, following = _slot_due(row, now)
         if _take(claim_id, due, following) and slot is not None:
             taken.append((claim_id, slot, due, following))
-    sent: list[tuple[int, str]] = []
-    try:
-        with publisher() as send:
-            for claim_id, slot, _, _ in taken:
-                run_key = schedule_run_key(claim_id, slot)
-                send("bets.tasks.claim_run_resolver", claim_id, run_key)
-                sent.append((claim_id, run_key))
-    except Exception:  # broker down: give the unsent slots back
-        logger.warning("Schedule sweep could not publish; %d runs left for the next sweep.",
-                       len(taken) - len(sent))
-        for claim_id, _, due, following in taken[len(sent):]:
-            Claim.objects.filter(pk=claim_id, resolver_schedule_next_at=following).update(
-                resolver_schedule_next_at=due)
-    return sent
+    runs = [(claim_id, schedule_run_key(claim_id, slot)) for claim_id, slot, _, _ in taken]
+    count = publish_all([("bets.tasks.claim_run_resolver", run) for run in runs],
+                        what="scheduled runs")
+    for claim_id, _, due, following in taken[count:]:  # broker down: give the slots back
+        Claim.objects.filter(pk=claim_id, resolver_schedule_next_at=following).update(
+            resolver_schedule_next_at=due)
+    return runs[:count]

@@ -9,7 +9,7 @@ unfinished work from the database and dispatches it again once the broker is bac
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,3 +42,19 @@ def publisher() -> Iterator[Any]:
             current_app.send_task(task_name, args=args, producer=producer)
 
         yield send
+
+
+def publish_all(messages: Sequence[tuple[str, tuple]], *, what: str) -> int:
+    """Publish `messages` ((task name, args) each) in order over one broker connection;
+    returns how many went out before the first failure. A broker outage is logged, never
+    raised: the caller leaves the unsent rest for its next sweep."""
+    sent = 0
+    try:
+        with publisher() as send:
+            for task_name, args in messages:
+                send(task_name, *args)
+                sent += 1
+    except Exception:  # broker down or unreachable
+        logger.warning("Could not publish %d of %d %s; the next sweep retries them.",
+                       len(messages) - sent, len(messages), what)
+    return sent

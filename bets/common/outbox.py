@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bets.common import sql
-from bets.common.dispatch import dispatch_on_commit, publisher
+from bets.common.dispatch import dispatch_on_commit, publish_all
 from bets.models import EventOutbox
 
 logger = logging.getLogger(__name__)
@@ -96,15 +96,9 @@ def events_redispatch(*, now: datetime | None = None) -> int:
     nothing is marked, and the next run tries again."""
     now = now or timezone.now()
     due = events_due(now=now)
-    sent: list[str] = []
-    try:
-        with publisher() as send:
-            for row in due:
-                send(NOTIFY_TASK, row.event, row.object_id, row.seq)
-                sent.append(row.key)
-    except Exception:  # broker down: what was not sent stays due
-        logger.warning("Could not dispatch %d recorded events; the next run retries them.",
-                       len(due) - len(sent))
+    count = publish_all([(NOTIFY_TASK, (row.event, row.object_id, row.seq)) for row in due],
+                        what="recorded events")
+    sent = [row.key for row in due[:count]]  # what was not sent stays due
     if sent:
         logger.info("Dispatched %d recorded events whose fan-out was missing.", len(sent))
         EventOutbox.objects.filter(key__in=sent).update(
