@@ -15,17 +15,37 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
+def short(x: float) -> str:
+    """A number as people read it: 0.25, not 0.24999999999999994."""
+    return f"{x:.3g}"
+
+
 def _svg(body: list[str], *, label: str, width: int = WIDTH, height: int = HEIGHT,
-         role: str = "img") -> str:
+         role: str = "img", css: str = "chart") -> str:
     """role "img": one picture with `label` as its text. role "group": a labelled picture
-    whose marks a keyboard reaches and a screen reader reads one by one (the children of an
-    "img" are hidden from assistive technology)."""
+    whose points (_point) a keyboard reaches and a screen reader reads one by one (the
+    children of an "img" are hidden from assistive technology)."""
     return (
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="{role}" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="{role}" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         + "".join(body)
         + "</svg>"
     )
+
+
+def _point(cx: float, cy: float, title: str, *, css: str = "mark") -> str:
+    """A point a keyboard reaches and a screen reader reads as an image named `title` (its
+    <title>, also the hover text). A chart with such points is a "group" (_svg)."""
+    return (f'<circle class="{css}" tabindex="0" role="img" cx="{_f(cx)}" cy="{_f(cy)}" r="4">'
+            f"<title>{escape(title)}</title></circle>")
+
+
+def _value_range(values: list[float]) -> tuple[float, float, tuple[float, float, float]]:
+    """The range to plot `values` in, padded by a tenth of their spread (or 0.05), and three
+    ticks: the lowest value, the middle and the highest."""
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.1 or 0.05
+    return lo - pad, hi + pad, (lo, (lo + hi) / 2, hi)
 
 
 def _scale(lo: float, hi: float, out_lo: float, out_hi: float):
@@ -123,10 +143,7 @@ def community_chart(points, *, start: float, end: float, mine=None) -> str:
     for pt in points[::step][:MAX_MARKERS] + [points[-1]]:
         t, p, n = pt
         label = f"{_date(t)} UTC: {p * 100:.1f}% from {n} forecaster{'s' if n != 1 else ''}"
-        body.append(
-            f'<circle class="mark" tabindex="0" role="img" cx="{_f(x(t))}" cy="{_f(y(p))}" r="4">'
-            f"<title>{escape(label)}</title></circle>"
-        )
+        body.append(_point(x(t), y(p), label))
     p_last = points[-1][1]
     body.append(f'<circle class="dot" cx="{_f(x(end))}" cy="{_f(y(p_last))}" r="3.5"/>')
     label = (

@@ -10,18 +10,10 @@ from __future__ import annotations
 from html import escape
 
 from bets.autoresolve.measurements import compared_points
+from bets.web.charts import _f, _svg, _value_range, short
 
 WIDTH, HEIGHT = 520, 200
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 40
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def short(x: float) -> str:
-    """A number as people read it: 0.25, not 0.24999999999999994."""
-    return f"{x:.3g}"
 
 
 def evidence_chart(measurement: dict) -> str:
@@ -32,9 +24,7 @@ def evidence_chart(measurement: dict) -> str:
     values = [v for p in points for v in (p.value, p.lower, p.upper) if v is not None]
     if bar is not None:
         values.append(bar)
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.1 or 0.05
-    lo, hi = lo - pad, hi + pad
+    lo, hi, ticks = _value_range(values)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def y(v: float) -> float:
@@ -42,7 +32,7 @@ def evidence_chart(measurement: dict) -> str:
 
     step = plot_w / len(points)
     body = [f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>']
-    for tick in (lo + pad, (lo + hi) / 2, hi - pad):
+    for tick in ticks:
         body.append(f'<text x="{LEFT - 6}" y="{_f(y(tick) + 4)}" text-anchor="end">'
                     f'{escape(short(tick))}</text>')
     if bar is not None:
@@ -66,6 +56,4 @@ def evidence_chart(measurement: dict) -> str:
                     f'{escape(p.label[-28:])}</text>')
     label = f"{what}: " + ", ".join(f"{p.label} {short(p.value)}" for p in points) + (
         f"; bar {short(bar)}" if bar is not None else "")
-    return (f'<svg class="chart evidence-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-            f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
-            + "".join(body) + "</svg>")
+    return _svg(body, label=label, width=WIDTH, height=HEIGHT, css="chart evidence-chart")

@@ -11,7 +11,8 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from bets.web.evidence_charts import evidence_chart, short
+from bets.web.charts import short
+from bets.web.evidence_charts import evidence_chart
 
 VERDICT_WORDS = {"yes": "YES", "no": "NO", "inconclusive": "undecided"}
 

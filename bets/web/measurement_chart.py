@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from html import escape
 
-from bets.web.charts import LEFT, RIGHT, TOP, WIDTH, _f, _scale, _svg, _text
-from bets.web.evidence_charts import short
+from bets.web.charts import (
+    LEFT,
+    RIGHT,
+    TOP,
+    WIDTH,
+    _f,
+    _point,
+    _scale,
+    _svg,
+    _text,
+    _value_range,
+    short,
+)
 
 HEIGHT, BOTTOM = 240, 46
 COLOURS = 6  # series styles s0..s5 in crux.css, reused in turn
@@ -36,13 +47,11 @@ def measurement_chart(data: dict) -> str:
     bar, what = data.get("bar"), data.get("what") or "value"
     if bar is not None:
         values.append(bar)
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.1 or 0.05
-    lo, hi = lo - pad, hi + pad
+    lo, hi, ticks = _value_range(values)
     x = _scale(0.5, len(runs) + 0.5, LEFT + 8, WIDTH - RIGHT)
     y = _scale(lo, hi, HEIGHT - BOTTOM, TOP + 14)
     body = []
-    for tick in (lo + pad, (lo + hi) / 2, hi - pad):
+    for tick in ticks:
         body.append(f'<line class="grid" x1="{LEFT}" y1="{_f(y(tick))}" x2="{WIDTH - RIGHT}" '
                     f'y2="{_f(y(tick))}"/>')
         body.append(_text(LEFT - 6, y(tick) + 4, short(tick), "end"))
@@ -69,12 +78,11 @@ def measurement_chart(data: dict) -> str:
                         if p["lower"] is not None and p["upper"] is not None else "")
             title = (f"{s['label']}, {_run_label(run)} ({KIND_WORDS.get(run['kind'], '')}): "
                      f"{short(p['value'])}{interval}")
-            body.append(f'<circle class="point {style}" tabindex="0" cx="{_f(cx)}" '
-                        f'cy="{_f(cy)}" r="4"><title>{escape(title)}</title></circle>')
+            body.append(_point(cx, cy, title, css=f"point {style}"))
         body.append(f'<text class="legend {style}" x="{_f(LEFT + 8 + 150 * (i % 3))}" '
                     f'y="{TOP + 12 * (i // 3)}">{escape(s["label"][:28])}</text>'
                     if i < 6 else "")
-    return _svg(body, label=_summary(data), height=HEIGHT)
+    return _svg(body, label=_summary(data), height=HEIGHT, role="group")  # focusable points
 
 
 def _summary(data: dict) -> str:
