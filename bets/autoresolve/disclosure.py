@@ -110,12 +110,17 @@ def live_logs_visibility(spec: object) -> str:
     return Visibility.PUBLIC
 
 
+def live_logs_readable_by(spec: object, user, arbiters: set[int]) -> bool:
+    """Whether `user` may read a live run's logs: public ones anyone, others the evidence
+    readers (staff, the claim's arbiters)."""
+    return live_logs_visibility(spec) == Visibility.PUBLIC or evidence_reader(user, arbiters)
+
+
 def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, ClaimArtifact],
                      arbiters: set[int]) -> str:
     level = FULL
-    live = live_logs_visibility(attempt.spec)
-    if live != Visibility.PUBLIC and not evidence_reader(user, arbiters):
-        if live == Visibility.PRIVATE:
+    if not live_logs_readable_by(attempt.spec, user, arbiters):
+        if live_logs_visibility(attempt.spec) == Visibility.PRIVATE:
             return PRIVATE
         level = AGGREGATES
     for name in artifacts_read(attempt):

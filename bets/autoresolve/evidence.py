@@ -18,8 +18,12 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from bets.autoresolve import live
-from bets.autoresolve.disclosure import aggregates_only_to, attempt_disclose, live_logs_visibility
-from bets.autoresolve.visibility import Visibility, artifact_readable_by, evidence_reader
+from bets.autoresolve.disclosure import (
+    aggregates_only_to,
+    attempt_disclose,
+    live_logs_readable_by,
+)
+from bets.autoresolve.visibility import artifact_readable_by
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
 from bets.models import ArtifactAccess, ClaimArtifact, LiveRun, ResolutionAttempt
@@ -86,6 +90,8 @@ def _data_path(relative: str, root: Path | None = None) -> Path | None:
 def _live_logs_root(attempt: ResolutionAttempt) -> Path | None:
     """Where a live run's logs lie (their `path:` locators are relative to it); None for
     other attempts."""
+    if not live.is_live_spec(attempt.spec):
+        return None  # only a live spec has a run whose logs Crux keeps
     run = LiveRun.objects.filter(attempt_id=attempt.pk).only("log_dir", "shards").first()
     return live.logs_dir(run) if run is not None else None
 
@@ -114,9 +120,7 @@ def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
             # The logs Crux's own run wrote, kept in CRUX_LIVE_DIR: shared as the spec's
             # `visibility` says (public by default).
             path = _data_path(target, live_root)
-            readable = (live_logs_visibility(attempt.spec) == Visibility.PUBLIC
-                        or evidence_reader(user, arbiters))
-            shared = path is not None and readable
+            shared = path is not None and live_logs_readable_by(attempt.spec, user, arbiters)
             why = ("" if shared else "no longer stored" if path is None
                    else "this run's logs are private to the claim's arbiters: only their "
                         "sha256 is shown")
