@@ -63,8 +63,8 @@ AGGREGATE_KEYS = ("criterion", "metric", "condition", "a", "b", "order", "bar", 
                   "min_increase", "confidence", "decide_on", "k", "reached", "undecided",
                   "direction")
 # A one-model criterion (threshold, gap) names its model in the public spec: its numbers are
-# the aggregate.
-ONE_MODEL_KEYS = ("value", "stderr", "lower", "upper", "gap")
+# the aggregate, and the name labels them.
+ONE_MODEL_KEYS = ("model", "value", "stderr", "lower", "upper", "gap")
 
 
 def _count(rows: object, outcome: str = "yes") -> tuple[int, int]:

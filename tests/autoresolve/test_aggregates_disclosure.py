@@ -74,3 +74,17 @@ def test_arbiters_and_staff_see_every_models_numbers_and_files(kind, ann, mod):
         archive = zipfile.ZipFile(io.BytesIO(
             client.get(f"/api/attempts/{attempt.pk}/evidence.zip").content))
         assert [n for n in archive.namelist() if n.startswith("files/")]
+
+
+def test_a_one_model_criterion_keeps_its_public_model_name_for_outsiders(ann, mod, anon):
+    """A threshold names its one model in the public spec: its numbers are the aggregate,
+    and the chart and table label them with that name (not a blank)."""
+    spec = inspect_spec({"kind": "threshold", "model": "mockllm/gen2", "condition": "cot",
+                         "metric": "accuracy", "at_least": 0.6}) | {"disclose": "aggregates"}
+    claim = make_spec_claim(author=ann, moderator=mod, spec=spec)
+    attempt = claim_run_resolver(claim_id=claim.pk, run_key="aggregates-threshold")
+    assert attempt is not None and attempt.verdict == "yes", attempt.reason
+    shown = anon.get(f"/api/attempts/{attempt.pk}/").json()["measurement"]
+    assert shown["model"] == "mockllm/gen2" and shown["value"] == pytest.approx(0.7)
+    series = anon.get(f"/api/claims/{claim.pk}/measurements/").json()["series"]
+    assert [s["label"] for s in series] == ["mockllm/gen2"]
