@@ -25,8 +25,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str,
-         noun: str = "claim") -> None:
+def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str) -> None:
     """Run `call(row)` per selected row; report successes and refusals separately."""
     done = 0
     for row in queryset.order_by("pk"):
@@ -37,18 +36,26 @@ def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str,
         else:
             done += 1
     if done:
+        noun = modeladmin.model._meta.verbose_name
         modeladmin.message_user(request, f"{verb} {done} {noun}(s).", messages.SUCCESS)
 
 
-def action_form_page(modeladmin, request, queryset, *, action: str, title: str, form,
-                     row: Callable[[Any], str]) -> TemplateResponse:
-    """The intermediate page of an action that needs input first (a reason, a note): the
-    selected rows, described by `row`, and `form`, posting back to `action` with `apply`
-    set."""
+def action_with_form(modeladmin, request, queryset, *, action: str, title: str, form_class,
+                     form_kwargs: dict | None = None, row: Callable[[Any], str],
+                     call: Callable[[Any, dict], Any], verb: str) -> TemplateResponse | None:
+    """An action that needs input first (a reason, a note). The first click shows the
+    selected rows, described by `row`, and the form, which posts back to `action` with
+    `apply` set; a valid form then runs `call(row, cleaned_data)` per row through `each`."""
+    form = form_class(request.POST if "apply" in request.POST else None, **(form_kwargs or {}))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        each(modeladmin, request, queryset, lambda obj: call(obj, data), verb)
+        return None
     selected = list(queryset.order_by("pk"))
+    noun = modeladmin.model._meta.verbose_name
     return TemplateResponse(request, "admin/bets/action_form.html", {
         **modeladmin.admin_site.each_context(request),
-        "title": title,
+        "title": f"{title}: {len(selected)} {noun}(s)",
         "opts": modeladmin.model._meta,
         "rows": [row(obj) for obj in selected],
         "ids": [obj.pk for obj in selected],

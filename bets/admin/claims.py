@@ -3,7 +3,7 @@ actions call the claims services."""
 
 from django.contrib import admin
 
-from bets.admin.base import ReadOnlyAdmin, action_form_page, each
+from bets.admin.base import ReadOnlyAdmin, action_with_form, each
 from bets.claims import resolution
 from bets.claims import services as claim_services
 from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
@@ -79,33 +79,29 @@ class ClaimAdmin(ReadOnlyAdmin):
     def unresolve(self, request, queryset):
         return self._with_note(request, queryset, "unresolve", "Unresolve")
 
-    def _service_call(self, action: str, request, data: dict):
-        note, when = data["note"], data.get("actual_resolve_time")
-        if action in ("resolve_yes", "resolve_no"):
-            outcome = "yes" if action == "resolve_yes" else "no"
-            return lambda c: resolution.claim_resolve(
-                claim_id=c.pk, outcome=outcome, actor=request.user,
-                actual_resolve_time=when, note=note,
-            )
-        if action == "annul":
-            return lambda c: resolution.claim_annul(
-                claim_id=c.pk, actor=request.user, actual_resolve_time=when, note=note
-            )
-        return lambda c: resolution.claim_unresolve(claim_id=c.pk, actor=request.user, note=note)
+    def _service_call(self, action: str, request):
+        def call(c, data: dict):
+            note, when = data["note"], data.get("actual_resolve_time")
+            if action in ("resolve_yes", "resolve_no"):
+                return resolution.claim_resolve(
+                    claim_id=c.pk, outcome="yes" if action == "resolve_yes" else "no",
+                    actor=request.user, actual_resolve_time=when, note=note,
+                )
+            if action == "annul":
+                return resolution.claim_annul(
+                    claim_id=c.pk, actor=request.user, actual_resolve_time=when, note=note
+                )
+            return resolution.claim_unresolve(claim_id=c.pk, actor=request.user, note=note)
+
+        return call
 
     def _with_note(self, request, queryset, action: str, title: str):
-        """Ask for a note (and when the answer became known) before acting: the intermediate
-        page posts back to this action with `apply` set."""
-        ask_time = action != "unresolve"
-        form = ResolutionForm(request.POST if "apply" in request.POST else None, ask_time=ask_time)
-        if form.is_bound and form.is_valid():
-            each(self, request, queryset, self._service_call(action, request, form.cleaned_data),
-                  f"{title}:")
-            return None
-        return action_form_page(
-            self, request, queryset, action=action, form=form,
-            title=f"{title}: {queryset.count()} claim(s)",
-            row=lambda c: f"#{c.pk} {c.title} ({c.get_status_display()})")
+        """Ask for a note (and when the answer became known) before acting."""
+        return action_with_form(
+            self, request, queryset, action=action, title=title, form_class=ResolutionForm,
+            form_kwargs={"ask_time": action != "unresolve"},
+            row=lambda c: f"#{c.pk} {c.title} ({c.get_status_display()})",
+            call=self._service_call(action, request), verb=f"{title}:")
 
 
 @admin.register(Forecast)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.text import Truncator
 
-from bets.admin.base import ReadOnlyAdmin, action_form_page, each
+from bets.admin.base import ReadOnlyAdmin, action_with_form
 from bets.conversation.comments import HIDE_REASON_MAX, comment_hide
 from bets.models import (
     ClaimFollow,
@@ -36,17 +36,14 @@ class CommentAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Hide the selected comments…")
     def hide(self, request, queryset):
-        """Ask for the reason first: the intermediate page posts back with `apply` set."""
-        form = HideForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            each(self, request, queryset, lambda c: comment_hide(
-                comment_id=c.pk, moderator=request.user, reason=reason), "Hid", "comment")
-            return None
-        return action_form_page(
-            self, request, queryset.select_related("author"), action="hide",
-            title=f"Hide {queryset.count()} comment(s)", form=form,
-            row=lambda c: f"#{c.pk} by {c.author.username}: {Truncator(c.body).chars(120)}")
+        """Ask for the reason first."""
+        return action_with_form(
+            self, request, queryset.select_related("author"), action="hide", title="Hide",
+            form_class=HideForm,
+            row=lambda c: f"#{c.pk} by {c.author.username}: {Truncator(c.body).chars(120)}",
+            call=lambda c, data: comment_hide(comment_id=c.pk, moderator=request.user,
+                                              reason=data["reason"]),
+            verb="Hid")
 
 
 @admin.register(Notification)
