@@ -1,6 +1,5 @@
 """Email failures, unsubscribing, reminders, the staff queue, heartbeats and /healthz."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from bets.conversation.delivery import emails_due, emails_send, unsubscribe_toke
 from bets.conversation.jobs import digests_send, heartbeats, notifications_periodic
 from bets.conversation.notify import Message, notify_users
 from bets.models import Forecast, JobHeartbeat, Notification, NotificationPreference
+from tests.celery_worker import dead_port, publishing_to
 from tests.conversation.conftest import verify_email
 from tests.factories import make_open_claim
 
@@ -27,15 +27,9 @@ def _pending_for(user, key="k1") -> Notification:
     return Notification.objects.get(key=key, recipient=user)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_failing_mail_server_is_retried_then_recorded_as_failed(ann, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", dead_port()
     settings.CRUX_EMAIL_MAX_ATTEMPTS = 2
     n = _pending_for(ann)
     sent, retry_at = emails_send(notification_ids=[n.pk])
@@ -162,15 +156,9 @@ def test_healthz_fails_while_an_event_stays_without_its_notifications(client, se
 
 
 def test_healthz_names_a_broker_that_cannot_be_reached(client, settings):
-    from config.celery import app
-
     notifications_periodic()
-    previous = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
-    try:
+    with publishing_to(f"redis://127.0.0.1:{dead_port()}/0"):
         body = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
     assert body.status_code == 503 and body.json()["broker"].startswith("error")
 
 

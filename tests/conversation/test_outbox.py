@@ -135,3 +135,12 @@ def test_staff_see_an_event_whose_notifications_are_still_not_written(client, cl
     EventOutbox.objects.all().delete()  # the approval too, as its fan-out would
     page = client.get(reverse("notification-status")).content.decode()
     assert "None: every event" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_published_outside_a_transaction_is_refused_and_nothing_is_recorded():
+    """Recorded in a transaction of its own, an event could announce a change that rolled
+    back, or be lost with it: event_publish refuses to run outside the change's transaction."""
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        event_publish(event="claim.reviewed", object_id=1)
+    assert not EventOutbox.objects.exists()
