@@ -15,7 +15,7 @@ from statistics import NormalDist
 from django.conf import settings
 
 from bets.autoresolve.disclosure import attempts_disclose
-from bets.autoresolve.selectors import claim_attempts, measured_of
+from bets.autoresolve.selectors import claim_attempts
 from bets.models import Claim, ResolutionAttempt
 
 
@@ -140,12 +140,21 @@ def measured_window() -> int:
     return 2 * (settings.CRUX_SCHEDULE_MAX_RUNS + 40)
 
 
-def claim_measurement_series(*, claim: Claim, user, evidence=None,
+def measured_of(attempts: list[ResolutionAttempt], *, limit: int) -> list[ResolutionAttempt]:
+    """Of a claim's attempts (newest first, as claim_attempts reads them), the finished runs
+    that measured something, oldest first (the newest `limit`): what the measurement chart
+    draws. Filtered here rather than in SQL, so the attempts keep the numbers #1, #2, ...
+    they have over all of the claim's attempts."""
+    finished = (ResolutionAttempt.Status.DECIDED, ResolutionAttempt.Status.INCONCLUSIVE)
+    return [a for a in attempts if a.status in finished][:limit][::-1]
+
+
+def claim_measurement_series(*, claim: Claim, user,
                              disclosed: list[ResolutionAttempt] | None = None) -> dict:
-    """The claim's measurement series as `user` may see them. `evidence`: the claim's files
-    and arbiters; `disclosed`: its newest measured_window() attempts, already disclosed to
-    `user`, newest first; each when the caller has already read them."""
+    """The claim's measurement series as `user` may see them. `disclosed`: its newest
+    measured_window() attempts, already disclosed to `user`, newest first, when the caller
+    has read them already (the claim page)."""
     if disclosed is None:
         disclosed = attempts_disclose(claim_attempts(claim.pk, limit=measured_window()), user,
-                                      claim=claim, evidence=evidence)
+                                      claim=claim)
     return measurement_series(measured_of(disclosed, limit=measured_window() // 2))

@@ -38,15 +38,6 @@ def claims_due_for_schedule(*, now: datetime) -> QuerySet:
     )
 
 
-def measured_of(attempts: list[ResolutionAttempt], *, limit: int) -> list[ResolutionAttempt]:
-    """Of a claim's attempts (newest first, as claim_attempts reads them), the finished runs
-    that measured something, oldest first (the newest `limit`): what the measurement chart
-    draws. Filtered here rather than in SQL, so the attempts keep the numbers #1, #2, ...
-    they have over all of the claim's attempts."""
-    finished = (ResolutionAttempt.Status.DECIDED, ResolutionAttempt.Status.INCONCLUSIVE)
-    return [a for a in attempts if a.status in finished][:limit][::-1]
-
-
 def claim_attempts(claim_id: int, *, limit: int = 20) -> list[ResolutionAttempt]:
     """The newest attempts, each with `number`: #1, #2, ... in the order they were made."""
     return list(
