@@ -3,7 +3,7 @@ actions call the claims services."""
 
 from django.contrib import admin
 
-from bets.admin.base import ReadOnlyAdmin, action_with_form, each
+from bets.admin.base import ReadOnlyAdmin, action_with_form, service_action
 from bets.claims import resolution
 from bets.claims import services as claim_services
 from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
@@ -27,41 +27,17 @@ class ClaimAdmin(ReadOnlyAdmin):
         "unfeature",
     ]
 
-    @admin.action(description="Approve selected proposals")
-    def approve(self, request, queryset):
-        each(
-            self, request, queryset,
-            lambda c: claim_services.claim_approve(claim_id=c.pk, moderator=request.user),
-            "Approved",
-        )
-
-    @admin.action(description="Reject selected proposals")
-    def reject(self, request, queryset):
-        each(
-            self, request, queryset,
-            lambda c: claim_services.claim_reject(claim_id=c.pk, moderator=request.user),
-            "Rejected",
-        )
-
-    @admin.action(description="Feature on the home page")
-    def feature(self, request, queryset):
-        each(
-            self, request, queryset,
-            lambda c: claim_services.claim_feature(
-                claim_id=c.pk, moderator=request.user, featured=True
-            ),
-            "Featured",
-        )
-
-    @admin.action(description="Stop featuring")
-    def unfeature(self, request, queryset):
-        each(
-            self, request, queryset,
-            lambda c: claim_services.claim_feature(
-                claim_id=c.pk, moderator=request.user, featured=False
-            ),
-            "Unfeatured",
-        )
+    approve = service_action("Approve selected proposals", "Approved", lambda request, c:
+                             claim_services.claim_approve(claim_id=c.pk, moderator=request.user))
+    reject = service_action("Reject selected proposals", "Rejected", lambda request, c:
+                            claim_services.claim_reject(claim_id=c.pk, moderator=request.user))
+    feature = service_action("Feature on the home page", "Featured", lambda request, c:
+                             claim_services.claim_feature(claim_id=c.pk, moderator=request.user,
+                                                          featured=True))
+    unfeature = service_action("Stop featuring", "Unfeatured", lambda request, c:
+                               claim_services.claim_feature(claim_id=c.pk,
+                                                            moderator=request.user,
+                                                            featured=False))
 
     @admin.action(description="Resolve YES…")
     def resolve_yes(self, request, queryset):

@@ -127,6 +127,15 @@ def test_admin_approves_proposals_by_action(mod_client, proposal):
     assert proposal.status == Claim.Status.OPEN
 
 
+def test_admin_features_and_unfeatures_claims_by_action(mod_client, claim):
+    _action(mod_client, "feature", claim)
+    claim.refresh_from_db()
+    assert claim.featured
+    _action(mod_client, "unfeature", claim)
+    claim.refresh_from_db()
+    assert not claim.featured
+
+
 def test_ledger_entries_cannot_be_added_changed_or_deleted_in_the_admin(mod_client):
     assert mod_client.get(reverse("admin:bets_ledgerentry_changelist")).status_code == 200
     assert mod_client.get(reverse("admin:bets_ledgerentry_add")).status_code == 403
