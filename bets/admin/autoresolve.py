@@ -2,9 +2,9 @@
 (endpoints are registered here; runs can be cancelled, through the service)."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from bets.admin.base import ReadOnlyAdmin
+from bets.admin.base import ReadOnlyAdmin, service_action
 from bets.autoresolve.endpoints import endpoint_check
 from bets.autoresolve.live_finish import live_run_cancel
 from bets.common.errors import ServiceError
@@ -75,12 +75,6 @@ class LiveRunAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     actions = ["cancel_runs"]
 
-    @admin.action(description="Cancel the selected live runs")
-    def cancel_runs(self, request, queryset):
-        for run in queryset:
-            try:
-                live_run_cancel(run_id=run.pk, actor=request.user, reason="from the admin")
-            except ServiceError as exc:
-                self.message_user(request, f"Run {run.pk}: {exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"Run {run.pk} cancelled.")
+    cancel_runs = service_action(
+        "Cancel the selected live runs", "Cancelled", lambda request, run:
+        live_run_cancel(run_id=run.pk, actor=request.user, reason="from the admin"))

@@ -90,3 +90,21 @@ def test_a_participant_cannot_cancel_a_run(running, ann):
     run.refresh_from_db()
     assert run.status == "running"
     assert ResolutionAttempt.objects.get(pk=attempt.pk).status == "running"
+
+
+def test_an_admin_cancels_running_runs_from_the_admin_and_a_finished_one_is_refused(running,
+                                                                                   mod):
+    from django.contrib.admin import helpers
+    from django.urls import reverse
+
+    _, attempt, run = running
+    client = Client()
+    client.force_login(mod)
+    url = reverse("admin:bets_liverun_changelist")
+    data = {"action": "cancel_runs", helpers.ACTION_CHECKBOX_NAME: [run.pk], "index": 0}
+    done = client.post(url, data, follow=True).content.decode()
+    run.refresh_from_db()
+    assert run.status == "cancelled" and "from the admin" in run.cancel_reason
+    assert "Cancelled 1 live run(s)." in done
+    again = client.post(url, data, follow=True).content.decode()
+    assert "only a running run can be cancelled" in again
