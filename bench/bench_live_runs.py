@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live.stub_server import StubConfig, StubServer  # noqa: E402
+from tests.autoresolve.live.stub_server import StubConfig, StubServer  # noqa: E402
 
 LATENCY = 0.2
 CONNECTIONS = 64

@@ -132,7 +132,7 @@ def collect_static() -> None:
 
 
 def rows_rendered_afresh(username: str, repeats: int = 200) -> None:
-    """The claim lists keep each rendered row per process (bets.web.claim_rows), so the
+    """The claim lists keep each rendered row per process (bets.web.claims.rows), so the
     served figures above are for rows seen before. This is the home page when no row can
     be reused (as if every claim had changed since the last view), in this process through
     Django's test client, with the served pages' settings."""
@@ -141,8 +141,7 @@ def rows_rendered_afresh(username: str, repeats: int = 200) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from bets.web import claim_rows
-
+    from bets.web.claims import rows as claim_rows
     client = Client(HTTP_HOST="127.0.0.1")
     signed_in = Client(HTTP_HOST="127.0.0.1")
     signed_in.force_login(get_user_model().objects.get(username=username))

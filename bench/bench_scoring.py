@@ -69,10 +69,10 @@ def main() -> None:
     assert Score.objects.filter(claim_id=claim_id).count() == FORECASTERS
     end_to_end = median_of(score_once, REPEATS, setup=unscored)
 
+    from bets.claims.arrays import forecast_arrays
     from bets.scoring import maths as scoring
-    from bets.scoring import store as score_io
 
-    arrays = score_io.forecast_arrays(claim_id)
+    arrays = forecast_arrays(claim_id)
 
     def pure():
         participants, probabilities, starts, ends = arrays
@@ -89,7 +89,7 @@ def main() -> None:
            end_to_end, TARGET, note=f"median of {REPEATS}; lock, load, maths, replace rows")
     report("scoring one resolution, pure binary_scores (5,000 forecast rows)",
            pure_time, TARGET, note=f"median of {REPEATS}")
-    load_time = median_of(lambda: score_io.forecast_arrays(claim_id), REPEATS)
+    load_time = median_of(lambda: forecast_arrays(claim_id), REPEATS)
     results = resolution.claim_compute_scores(claim)
     write_time = median_of(lambda: rewrite_scores(claim, results), REPEATS)
     print(f"  breakdown of claim_score: load 5,000 forecast rows {load_time * 1000:.0f} ms, "

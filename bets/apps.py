@@ -7,6 +7,6 @@ class BetsConfig(AppConfig):
 
     def ready(self) -> None:
         from bets import signals  # noqa: F401  (grants the starting credits to new participants)
-        from bets.autoresolve.live import install_environment
+        from bets.autoresolve.live.runs import install_environment
 
         install_environment()  # live-run specs validate against the registered endpoints

@@ -3,7 +3,7 @@
 Every user created through the ORM (sign-up, `createsuperuser`, the admin, `import_crux`
 when it saves users one by one) gets an account and the starting grant here, inside the
 transaction that creates the user. Paths that skip signals (bulk_create, raw fixtures) are
-covered by `bets.ledger.participant_account`, which every money-moving service calls and
+covered by `bets.betting.ledger.participant_account`, which every money-moving service calls and
 which grants once (the key `grant:<user_id>`); `accounts_open_missing` catches up in bulk.
 """
 

@@ -6,7 +6,7 @@ queued never depend on which module a task lives in. Services never import tasks
 dispatch by registered name (bets.common.dispatch).
 """
 
-from bets.autoresolve.live_tasks import live_run_finish_task, live_shard_run_task
+from bets.autoresolve.live.tasks import live_run_finish_task, live_shard_run_task
 from bets.autoresolve.tasks import (
     claim_run_resolver_task,
     claims_dry_run_sweep_task,

@@ -163,27 +163,27 @@ CRUX_DRY_RUN_GLOB_SECONDS = env_int("CRUX_DRY_RUN_GLOB_SECONDS", 5)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "bets.api.authentication.TokenAuthentication",
+        "bets.api.plumbing.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "bets.api.parsers.BoundedJSONParser",
+        "bets.api.plumbing.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "bets.api.pagination.CruxPagination",
+    "DEFAULT_PAGINATION_CLASS": "bets.api.plumbing.pagination.CruxPagination",
     # Rates: CRUX_API_ANON_RATE and CRUX_API_WRITE_RATE below; 429 with Retry-After past them.
     "DEFAULT_THROTTLE_CLASSES": [
-        "bets.api.throttling.AnonymousThrottle",
-        "bets.api.throttling.WriteThrottle",
+        "bets.api.plumbing.throttling.AnonymousThrottle",
+        "bets.api.plumbing.throttling.WriteThrottle",
     ],
     # Proxies in front of Crux that append to X-Forwarded-For (0: rate-limit by the peer
     # address, so a client cannot pick its own identity with the header).
     "NUM_PROXIES": env_int("CRUX_NUM_PROXIES", 0),
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "bets.api.schema.CruxAutoSchema",
-    "EXCEPTION_HANDLER": "bets.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "bets.api.plumbing.schema.CruxAutoSchema",
+    "EXCEPTION_HANDLER": "bets.api.plumbing.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crux API",
@@ -198,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     # strings get minLength, so generated clients send what the API accepts.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "bets.api.schema.add_error_component"],
+                             "bets.api.plumbing.schema.add_error_component"],
     # Ids in paths are bounded by the `dbid` converter (bets/common/ids.py).
     "PATH_CONVERTER_OVERRIDES": {
         "dbid": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
@@ -210,7 +210,7 @@ SPECTACULAR_SETTINGS = {
         # A claim's outcome and a bet's side are the same yes/no choice set: name it once.
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
         "KindEnum": "bets.models.claims.Claim.Kind",
-        "MeasurementRunKindEnum": "bets.autoresolve.measurements.RUN_KINDS",
+        "MeasurementRunKindEnum": "bets.autoresolve.evidence.measurements.RUN_KINDS",
     },
 }
 

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin
 
 from bets.admin.base import ReadOnlyAdmin, service_action
-from bets.autoresolve.endpoints import endpoint_check
-from bets.autoresolve.live_finish import live_run_cancel
+from bets.autoresolve.live.endpoints import endpoint_check
+from bets.autoresolve.live.finish import live_run_cancel
 from bets.common.errors import ServiceError
 from bets.models import (
     ClaimArtifact,

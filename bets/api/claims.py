@@ -1,19 +1,20 @@
-"""Claims, forecasts, and the moderators' review and resolution actions."""
+"""Claims, forecasts, the moderators' review and resolution actions, and editing a claim
+before its criteria freeze (clarifying it afterwards)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bets.api import serializers as s
-from bets.api.common import query_params, validated
+from bets.api.plumbing.common import query_params, validated
 from bets.claims import forecasts as forecast_services
 from bets.claims import resolution as resolution_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_listing
 from bets.claims.selectors import claim_visible_or_404
-from bets.models import Forecast
+from bets.models import ClaimClarification, Forecast
 
 
 def claim_detail_data(request, claim) -> dict:
@@ -179,3 +180,48 @@ class ClaimUnresolveView(ModeratorAction):
         return resolution_services.claim_unresolve(
             claim_id=claim_id, actor=actor, note=data["note"]
         )
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", default=None, read_only=True)
+
+    class Meta:
+        model = ClaimClarification
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+@extend_schema(tags=["claims"])
+class ClaimEditView(APIView):
+    """Change any proposal field (PATCH semantics) until the first forecast or offer freezes
+    the criteria; author or moderator only. Every change is validated as proposing is."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.ClaimProposeSerializer, responses=s.ClaimDetailSerializer)
+    def patch(self, request, pk: int):
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
+        changes = validated(s.ClaimProposeSerializer, request.data, partial=True)
+        claim = claim_services.claim_edit(claim_id=claim.pk, editor=request.user, changes=changes)
+        return Response(claim_detail_data(request, claim))
+
+
+@extend_schema(tags=["claims"])
+class ClaimClarificationsView(APIView):
+    """Append-only clarifications of a claim; the author or a moderator may add one."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=ClarificationSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
+        return Response(ClarificationSerializer(claim.clarifications.all(), many=True).data)
+
+    @extend_schema(request=ClarificationSerializer, responses={201: ClarificationSerializer})
+    def post(self, request, pk: int):
+        claim = claim_visible_or_404(claim_id=pk, user=request.user)
+        data = validated(ClarificationSerializer, request.data)
+        clarification = claim_services.claim_clarify(
+            claim_id=claim.pk, author=request.user, text=data["text"]
+        )
+        return Response(ClarificationSerializer(clarification).data, status=status.HTTP_201_CREATED)

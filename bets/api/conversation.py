@@ -7,7 +7,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bets.api.common import query_params, validated
+from bets.api.plumbing.common import query_params, validated
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
 from bets.common.markdown import render_markdown

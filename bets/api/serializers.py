@@ -45,7 +45,7 @@ class AwareDateTimeField(serializers.DateTimeField):
 class ProbabilityField(serializers.Field):
     """A number in [0.001, 0.999]; checked by the same function the forecast service uses."""
 
-    json_types = (int, float)  # bets.api.common: a JSON body gives a number, not text
+    json_types = (int, float)  # bets.api.plumbing.common: a JSON body gives a number, not text
     json_words = "a number"
 
     def to_internal_value(self, data):
@@ -184,7 +184,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
 class SpecField(serializers.JSONField):
     """A resolver spec: a JSON object (or null for none)."""
 
-    json_types = (dict,)  # bets.api.common: the schema says object, so a list is refused
+    json_types = (dict,)  # bets.api.plumbing.common: the schema says object, so a list is refused
     json_words = "a JSON object"
 
 

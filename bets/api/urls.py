@@ -3,19 +3,9 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bets.api import (
-    autoresolve,
-    claim_edits,
-    claims,
-    conversation,
-    errors,
-    evidence_access,
-    export,
-    leaderboard,
-    measurements,
-    offers,
-    participants,
-)
+from bets.api import betting, claims, conversation, interchange, scoring
+from bets.api.autoresolve import attempts, evidence_access, measurements
+from bets.api.plumbing import errors
 from bets.common import ids  # noqa: F401 (registers the dbid converter)
 
 urlpatterns = [
@@ -28,10 +18,10 @@ urlpatterns = [
     path("claims/", claims.ClaimListView.as_view(), name="api-claims"),
     path("claims/<dbid:pk>/", claims.ClaimDetailView.as_view(), name="api-claim"),
     path("claims/<dbid:pk>/forecasts/", claims.ClaimForecastsView.as_view(), name="api-forecasts"),
-    path("claims/<dbid:pk>/edit/", claim_edits.ClaimEditView.as_view(), name="api-claim-edit"),
+    path("claims/<dbid:pk>/edit/", claims.ClaimEditView.as_view(), name="api-claim-edit"),
     path(
         "claims/<dbid:pk>/clarifications/",
-        claim_edits.ClaimClarificationsView.as_view(),
+        claims.ClaimClarificationsView.as_view(),
         name="api-clarifications",
     ),
     path("claims/<dbid:pk>/approve/", claims.ClaimApproveView.as_view(), name="api-approve"),
@@ -40,36 +30,36 @@ urlpatterns = [
     path("claims/<dbid:pk>/annul/", claims.ClaimAnnulView.as_view(), name="api-annul"),
     path("claims/<dbid:pk>/unresolve/", claims.ClaimUnresolveView.as_view(),
          name="api-unresolve"),
-    # Scores and participants.
-    path("leaderboard/", leaderboard.LeaderboardView.as_view(), name="api-leaderboard"),
+    # Scores and scoring.
+    path("leaderboard/", scoring.LeaderboardView.as_view(), name="api-leaderboard"),
     path(
         "participants/<str:username>/",
-        participants.ParticipantView.as_view(),
+        scoring.ParticipantView.as_view(),
         name="api-participant",
     ),
-    path("export/", export.ExportView.as_view(), name="api-export"),
+    path("export/", interchange.ExportView.as_view(), name="api-export"),
     # Auto-resolution: evidence uploads, attempts, preview, run now, disputes.
-    path("claims/<dbid:pk>/artifacts/", autoresolve.ClaimArtifactsView.as_view(),
+    path("claims/<dbid:pk>/artifacts/", attempts.ClaimArtifactsView.as_view(),
          name="api-artifacts"),
-    path("claims/<dbid:pk>/attempts/", autoresolve.ClaimAttemptsView.as_view(),
+    path("claims/<dbid:pk>/attempts/", attempts.ClaimAttemptsView.as_view(),
          name="api-attempts"),
     path("claims/<dbid:pk>/measurements/", measurements.ClaimMeasurementsView.as_view(),
          name="api-measurements"),
-    path("specs/preview/", autoresolve.SpecPreviewView.as_view(), name="api-spec-preview"),
-    path("attempts/<dbid:pk>/", autoresolve.AttemptView.as_view(), name="api-attempt"),
-    path("attempts/<dbid:pk>/evidence/", autoresolve.AttemptEvidenceView.as_view(),
+    path("specs/preview/", attempts.SpecPreviewView.as_view(), name="api-spec-preview"),
+    path("attempts/<dbid:pk>/", attempts.AttemptView.as_view(), name="api-attempt"),
+    path("attempts/<dbid:pk>/evidence/", attempts.AttemptEvidenceView.as_view(),
          name="api-attempt-evidence"),
-    path("attempts/<dbid:pk>/evidence.zip", autoresolve.AttemptEvidenceZipView.as_view(),
+    path("attempts/<dbid:pk>/evidence.zip", attempts.AttemptEvidenceZipView.as_view(),
          name="api-attempt-evidence-zip"),
-    path("claims/<dbid:pk>/proposals/", autoresolve.ClaimProposalsView.as_view(),
+    path("claims/<dbid:pk>/proposals/", attempts.ClaimProposalsView.as_view(),
          name="api-proposals"),
-    path("claims/<dbid:pk>/resolver/preview/", autoresolve.ClaimResolverPreviewView.as_view(),
+    path("claims/<dbid:pk>/resolver/preview/", attempts.ClaimResolverPreviewView.as_view(),
          name="api-resolver-preview"),
-    path("claims/<dbid:pk>/resolver/run/", autoresolve.ClaimResolverRunView.as_view(),
+    path("claims/<dbid:pk>/resolver/run/", attempts.ClaimResolverRunView.as_view(),
          name="api-resolver-run"),
-    path("proposals/<dbid:pk>/disputes/", autoresolve.ProposalDisputeView.as_view(),
+    path("proposals/<dbid:pk>/disputes/", attempts.ProposalDisputeView.as_view(),
          name="api-proposal-dispute"),
-    path("disputes/<dbid:pk>/adjudicate/", autoresolve.DisputeAdjudicateView.as_view(),
+    path("disputes/<dbid:pk>/adjudicate/", attempts.DisputeAdjudicateView.as_view(),
          name="api-dispute-adjudicate"),
     # Non-public evidence: downloads, reveals, who opened a file, a claim's arbiters.
     path("artifacts/<dbid:pk>/download/", evidence_access.ArtifactDownloadView.as_view(),
@@ -80,14 +70,14 @@ urlpatterns = [
          name="api-artifact-accesses"),
     path("claims/<dbid:pk>/arbiters/", evidence_access.ClaimArbitersView.as_view(),
          name="api-claim-arbiters"),
-    # Bets: offers, acceptances, cancellation, bets, bettors' leaderboard.
-    path("offers/", offers.OfferListView.as_view(), name="api-offers"),
-    path("offers/<dbid:pk>/accept/", offers.OfferAcceptView.as_view(), name="api-offer-accept"),
-    path("offers/<dbid:pk>/cancel/", offers.OfferCancelView.as_view(), name="api-offer-cancel"),
-    path("bets/", offers.BetListView.as_view(), name="api-bets"),
+    # Bets: offers, acceptances, cancellation, bets, bettors' scoring.
+    path("offers/", betting.OfferListView.as_view(), name="api-offers"),
+    path("offers/<dbid:pk>/accept/", betting.OfferAcceptView.as_view(), name="api-offer-accept"),
+    path("offers/<dbid:pk>/cancel/", betting.OfferCancelView.as_view(), name="api-offer-cancel"),
+    path("bets/", betting.BetListView.as_view(), name="api-bets"),
     path(
         "leaderboard/bettors/",
-        offers.BettorsLeaderboardView.as_view(),
+        betting.BettorsLeaderboardView.as_view(),
         name="api-leaderboard-bettors",
     ),
     # Conversation: comments and arguments, votes, follows, notifications.

@@ -21,8 +21,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, spec_files
-from bets.autoresolve.disclosure import spec_discloses_aggregates_only
-from bets.autoresolve.live import is_live_spec
+from bets.autoresolve.evidence.disclosure import spec_discloses_aggregates_only
+from bets.autoresolve.live.runs import is_live_spec
 from bets.common.dispatch import publish_all
 from bets.models import Claim, ClaimArtifact, ClaimDryRun
 

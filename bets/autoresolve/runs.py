@@ -7,7 +7,7 @@ The flow (see docs/autoresolve.md):
                 compare-and-swap on the attempt's status (the row count decides which of two
                 duplicate deliveries records and proposes);
   finalize   -> a proposal past its dispute window becomes the claim's resolution through
-                bets.services.resolution.claim_resolve, like a manual resolution;
+                bets.claims.resolution.claim_resolve, like a manual resolution;
   dispute    -> a participant stops the clock with a reason; an admin adjudicates.
 
 A claim whose resolver still cannot decide after its deadline (resolve_after plus
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, verdict_as_dict
-from bets.autoresolve.live import is_live_spec, live_run_start
+from bets.autoresolve.live.runs import is_live_spec, live_run_start
 from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
 from bets.claims.locking import claim_lock
@@ -187,7 +187,7 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     """
     from resolvers.base import SourceError, SpecError
 
-    # Plain SQL (bets.sql) on this path: a sweep runs it once per due claim.
+    # Plain SQL (bets.common.sql) on this path: a sweep runs it once per due claim.
     claim = sql.select_one(Claim, "id = %s", [claim_id],
                            columns=("id", "status", "resolver_spec"))
     if claim is None or claim.status not in RESOLVABLE or not claim.resolver_spec:

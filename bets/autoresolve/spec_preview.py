@@ -10,7 +10,7 @@ import json
 import logging
 
 from bets.autoresolve.bridge import preview_spec
-from bets.autoresolve.live import is_live_spec
+from bets.autoresolve.live.runs import is_live_spec
 from bets.common.errors import Forbidden, InvalidInput
 from bets.models import Claim
 

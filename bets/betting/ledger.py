@@ -15,7 +15,7 @@ acceptances queue on one hot row. Their balance is the sum of their entries (see
 
 The database enforces the rest (migration 0002): entries and transactions are never updated or
 deleted, and a deferred constraint trigger refuses any transaction whose entries do not sum
-to zero. `bets.ledger_checks.ledger_violations` re-checks every invariant.
+to zero. `bets.betting.checks.ledger_violations` re-checks every invariant.
 """
 
 from collections import defaultdict
@@ -202,7 +202,7 @@ def post_transaction(posting: Posting, *, fresh: bool = False) -> tuple[LedgerTr
     fresh=True: the caller's key names a row it created in this database transaction (a new
     bet's `match:<bet_id>`), so it cannot exist yet: the lookup is skipped (the UNIQUE index
     still refuses a duplicate), and so is the savepoint, since a failure here fails the
-    caller's new row with it. An acceptance is the hot path: plain SQL (bets.sql)."""
+    caller's new row with it. An acceptance is the hot path: plain SQL (bets.common.sql)."""
     _validate(posting)
     with transaction.atomic(savepoint=not fresh):
         return _post(posting, fresh=fresh)

@@ -223,7 +223,7 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
     """Accept all or part of an offer: one matched Bet, both stakes into escrow, in one
     database transaction. Locks the claim FOR SHARE, then the offer FOR UPDATE, then the
     taker's account (conditional debit). The busiest write path of betting: its reads and
-    writes are plain SQL (bets.sql)."""
+    writes are plain SQL (bets.common.sql)."""
     now = now or timezone.now()
     taker_stake = parse_stake(stake)
     locked = _lock_claim_and_offer(offer_id)

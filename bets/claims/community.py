@@ -12,10 +12,11 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims import aggregation
+from bets.claims.arrays import forecast_arrays
 from bets.claims.locking import claim_lock
 from bets.models import ClaimCommunity, CommunityPoint, Forecast
 from bets.models.community import HISTOGRAM_BINS
-from bets.scoring import maths, store
 
 
 def histogram_counts(probabilities) -> list[int]:
@@ -39,9 +40,9 @@ def community_record(*, claim_id: int, at: datetime) -> ClaimCommunity:
         .values_list("probability", flat=True),
         dtype=float,
     )
-    now_p = maths.community_forecast(probabilities) if probabilities.size else None
+    now_p = aggregation.community_forecast(probabilities) if probabilities.size else None
     if now_p is not None:
-        # Two changes at one moment are one step, as in maths.community_history.
+        # Two changes at one moment are one step, as in aggregation.community_history.
         CommunityPoint.objects.update_or_create(
             claim_id=claim_id,
             at=at,
@@ -64,9 +65,9 @@ def community_rebuild(*, claim_id: int) -> ClaimCommunity:
     """Recompute a claim's stored history and summary from all its forecasts. Locks the
     claim's row, so it never interleaves with a forecast being recorded."""
     claim = claim_lock(claim_id, columns=("id",))
-    participants, probabilities, starts, ends = store.forecast_arrays(claim.pk)
+    participants, probabilities, starts, ends = forecast_arrays(claim.pk)
     history = (
-        maths.community_history(
+        aggregation.community_history(
             participants=participants,
             probabilities=probabilities,
             start_times=starts,
@@ -95,7 +96,9 @@ def community_rebuild(*, claim_id: int) -> ClaimCommunity:
     summary, _created = ClaimCommunity.objects.update_or_create(
         claim_id=claim.pk,
         defaults={
-            "probability": maths.community_forecast(np.array(standing_p)) if standing_p else None,
+            "probability": (
+                aggregation.community_forecast(np.array(standing_p)) if standing_p else None
+            ),
             "forecasters": len(standing_p),
             "histogram": histogram_counts(standing_p),
             "updated_at": timezone.now(),

@@ -45,7 +45,7 @@ ORDERINGS = {
 MINE = {"forecast": "I forecast", "bet": "I bet", "follow": "I follow"}
 MOVE_WINDOW = timedelta(days=7)
 SEARCH_MAX = 200
-# What a list shows (the site's rows, bets.web.claim_rows, and the API's
+# What a list shows (the site's rows, bets.web.claims.rows, and the API's
 # ClaimListSerializer): the other columns, long texts among them, stay in the database.
 LIST_FIELDS = ("id", "title", "kind", "status", "open_time", "close_time", "resolve_after",
                "outcome", "featured", "resolved_at", "resolver_spec", "dry_run")

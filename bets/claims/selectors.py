@@ -8,17 +8,18 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bets.claims import aggregation
+from bets.claims.arrays import forecast_arrays
 from bets.claims.community import community_rebuild
 from bets.models import Claim, ClaimCommunity, CommunityPoint, Forecast
-from bets.scoring import maths, store
 
 
 def claim_community_history(*, claim: Claim) -> list[tuple[float, float, int]]:
-    participants, probabilities, starts, ends = store.forecast_arrays(claim.pk)
+    participants, probabilities, starts, ends = forecast_arrays(claim.pk)
     if not len(participants):
         return []
     until = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
-    return maths.community_history(
+    return aggregation.community_history(
         participants=participants,
         probabilities=probabilities,
         start_times=starts,
@@ -38,7 +39,7 @@ def claims_community_now(claim_ids) -> dict[int, float]:
     by_claim: dict[int, list[float]] = defaultdict(list)
     for claim_id, p in rows:
         by_claim[claim_id].append(p)
-    return {cid: maths.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
+    return {cid: aggregation.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 
 def claim_standing_forecast(*, claim: Claim, user):

@@ -1,7 +1,7 @@
 """Per-process caches keyed by a version stamp, and a whole-response cache built on them.
 
 Entries are keyed by a stamp that changes with the data they were built from (for scores:
-`bets.selectors.scores_version`, bumped by a trigger on every write), so an entry is never
+`bets.scoring.selectors.scores_version`, bumped by a trigger on every write), so an entry is never
 stale, only unused; a bound keeps a busy server's memory flat.
 """
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bets.autoresolve.endpoints import endpoint_add
+from bets.autoresolve.live.endpoints import endpoint_add
 from bets.autoresolve.runs import claim_run_resolver_now
 from bets.claims.services import claim_approve, claim_propose
 from bets.demo.loader import demo_admin_ensure

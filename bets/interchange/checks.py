@@ -1,6 +1,6 @@
 """Validation of crux-export documents: every problem found, each named by claim and field.
 
-Nothing here writes; bets.services.interchange imports only what passes.
+Nothing here writes; bets.interchange.services imports only what passes.
 """
 
 import json

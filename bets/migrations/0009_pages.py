@@ -7,7 +7,7 @@ import numpy as np
 from django.db import migrations, models
 from django.utils import timezone
 
-from bets.scoring import maths
+from bets.claims import aggregation as maths
 
 BINS = 20
 

@@ -44,7 +44,7 @@ class ClaimArtifact(models.Model):
 
 class ResolutionAttempt(models.Model):
     # What a viewer is not shown of this attempt, and why: set on display copies by
-    # bets.autoresolve.disclosure; not a column.
+    # bets.autoresolve.evidence.disclosure; not a column.
     withheld = ""
 
     class Trigger(models.TextChoices):

@@ -76,7 +76,7 @@ class Claim(models.Model):
     # Chosen by staff (admin); featured claims lead the home page.
     featured = models.BooleanField(default=False, db_index=True)
     # Participants who adjudicate the claim's disputes and may read its non-public evidence.
-    # Never a party to a bet on the claim (bets.autoresolve.visibility enforces both ways).
+    # Never a party to a bet on the claim (bets.autoresolve.evidence.visibility enforces both ways).
     arbiters = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="claims_arbitrated"
     )

@@ -32,7 +32,7 @@ class ClaimCommunity(models.Model):
 
 class CommunityPoint(models.Model):
     """The community forecast from `at` until the next point: the same steps as
-    bets.scoring.maths.community_history, stored as they happen."""
+    bets.claims.aggregation.community_history, stored as they happen."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="community_points")
     at = models.DateTimeField()

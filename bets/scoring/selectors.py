@@ -158,7 +158,7 @@ def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple
     )
 
 
-# Ranked leaderboards, one per score type and filter (see bets.caching).
+# Ranked leaderboards, one per score type and filter (see bets.common.caching).
 _RANKED = VersionedLRU(16)
 
 

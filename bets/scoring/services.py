@@ -5,6 +5,7 @@ from typing import cast
 
 from django.db import transaction
 
+from bets.claims.arrays import forecast_arrays
 from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.models import Claim
@@ -12,7 +13,7 @@ from bets.scoring import maths, store
 
 
 def claim_compute_scores(claim: Claim) -> dict[int, maths.ParticipantScores]:
-    participants, probabilities, starts, ends = store.forecast_arrays(claim.pk)
+    participants, probabilities, starts, ends = forecast_arrays(claim.pk)
     # Only resolved claims are scored, and resolving always records when it happened.
     actual_resolve_time = cast(datetime, claim.actual_resolve_time)
     return maths.binary_scores(

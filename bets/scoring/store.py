@@ -1,4 +1,4 @@
-"""Fast reads and writes around scoring, for bets.services.resolution.claim_score.
+"""Fast writes of score rows, for bets.scoring.services.claim_score.
 
 Building 5,000 aware datetimes through the ORM and 1,000 Score model instances costs far more
 than the scoring maths itself (bench/bench_scoring.py prints the breakdown). On PostgreSQL
@@ -6,25 +6,15 @@ these let the database hand back epoch seconds and take the score rows as arrays
 statement; elsewhere (SQLite, `make run`) they fall back to the ORM. Results are identical.
 """
 
-import numpy as np
 from django.db import connection
 
 from bets.common import sql
-from bets.models import Forecast, Score
+from bets.models import Score
 
 # Arrays travel as whole float8[]/bigint[] values in PostgreSQL's binary format, both ways:
 # psycopg converting 5,000 rows, or 5,000 floats of text parameters, element by element cost
 # more than the maths (~20 ms here); binary arrays cost ~3 ms, and are bit-for-bit the
 # columns' values.
-# Unordered (one pass, no sort); numpy orders by (start, id), which is the order of
-# (start_time, id): distinct microsecond times stay distinct and ordered as float8 epochs.
-_FORECASTS_SQL = """
-    SELECT array_agg(id), array_agg(participant_id), array_agg(probability),
-           array_agg(date_part('epoch', start_time)),
-           array_agg(COALESCE(date_part('epoch', end_time), 'Infinity'))
-    FROM bets_forecast WHERE claim_id = %s
-"""
-
 _INSERT_SQL = """
     INSERT INTO bets_score (claim_id, participant_id, baseline, peer, coverage, brier, log,
                             resolution_seq, resolved_at, computed_at)
@@ -32,30 +22,6 @@ _INSERT_SQL = """
     FROM unnest(%b::bigint[], %b::float8[], %b::float8[], %b::float8[], %b::float8[],
                 %b::float8[]) AS t(p, b, pe, c, br, l)
 """
-
-
-def forecast_arrays(claim_id: int):
-    """(participants, probabilities, start epochs, end epochs with inf while standing)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.connection.cursor(binary=True) as raw:
-            raw.execute(_FORECASTS_SQL, [claim_id])
-            ids, pids, probabilities, starts, ends = (x or [] for x in raw.fetchone())
-        starts = np.array(starts, dtype=np.float64)
-        order = np.lexsort((np.array(ids, dtype=np.int64), starts))
-        return (np.array(pids, dtype=np.int64)[order],
-                np.array(probabilities, dtype=np.float64)[order], starts[order],
-                np.array(ends, dtype=np.float64)[order])
-    rows = list(
-        Forecast.objects.filter(claim_id=claim_id)
-        .order_by("start_time", "id")
-        .values_list("participant_id", "probability", "start_time", "end_time")
-    )
-    return (
-        np.array([r[0] for r in rows], dtype=np.int64),
-        np.array([r[1] for r in rows], dtype=np.float64),
-        np.array([r[2].timestamp() for r in rows], dtype=np.float64),
-        np.array([r[3].timestamp() if r[3] else np.inf for r in rows], dtype=np.float64),
-    )
 
 
 def scores_replace(*, claim, results: dict, seq: int) -> None:

@@ -6,14 +6,30 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from bets.common.markdown import render_markdown
-from bets.web.claim_rows import claim_rows_html
+from bets.web.claims.rows import claim_rows_html
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def section(context: template.Context, template_name: str, data: dict) -> str:
+    """Render a page section that the page's view composed as plain data (a section builder
+    in bets/web/), the way an inclusion tag would: a new context holding the request, the
+    CSRF token and the section's own keys. It formats; it reads nothing."""
+    partial = context.template.engine.get_template(template_name)
+    return partial.render(context.new({
+        "request": context.get("request"), "csrf_token": context.get("csrf_token"), **data,
+    }))
+
+
+@register.filter
+def other_side(side: str) -> str:
+    return "no" if side == "yes" else "yes"
+
+
 @register.simple_tag
 def claim_rows(claims) -> str:
-    """The rows of a claim list (see bets.web.claim_rows: each distinct row renders once)."""
+    """The rows of a claim list (see bets.web.claims.rows: each distinct row renders once)."""
     return claim_rows_html(claims)
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from bets.accounts import profiles
 from bets.common.errors import ServiceError
-from bets.web.common import add_service_error
+from bets.web.plumbing.common import add_service_error
 
 
 class SignupForm(UserCreationForm):

@@ -2,6 +2,7 @@
 notification settings and the one-click unsubscribe."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
@@ -21,9 +22,25 @@ from bets.conversation.delivery import unsubscribe_read
 from bets.conversation.jobs import heartbeats
 from bets.conversation.kinds import KINDS
 from bets.models import Comment
-from bets.web.common import staff_required
+from bets.web.plumbing.common import staff_required
 
 INBOX_PAGE = 50
+
+
+def claim_conversation_section(request: HttpRequest, claim) -> dict:
+    """The claim page's conversation section: the thread as this viewer may read it, whether
+    they follow the claim, and the comment length limit."""
+    user = request.user
+    signed_in = user.is_authenticated
+    return {
+        "claim": claim,
+        "user": user,
+        "signed_in": signed_in,
+        "thread": selectors.claim_thread(claim_id=claim.pk, user=user),
+        "following": selectors.claim_is_followed(claim_id=claim.pk, user=user) if signed_in
+        else False,
+        "max_chars": settings.CRUX_COMMENT_MAX_CHARS,
+    }
 
 
 class CommentForm(forms.Form):

@@ -4,20 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bets.common import ids  # noqa: F401 (registers the dbid converter)
-from bets.web import (
-    accounts,
-    autoresolve,
-    betting,
-    claims,
-    conversation,
-    evidence_access,
-    health,
-    live,
-    moderation,
-    participants,
-    proposals,
-    scores,
-)
+from bets.web import accounts, conversation, scoring
+from bets.web.autoresolve import evidence_access, live
+from bets.web.autoresolve import pages as autoresolve
+from bets.web.betting import views as betting
+from bets.web.claims import moderation, proposals
+from bets.web.claims import pages as claims
+from bets.web.plumbing import health
 
 urlpatterns = [
     path("", claims.home, name="home"),
@@ -47,12 +40,12 @@ urlpatterns = [
         {"decision": "reject"},
         name="claim-reject",
     ),
-    # Scores and participants.
-    path("leaderboard/", scores.leaderboard, name="leaderboard"),
-    path("methodology/", scores.methodology, name="methodology"),
-    path("u/<str:username>/", participants.participant_detail, name="participant"),
-    path("account/token/", participants.token_create, name="token-create"),
-    path("account/token/revoke/", participants.token_revoke, name="token-revoke"),
+    # Scores and scoring.
+    path("leaderboard/", scoring.leaderboard, name="leaderboard"),
+    path("methodology/", scoring.methodology, name="methodology"),
+    path("u/<str:username>/", scoring.participant_detail, name="participant"),
+    path("account/token/", scoring.token_create, name="token-create"),
+    path("account/token/revoke/", scoring.token_revoke, name="token-revoke"),
     # Auto-resolution: the claim's resolution panel and its forms.
     path("claims/<dbid:pk>/resolution/", autoresolve.claim_resolution, name="claim-resolution"),
     path("claims/<dbid:pk>/artifacts/upload/", autoresolve.artifact_upload,

@@ -41,7 +41,7 @@ def crux_settings(settings, eval_dir, tmp_path):
 def every_attempt_reverifies(request):
     """After each test that used the database, every attempt with a verdict that the test
     created re-runs from its stored files to the same verdict and measurement
-    (bets.autoresolve.reverify; it writes nothing)."""
+    (bets.autoresolve.evidence.reverify; it writes nothing)."""
     names = request.fixturenames
     db_fixture = next((n for n in ("transactional_db", "db") if n in names), None)
     if db_fixture is None:
@@ -50,7 +50,7 @@ def every_attempt_reverifies(request):
     request.getfixturevalue(db_fixture)
     request.getfixturevalue("crux_settings")  # the data directory the attempts read
     yield
-    from bets.autoresolve.reverify import DECIDED, attempt_reverify
+    from bets.autoresolve.evidence.reverify import DECIDED, attempt_reverify
     from bets.models import ResolutionAttempt
 
     for attempt in ResolutionAttempt.objects.filter(status__in=DECIDED):

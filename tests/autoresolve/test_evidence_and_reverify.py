@@ -12,8 +12,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from bets.autoresolve import runs as autoresolve
-from bets.autoresolve.evidence import sha256_of
-from bets.autoresolve.reverify import attempt_reverify
+from bets.autoresolve.evidence.bundles import sha256_of
+from bets.autoresolve.evidence.reverify import attempt_reverify
 from bets.common.errors import Conflict
 from tests.autoresolve.conftest import GAP_YES, THRESHOLD_NO, make_spec_claim
 

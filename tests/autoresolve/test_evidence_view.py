@@ -9,8 +9,8 @@ import re
 import pytest
 
 from bets.autoresolve import runs as autoresolve
-from bets.autoresolve.measurements import compared_points
-from bets.web.evidence_charts import evidence_chart
+from bets.autoresolve.evidence.measurements import compared_points
+from bets.web.autoresolve.evidence_charts import evidence_chart
 from tests.autoresolve.conftest import inspect_spec, make_spec_claim
 from tests.celery_worker import redis_flush
 

@@ -25,18 +25,18 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
 from inspect_ai.scorer import match
 
-from bets.autoresolve import visibility as visibility_module
-from bets.autoresolve.artifacts import artifact_upload
-from bets.autoresolve.disclosure import attempt_disclose
 from bets.autoresolve.disputes import dispute_adjudicate, proposal_dispute
 from bets.autoresolve.dryrun import PRIVATE_REASON, claims_dry_run
+from bets.autoresolve.evidence import visibility as visibility_module
+from bets.autoresolve.evidence.artifacts import artifact_upload
+from bets.autoresolve.evidence.disclosure import attempt_disclose
+from bets.autoresolve.evidence.visibility import artifact_visibility_widen
 from bets.autoresolve.runs import claim_run_resolver
-from bets.autoresolve.visibility import artifact_visibility_widen
 from bets.betting.offers import offer_accept, offer_create
 from bets.claims.arbiters import claim_arbiters_set
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.models import ArtifactAccess, ClaimArtifact, ResolutionAttempt
-from bets.web import evidence_access as web_evidence_access
+from bets.web.autoresolve import evidence_access as web_evidence_access
 from tests.autoresolve.conftest import make_spec_claim
 from tests.factories import make_user
 from tests.fixtures.inspect_logs import QUESTION, solver_for

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bets.autoresolve import runs as autoresolve
-from bets.autoresolve.artifacts import artifact_upload
+from bets.autoresolve.evidence.artifacts import artifact_upload
 from bets.autoresolve.schedules import schedule_sweep
 from bets.claims.arbiters import claim_arbiters_set
 from bets.claims.services import claim_approve, claim_edit, claim_propose

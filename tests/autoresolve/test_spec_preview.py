@@ -72,7 +72,7 @@ def test_bad_input_is_a_400_naming_the_field(ann, body, field):
 def test_a_claims_uploads_are_read_only_for_its_author(ann, bob, mod, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from bets.autoresolve.artifacts import artifact_upload
+    from bets.autoresolve.evidence.artifacts import artifact_upload
 
     claim = make_spec_claim(author=ann, moderator=mod, spec=GAP_YES, due=False)
     log = sorted((settings.CRUX_DATA_DIR / "good").glob("*.eval"))[0]

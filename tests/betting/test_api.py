@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bets.api.offers import BetSerializer, bet_payload
+from bets.api.betting import BetSerializer, bet_payload
 from bets.betting.checks import ledger_violations
 from bets.betting.ledger import user_balance
 from bets.betting.settlement import claim_settle_bets

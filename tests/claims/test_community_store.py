@@ -1,5 +1,5 @@
 """The stored community forecast (bets.models.community) always equals what
-bets.scoring.maths computes from all the forecasts."""
+bets.claims.aggregation computes from all the forecasts."""
 
 import random
 from datetime import timedelta
@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bets.claims import aggregation
 from bets.claims.community import community_rebuild
 from bets.claims.forecasts import forecast_submit, forecast_withdraw
 from bets.claims.selectors import (
@@ -15,7 +16,6 @@ from bets.claims.selectors import (
     claim_community_stored,
 )
 from bets.models import ClaimCommunity, CommunityPoint, Forecast
-from bets.scoring import maths
 from tests.factories import make_open_claim, make_user
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_stored_history_matches_the_maths_over_random_forecasts_and_withdrawals(
         .values_list("probability", flat=True)
     )
     assert summary.forecasters == len(standing)
-    assert summary.probability == pytest.approx(maths.community_forecast(standing))
+    assert summary.probability == pytest.approx(aggregation.community_forecast(standing))
     assert sum(summary.histogram) == len(standing) and len(summary.histogram) == 20
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from bets.claims.arrays import forecast_arrays
 from bets.claims.forecasts import forecast_submit, forecast_withdraw
 from bets.claims.resolution import claim_resolve
 from bets.models import Forecast, Score
-from bets.scoring import store as score_io
 from bets.scoring.services import claim_compute_scores, claim_score
 from tests.factories import make_open_claim, make_user
 
@@ -46,7 +46,7 @@ def _orm_forecast_arrays(claim):
 
 
 def test_fast_forecast_arrays_equal_the_orm_arrays_to_the_microsecond(resolved_claim):
-    fast = score_io.forecast_arrays(resolved_claim.pk)
+    fast = forecast_arrays(resolved_claim.pk)
     orm = _orm_forecast_arrays(resolved_claim)
     for f, o in zip(fast, orm, strict=True):
         np.testing.assert_array_equal(f, o)

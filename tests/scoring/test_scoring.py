@@ -9,13 +9,12 @@ import math
 import numpy as np
 import pytest
 
+from bets.claims.aggregation import community_forecast, community_history
 from bets.scoring.maths import (
     CalibrationBin,
     ParticipantScores,
     binary_scores,
     calibration,
-    community_forecast,
-    community_history,
     rank,
 )
 from tests.scoring.scoring_reference import reference_binary_scores

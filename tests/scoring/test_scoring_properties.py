@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bets.claims.aggregation import community_forecast, community_history
 from bets.scoring.maths import (
     binary_scores,
     calibration,
-    community_forecast,
-    community_history,
     rank,
 )
 from tests.scoring.scoring_reference import reference_binary_scores, reference_community_forecast

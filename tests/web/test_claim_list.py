@@ -183,10 +183,9 @@ def test_i_follow_lists_claims_followed_explicitly_or_by_taking_part_unless_unfo
 def test_a_reused_claim_row_shows_a_new_forecast_title_and_tag_at_once(
     client, ann, bob, mod, monkeypatch
 ):
-    """Rows are rendered once per distinct content (bets.web.claim_rows); any value a row
+    """Rows are rendered once per distinct content (bets.web.claims.rows); any value a row
     shows is part of its key, so a change shows on the very next page view."""
-    from bets.web import claim_rows
-
+    from bets.web.claims import rows as claim_rows
     renders = []
     real_get_template = claim_rows.get_template
     monkeypatch.setattr(claim_rows, "get_template",
@@ -236,12 +235,12 @@ def _names_read(path: str) -> set[str]:
 def test_a_claim_row_reads_only_its_row_so_the_row_is_a_complete_key():
     """The row template is rendered with `row` alone, and reads nothing that changes with
     time: every name it reads must be a field of the row, or a reused row could show a stale
-    value (see bets.web.claim_rows). Its dry-run partial reads only the row's dry run."""
+    value (see bets.web.claims.rows). Its dry-run partial reads only the row's dry run."""
     import re
     from dataclasses import fields
     from pathlib import Path
 
-    from bets.web.claim_rows import ROW_TEMPLATE, ClaimRow, DryRunShown
+    from bets.web.claims.rows import ROW_TEMPLATE, ClaimRow, DryRunShown
 
     row_names = _names_read(ROW_TEMPLATE)
     assert "row.title" in row_names, "the pattern no longer finds the template's variables"

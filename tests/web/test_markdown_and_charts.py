@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from bets.common.markdown import render_markdown
-from bets.web.charts import calibration_chart, community_chart, cumulative_chart
+from bets.web.plumbing.charts import calibration_chart, community_chart, cumulative_chart
 
 
 @pytest.mark.parametrize(

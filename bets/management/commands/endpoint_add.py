@@ -7,7 +7,7 @@ it on the workers.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.autoresolve.endpoints import endpoint_add
+from bets.autoresolve.live.endpoints import endpoint_add
 from bets.common.errors import ServiceError
 
 

@@ -7,7 +7,7 @@ changed or is missing, a different verdict or measurement), so it can run in a l
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bets.autoresolve.reverify import attempt_reverify
+from bets.autoresolve.evidence.reverify import attempt_reverify
 from bets.common.errors import ServiceError
 
 

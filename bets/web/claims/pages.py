@@ -1,0 +1,159 @@
+"""Claim pages: the list, a claim's page and forecasting on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bets.betting.selectors import claim_last_matched_price, claim_recent_bets
+from bets.claims import forecasts as forecast_services
+from bets.claims import selectors
+from bets.claims import services as claim_services
+from bets.claims.listing import ListingQuery, claims_featured, claims_listing
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import ServiceError
+from bets.models import Claim, Forecast, Score
+from bets.web.autoresolve.pages import autoresolve_panel
+from bets.web.betting.sections import claim_betting_section
+from bets.web.conversation import claim_conversation_section
+from bets.web.forms import ClaimFilterForm, ForecastForm
+from bets.web.plumbing.charts import community_chart, histogram_chart
+
+PAGE_SIZE = 20
+
+
+def _page_link(params: QueryDict, page: int) -> str:
+    query = params.copy()
+    query["page"] = str(page)
+    return "?" + query.urlencode()
+
+
+def home(request):
+    signed_in = request.user.is_authenticated
+    params = request.GET.copy()
+    params.pop("page", None)
+    filters = ClaimFilterForm(params or None, signed_in=signed_in)
+    query = ListingQuery()
+    if filters.is_bound and filters.is_valid():
+        query = filters.listing_query()
+    failed = filters.is_bound and not filters.is_valid()
+    page = Paginator(claims_listing(query=query, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    filtered = any(v for k, v in params.items())
+    featured = claims_featured() if not filtered and page.number == 1 else []
+    return render(
+        request,
+        "bets/home.html",
+        {
+            "filters": filters,
+            "page": page,
+            "featured": featured,
+            "filtered": filtered,
+            "previous_link": _page_link(params, page.number - 1) if page.has_previous() else "",
+            "next_link": _page_link(params, page.number + 1) if page.has_next() else "",
+        },
+        status=400 if failed else 200,
+    )
+
+
+def claim_page_context(
+    request, claim: Claim, *, forecast_form=None, offer_question: dict | None = None
+) -> dict:
+    """Everything claim_detail.html needs, each domain's section composed by its builder;
+    the forecast and offer forms' views render the page with it too, when they answer with a
+    question or an error in place."""
+    user = request.user
+    chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
+    summary, points = selectors.claim_community_stored(
+        claim=claim, start=claim.open_time.timestamp(), end=chart_end
+    )
+    mine = (
+        list(Forecast.objects.filter(claim=claim, participant=user).order_by("-start_time"))
+        if user.is_authenticated
+        else []
+    )
+    standing = next((f for f in mine if f.end_time is None), None)
+    bets = claim_recent_bets(claim=claim)  # the betting section's list, read once
+    mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)]
+    form = forecast_form or ForecastForm(
+        initial={"percent": f"{standing.probability * 100:g}" if standing else ""}
+    )
+    return {
+        "claim": claim,
+        "tags": claim.tags.all(),
+        "clarifications": claim.clarifications.select_related("author"),
+        "events": claim.resolution_events.select_related("actor"),
+        "community_now": summary.probability if summary else None,
+        "history": points,
+        "standing_count": summary.forecasters if summary else 0,
+        "chart": community_chart(
+            points, start=claim.open_time.timestamp(), end=chart_end, mine=mine_steps
+        ),
+        "histogram": histogram_chart(
+            summary.histogram if summary else [],
+            mine=standing.probability if standing else None,
+        ),
+        "last_price": claim_last_matched_price(bets),
+        "my_forecasts": mine,
+        "standing": standing,
+        "slider_value": f"{(standing.probability if standing else 0.5) * 100:g}",
+        "accepts_forecasts": claim_services.claim_accepts_forecasts(claim),
+        "can_edit": user.is_authenticated
+        and (user.is_staff or user.pk == claim.author_id)
+        and claim.status in (Claim.Status.PROPOSED, Claim.Status.OPEN),
+        "forecast_form": form,
+        "scores": Score.objects.filter(claim=claim)
+        .select_related("participant")
+        .order_by("-peer", "participant__username")
+        if claim.status == Claim.Status.RESOLVED
+        else [],
+        "autoresolve": autoresolve_panel(request, claim),
+        "betting": claim_betting_section(request, claim, bets=bets, offer_question=offer_question),
+        "conversation": claim_conversation_section(request, claim),
+    }
+
+
+def claim_detail(request, claim_id: int):
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    return render(request, "bets/claim_detail.html", claim_page_context(request, claim))
+
+
+@require_POST
+@login_required
+def forecast_submit(request, claim_id: int):
+    """Record a forecast given in percent. "0.5" gets the question "Did you mean 50% or
+    0.5%?" (a 200 page with both answers as buttons) and records nothing."""
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    form = ForecastForm(request.POST)
+    if form.is_valid():
+        try:
+            forecast_services.forecast_submit(
+                claim_id=claim.pk,
+                participant=request.user,
+                probability=form.cleaned_data["percent"],
+            )
+        except ServiceError as exc:
+            form.add_error("percent", exc.message)
+        else:
+            messages.success(request, f"Forecast recorded: {form.cleaned_data['percent']:.1%}.")
+            return redirect(f"{claim.get_absolute_url()}#forecast")
+    context = claim_page_context(request, claim, forecast_form=form)
+    context["question"] = form.ambiguous
+    return render(request, "bets/claim_detail.html", context, status=200 if form.ambiguous else 400)
+
+
+@require_POST
+@login_required
+def forecast_withdraw(request, claim_id: int):
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    try:
+        forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your forecast is withdrawn; your history is kept.")
+    return redirect(f"{claim.get_absolute_url()}#forecast")

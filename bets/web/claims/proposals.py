@@ -1,0 +1,137 @@
+"""Proposing a claim, editing it until its criteria freeze, clarifying it after, and the
+resolver-spec documentation the forms link to."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bets.claims import services as claim_services
+from bets.claims.selectors import claim_visible_or_404
+from bets.common.errors import ServiceError
+from bets.common.markdown import render_markdown
+from bets.models import Claim
+from bets.web.forms import ClaimProposeForm, ClarificationForm
+from bets.web.plumbing.common import add_service_error
+
+PREVIEWED = ("statement", "resolution_criteria", "fine_print")
+
+
+def _default_times() -> dict:
+    """Opens at the next whole hour, closes 30 days later, resolvable a day after that."""
+    opens = (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    closes = opens + timedelta(days=30)
+    return {"open_time": opens, "close_time": closes, "resolve_after": closes + timedelta(days=1)}
+
+
+def _previews(form) -> list[tuple[str, str]]:
+    """(label, safe HTML) of each markdown field as typed, for the preview button."""
+    return [
+        (form.fields[name].label or name.replace("_", " ").capitalize(),
+         render_markdown(form.data.get(name, "")))
+        for name in PREVIEWED
+        if form.data.get(name, "").strip()
+    ]
+
+
+@login_required
+def claim_propose(request):
+    posted = request.method == "POST"
+    form = ClaimProposeForm(request.POST if posted else None, initial=_default_times())
+    previews = _previews(form) if posted and "preview" in request.POST else None
+    if posted and previews is None and form.is_valid():
+        try:
+            claim = claim_services.claim_propose(author=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Thanks: your claim waits for a moderator's approval.")
+            return redirect(claim)
+    status = 400 if posted and previews is None else 200
+    return render(
+        request, "bets/claim_propose.html", {"form": form, "previews": previews}, status=status
+    )
+
+
+def _editable_initial(claim: Claim) -> dict:
+    return {
+        "title": claim.title,
+        "statement": claim.statement,
+        "resolution_criteria": claim.resolution_criteria,
+        "fine_print": claim.fine_print,
+        "tags": ", ".join(claim.tags.values_list("name", flat=True)),
+        "open_time": claim.open_time,
+        "close_time": claim.close_time,
+        "resolve_after": claim.resolve_after,
+        "resolver_spec": "" if claim.resolver_spec is None else _spec_text(claim.resolver_spec),
+    }
+
+
+def _spec_text(spec) -> str:
+    return json.dumps(spec, indent=2)
+
+
+@login_required
+def claim_edit(request, claim_id: int):
+    """The author's (or a moderator's) edit page: the whole form while the criteria are not
+    frozen; once the first forecast or offer froze them, append-only clarifications."""
+    claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    if not (request.user.is_staff or request.user.pk == claim.author_id):
+        raise PermissionDenied("Only the author or a moderator can edit a claim.")
+    frozen = claim.criteria_frozen_at is not None or claim.status not in (
+        Claim.Status.PROPOSED,
+        Claim.Status.OPEN,
+    )
+    posted = request.method == "POST"
+    form, clarify, previews = None, None, None
+    if frozen:
+        clarify = ClarificationForm(request.POST if posted else None)
+        if posted and clarify.is_valid():
+            try:
+                claim_services.claim_clarify(
+                    claim_id=claim.pk, author=request.user, text=clarify.cleaned_data["text"]
+                )
+            except ServiceError as exc:
+                add_service_error(clarify, exc)
+            else:
+                messages.success(request, "Clarification added.")
+                return redirect(claim)
+    else:
+        form = ClaimProposeForm(request.POST if posted else None, initial=_editable_initial(claim))
+        previews = _previews(form) if posted and "preview" in request.POST else None
+        if posted and previews is None and form.is_valid():
+            try:
+                claim_services.claim_edit(
+                    claim_id=claim.pk, editor=request.user, changes=form.cleaned_data
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "Claim updated.")
+                return redirect(claim)
+    failed = posted and previews is None
+    return render(
+        request,
+        "bets/claim_edit.html",
+        {
+            "claim": claim,
+            "frozen": frozen,
+            "form": form,
+            "clarify": clarify,
+            "previews": previews,
+            "clarifications": claim.clarifications.select_related("author"),
+        },
+        status=400 if failed else 200,
+    )
+
+
+def spec_docs(request):
+    """docs/resolver-specs.md as a page, so the forms can link to it without internet."""
+    text = (Path(settings.BASE_DIR) / "docs" / "resolver-specs.md").read_text(encoding="utf-8")
+    return render(request, "bets/spec_docs.html", {"doc": render_markdown(text)})
