@@ -65,7 +65,3 @@ def query_params(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-class DetailSerializer(serializers.Serializer):
-    """The shape of every error that is not a field error."""
-
-    detail = serializers.CharField()
