@@ -14,6 +14,8 @@ A claim whose resolver still cannot decide after its deadline (resolve_after plu
 CRUX_RESOLVER_DEADLINE_SECONDS) is flagged for the admins.
 """
 
+from __future__ import annotations
+
 import logging
 import secrets
 import uuid
@@ -32,6 +34,7 @@ from bets.common import sql
 from bets.common.dispatch import dispatch_on_commit, publish_all
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
+from bets.common.types import Viewer
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
 
 logger = logging.getLogger(__name__)
@@ -322,7 +325,7 @@ def _require_spec(claim_id: int) -> Claim:
 
 
 @transaction.atomic
-def claim_run_resolver_now(*, claim_id: int, actor) -> ResolutionAttempt:
+def claim_run_resolver_now(*, claim_id: int, actor: Viewer | None) -> ResolutionAttempt:
     """An admin runs the resolver now; the attempt shows as running until the worker ends."""
     if not (actor and actor.is_staff):
         raise Forbidden("Only admins can run a resolver now.")
@@ -337,7 +340,7 @@ def claim_run_resolver_now(*, claim_id: int, actor) -> ResolutionAttempt:
     return attempt
 
 
-def claim_preview_resolver(*, claim_id: int, actor) -> dict:
+def claim_preview_resolver(*, claim_id: int, actor: Viewer | None) -> dict:
     """"Would resolve as ... today": run the spec now and write nothing (author or admin)."""
     from resolvers.base import SourceError, SpecError
 

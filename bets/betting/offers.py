@@ -14,6 +14,8 @@ via Fraction(repr(p))). An acceptance is refused when either stake would be 0 or
 offerer's stake exceeds what is left, so an offer can never overfill.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 from fractions import Fraction
 
@@ -36,6 +38,7 @@ from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser
 from bets.models import Account, Bet, Claim, LedgerTransaction, Offer
 
 Kind = LedgerTransaction.Kind
@@ -304,7 +307,7 @@ def _release(offer: Offer, new_status: str) -> Offer:
 
 
 @transaction.atomic
-def offer_cancel(*, offer_id: int, actor) -> Offer:
+def offer_cancel(*, offer_id: int, actor: AuthUser) -> Offer:
     """Cancel the unfilled remainder of one's own offer. Locks the offer row."""
     offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
     if offer is None:

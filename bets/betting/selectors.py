@@ -1,5 +1,7 @@
 """Reads for betting: order books, bets, balances, profit and loss, the bettors' board."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from bets.betting.ledger import user_balance
 from bets.betting.offers import max_taker_stake
+from bets.common.types import AuthUser
 from bets.models import Bet, Claim, Offer
 
 User = get_user_model()
@@ -34,7 +37,7 @@ _OFFER_COLUMNS = (*_fields(Offer), "offerer__username", "counterparty__username"
 _BET_COLUMNS = (*_fields(Bet), "offerer__username", "taker__username", "winner__username")
 
 
-def open_offers(*, claim: Claim | None = None, user=None) -> QuerySet:
+def open_offers(*, claim: Claim | None = None, user: AuthUser | None = None) -> QuerySet:
     if claim is not None:
         # Through the claim's own manager, each offer gets the claim without a join.
         qs = claim.offers.only(*_OFFER_COLUMNS)
@@ -62,7 +65,7 @@ def claim_order_book(*, claim: Claim) -> list[BookRow]:
     return [r for r in rows if r.max_taker_stake > 0]
 
 
-def bets_queryset(*, claim: Claim | None = None, user=None) -> QuerySet:
+def bets_queryset(*, claim: Claim | None = None, user: AuthUser | None = None) -> QuerySet:
     if claim is not None:
         # Through the claim's own manager, each bet gets the claim without a join.
         qs = claim.bets.only(*_BET_COLUMNS)
@@ -111,7 +114,7 @@ def _profit_by_user(user_ids=None) -> dict[int, int]:
     return profit
 
 
-def _bettor_totals(user) -> dict[str, int]:
+def _bettor_totals(user: AuthUser) -> dict[str, int]:
     """One pass over `user`'s bets: their stake in matched bets (at risk) and their realized
     profit over settled ones, counted as _profit_by_user counts it."""
     totals = Bet.objects.filter(Q(offerer=user) | Q(taker=user)).aggregate(
@@ -132,7 +135,7 @@ def _bettor_totals(user) -> dict[str, int]:
     return {name: value or 0 for name, value in totals.items()}
 
 
-def participant_betting(*, user) -> dict:
+def participant_betting(*, user: AuthUser) -> dict:
     return {
         "balance": user_balance(user),
         **_bettor_totals(user),

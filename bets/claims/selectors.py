@@ -1,5 +1,7 @@
 """Reads about claims: who may see which claim, listings, the community forecast."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 
 import numpy as np
@@ -11,6 +13,7 @@ from django.utils import timezone
 from bets.claims import aggregation
 from bets.claims.arrays import forecast_arrays
 from bets.claims.community import community_rebuild
+from bets.common.types import Viewer
 from bets.models import Claim, ClaimCommunity, CommunityPoint, Forecast
 
 
@@ -42,7 +45,7 @@ def claims_community_now(claim_ids) -> dict[int, float]:
     return {cid: aggregation.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 
-def claim_standing_forecast(*, claim: Claim, user):
+def claim_standing_forecast(*, claim: Claim, user: Viewer):
     if not user.is_authenticated:
         return None
     return Forecast.objects.filter(claim=claim, participant=user, end_time__isnull=True).first()
@@ -52,13 +55,13 @@ def claim_standing_forecast(*, claim: Claim, user):
 HIDDEN_STATUSES = (Claim.Status.PROPOSED, Claim.Status.REJECTED)
 
 
-def claim_visible_to(claim: Claim, user) -> bool:
+def claim_visible_to(claim: Claim, user: Viewer) -> bool:
     if claim.status not in HIDDEN_STATUSES:
         return True
     return bool(user.is_authenticated and (user.is_staff or user.pk == claim.author_id))
 
 
-def claims_visible_to(user) -> QuerySet:
+def claims_visible_to(user: Viewer) -> QuerySet:
     """The queryset form of claim_visible_to."""
     qs = Claim.objects.all()
     if user.is_authenticated and user.is_staff:
@@ -68,7 +71,7 @@ def claims_visible_to(user) -> QuerySet:
     return qs.exclude(status__in=HIDDEN_STATUSES)
 
 
-def claims_for_listing(*, status: str | None = None, tag: str | None = None, user=None) -> QuerySet:
+def claims_for_listing(*, status: str | None = None, tag: str | None = None, user: Viewer | None = None) -> QuerySet:
     """Newest first, with the number of standing forecasters. Public claims, or for a hidden
     status (proposed, rejected) the ones `user` may see."""
     if status in HIDDEN_STATUSES:
@@ -101,7 +104,7 @@ def claims_awaiting_review() -> QuerySet:
     )
 
 
-def claim_visible_or_404(*, claim_id: int, user) -> Claim:
+def claim_visible_or_404(*, claim_id: int, user: Viewer) -> Claim:
     """The claim if `user` may see it; Http404 otherwise. A hidden claim and a missing one
     answer alike, so ids of proposals cannot be discovered."""
     # The community summary and the dry run are one-to-one rows every claim page shows.

@@ -5,11 +5,13 @@ Entries are keyed by a stamp that changes with the data they were built from (fo
 stale, only unused; a bound keeps a busy server's memory flat.
 """
 
+from __future__ import annotations
+
 import threading
 from collections import OrderedDict
 from importlib import import_module
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 
 class VersionedLRU:
@@ -66,7 +68,7 @@ class VersionedResponseCacheMiddleware:
         self.get_response = get_response
         self.versions = {path: _version_function(f) for path, f in CACHED_RESPONSES.items()}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         version_of = self.versions.get(request.path_info)
         meta = request.META
         if (version_of is None or request.method != "GET" or meta.get("HTTP_COOKIE")

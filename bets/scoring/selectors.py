@@ -1,5 +1,6 @@
 """Reads that are more than a one-line queryset. Scoring maths stays in bets.scoring."""
 
+from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Max, QuerySet, Sum
 
 from bets.common.caching import VersionedLRU, responses
+from bets.common.types import AuthUser
 from bets.models import Claim, Forecast, Score
 from bets.scoring import maths
 
@@ -180,7 +182,7 @@ def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:
     ]
 
 
-def participant_track_record(*, user) -> dict:
+def participant_track_record(*, user: AuthUser) -> dict:
     """Totals and averages over the participant's scored claims."""
     agg = Score.objects.filter(participant=user).aggregate(
         claims=Count("id"),
@@ -198,7 +200,7 @@ def participant_track_record(*, user) -> dict:
     return agg
 
 
-def participant_score_history(*, user) -> QuerySet:
+def participant_score_history(*, user: AuthUser) -> QuerySet:
     """Each score shows its claim by title and outcome: the claim's other columns (its long
     texts among them) stay in the database."""
     return (
@@ -209,7 +211,7 @@ def participant_score_history(*, user) -> QuerySet:
     )
 
 
-def participant_calibration(*, user, n_bins: int = 10) -> list[maths.CalibrationBin]:
+def participant_calibration(*, user: AuthUser, n_bins: int = 10) -> list[maths.CalibrationBin]:
     """Calibration over resolved claims, each forecast weighted by the time it stood inside
     the claim's scoring window."""
     rows = Forecast.objects.filter(
