@@ -158,9 +158,12 @@ def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
         _relax_durability()
         # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
         if sql.insert_instance(attempt, on_conflict_do_nothing=True) is None:
-            attempt = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
-                                     columns=("id", "claim_id", "run_key", "spec", "status",
-                                              "schedule_slot"))
+            existing = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
+                                      columns=("id", "claim_id", "run_key", "spec", "status",
+                                               "schedule_slot"))
+            if existing is None:  # the row the insert lost to is gone again: nothing to run
+                return None
+            attempt = existing
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt

@@ -76,9 +76,9 @@ def leaderboard_queryset(
     version = scores_version()
     key = (score_type, max(1, min_claims), *filters, version)
     ranked = _RANKED.get(key)
-    if ranked is None:
+    if not isinstance(ranked, tuple):  # not cached (a key holds one kind of entry only)
         aggregates = _RANKED.get(("aggregates", *filters, version))
-        if aggregates is None:
+        if not isinstance(aggregates, list):
             aggregates = _leaderboard_aggregates(tag=tag, since=since, until=until)
             _RANKED.put(("aggregates", *filters, version), aggregates)
         ranked = _rank(aggregates, score_type, column, higher_is_better, max(1, min_claims))
@@ -160,8 +160,10 @@ def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple
     )
 
 
-# Ranked leaderboards, one per score type and filter (see bets.common.caching).
-_RANKED = VersionedLRU(16)
+# Ranked leaderboards, one per score type and filter (see bets.common.caching): a tuple of
+# rows under each (type, min_claims, filters, version), and the aggregates they are ranked
+# from, a list, under ("aggregates", filters, version).
+_RANKED: VersionedLRU[tuple[dict, ...] | list[dict]] = VersionedLRU(16)
 
 
 def leaderboard_cache_clear() -> None:
