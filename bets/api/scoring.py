@@ -46,9 +46,10 @@ class LeaderboardView(GenericAPIView):
     @extend_schema(responses=s.LeaderboardRowSerializer(many=True))
     def get(self, request: Request):
         # Anonymous JSON readers are mostly served whole from bets.common.caching's response cache.
-        page = self.paginate_queryset(self.get_queryset())
         # DEFAULT_PAGINATION_CLASS (config/settings.py) is CruxPagination, and with PAGE_SIZE
-        # set every request has a limit, so paginate_queryset has just set the offset.
+        # set every request has a limit, so paginate_queryset gives a page (never None) and
+        # has just set the offset.
+        page = cast(list[dict], self.paginate_queryset(self.get_queryset()))
         paginator = cast(CruxPagination, self.paginator)
         ranked = selectors.leaderboard_rows(page, offset=cast(int, paginator.offset))
         # Plain dicts in LeaderboardRowSerializer's shape (the schema): DRF's field-by-field

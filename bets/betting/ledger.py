@@ -339,7 +339,8 @@ def _apply_deltas_bulk(deltas: dict[int, int]) -> None:
         )
 
 
-def reversal_of(txn: LedgerTransaction, entries: Sequence[tuple[int, int]], **extra) -> Posting:
+def reversal_of(txn: LedgerTransaction, entries: Sequence[tuple[int, int]],
+                **extra: int | None) -> Posting:
     """The compensating transaction of `txn`: the same entries negated. Never an edit."""
     return Posting(
         key=f"reverse:{txn.pk}",

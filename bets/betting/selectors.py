@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import Case, F, Model, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from bets.betting.ledger import user_balance
@@ -26,7 +27,7 @@ class BookRow:
     max_taker_stake: int  # the most a taker can stake against it now
 
 
-def _fields(model) -> list[str]:
+def _fields(model: type[Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
@@ -94,7 +95,7 @@ def claim_last_matched_price(recent_bets: list[Bet]) -> float | None:
     return bet.probability if bet.offerer_side == "yes" else 1 - bet.probability
 
 
-def _profit_by_user(user_ids=None) -> dict[int, int]:
+def _profit_by_user(user_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Realized profit per user over settled bets: the loser's stake for the winner, minus
     one's own stake when losing. Refunded and open bets count 0."""
     settled = Bet.objects.filter(status=Bet.Status.SETTLED)

@@ -127,7 +127,8 @@ def _followed_by(user: AuthUser) -> Q:
     """The claims `user` follows, as bets.conversation.selectors.FOLLOWERS_SQL defines them:
     an explicit follow, or (automatically) authoring, forecasting, offering, taking a bet or
     commenting, unless they unfollowed."""
-    def mine(model, **match) -> Exists:
+    def mine(model: type[Forecast | Offer | Bet | Comment | ClaimFollow],
+             **match: AuthUser | bool) -> Exists:
         return Exists(model.objects.filter(claim=OuterRef("pk"), **match))
 
     involved = (

@@ -48,7 +48,8 @@ def _after_resolution_change(claim: Claim) -> None:
     event_publish(event="claim.resolution", object_id=claim.pk, seq=claim.resolution_seq)
 
 
-def _record(claim, *, action, actor: AuthUser | None, method, note, outcome="", actual_resolve_time=None):
+def _record(claim: Claim, *, action: str, actor: AuthUser | None, method: str, note: str,
+            outcome: str = "", actual_resolve_time: datetime | None = None) -> None:
     ResolutionEvent.objects.create(
         claim=claim,
         action=action,
@@ -61,7 +62,8 @@ def _record(claim, *, action, actor: AuthUser | None, method, note, outcome="", 
     )
 
 
-def _apply(claim, *, status, outcome, at, now, actor: AuthUser | None, method, note) -> None:
+def _apply(claim: Claim, *, status: str, outcome: str | None, at: datetime | None, now: datetime,
+           actor: AuthUser | None, method: str, note: str) -> None:
     """Write a resolution or annulment onto the locked claim and bump its sequence."""
     claim.status = status
     claim.outcome = outcome

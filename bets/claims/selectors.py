@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection
@@ -31,7 +32,7 @@ def claim_community_history(*, claim: Claim) -> list[tuple[float, float, int]]:
     )
 
 
-def claims_community_now(claim_ids) -> dict[int, float]:
+def claims_community_now(claim_ids: Iterable[int]) -> dict[int, float]:
     """The current community forecast (recency-weighted median of the standing forecasts,
     oldest first) of each claim that has at least one standing forecast."""
     rows = (
@@ -45,7 +46,7 @@ def claims_community_now(claim_ids) -> dict[int, float]:
     return {cid: aggregation.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 
-def claim_standing_forecast(*, claim: Claim, user: Viewer):
+def claim_standing_forecast(*, claim: Claim, user: Viewer) -> Forecast | None:
     if not user.is_authenticated:
         return None
     return Forecast.objects.filter(claim=claim, participant=user, end_time__isnull=True).first()
@@ -71,7 +72,8 @@ def claims_visible_to(user: Viewer) -> QuerySet:
     return qs.exclude(status__in=HIDDEN_STATUSES)
 
 
-def claims_for_listing(*, status: str | None = None, tag: str | None = None, user: Viewer | None = None) -> QuerySet:
+def claims_for_listing(*, status: str | None = None, tag: str | None = None,
+                       user: Viewer | None = None) -> QuerySet:
     """Newest first, with the number of standing forecasters. Public claims, or for a hidden
     status (proposed, rejected) the ones `user` may see."""
     if status in HIDDEN_STATUSES:
@@ -132,7 +134,8 @@ _POINTS_SQL = """
 """
 
 
-def claim_community_stored(*, claim: Claim, start: float, end: float):
+def claim_community_stored(*, claim: Claim, start: float, end: float
+                           ) -> tuple[ClaimCommunity | None, list[tuple[float, float, int]]]:
     """The stored community summary of a claim and its history between epoch seconds
     `start` and `end`: (ClaimCommunity or None, [(epoch seconds, probability, forecasters),
     ...]), at most CHART_COLUMNS steps (the last one of each slice of time). A claim whose

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -86,7 +88,8 @@ def leaderboard_queryset(
     return ranked
 
 
-def _filtered_scores(*, tag, since, until) -> QuerySet:
+def _filtered_scores(*, tag: str | None, since: datetime | None, until: datetime | None
+                     ) -> QuerySet[Score]:
     scores = Score.objects.all()
     if tag:
         scores = scores.filter(claim__tags__name=tag)
@@ -117,10 +120,12 @@ def scores_version() -> tuple[int, int]:
     return agg["n"], agg["top"] or 0
 
 
-def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
+def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
+                            until: datetime | None) -> list[dict]:
     """Every participant's aggregates for all score types in one GROUP BY pass (no join:
     usernames are looked up for the grouped ids afterwards, which is much cheaper)."""
-    rows = list(
+    # Plain dicts (the type checker sees the values() row shape), each given its username.
+    rows = cast(list[dict[str, Any]], list(
         _filtered_scores(tag=tag, since=since, until=until)
         .values("participant_id")
         .annotate(
@@ -132,7 +137,7 @@ def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
             coverage=Avg("coverage"),
         )
         .order_by()
-    )
+    ))
     names = dict(
         User.objects.filter(pk__in=[r["participant_id"] for r in rows]).values_list(
             "pk", "username"
@@ -144,7 +149,8 @@ def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
     return rows
 
 
-def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple[dict, ...]:
+def _rank(aggregates: list[dict], score_type: str, column: str, higher_is_better: bool,
+          min_claims: int) -> tuple[dict, ...]:
     sign = -1 if higher_is_better else 1
     kept = [r for r in aggregates if r["claims"] >= min_claims]
     kept.sort(key=lambda r: (sign * r[column], -r["claims"], r["username"]))
@@ -171,7 +177,7 @@ def leaderboard_cache_clear() -> None:
     responses.clear()
 
 
-def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:
+def leaderboard_rows(rows: Iterable[dict], *, offset: int = 0) -> list[LeaderboardRow]:
     return [
         LeaderboardRow(
             rank=offset + i + 1,
