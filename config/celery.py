@@ -47,7 +47,7 @@ app.conf.beat_schedule = {
 
 @task_prerun.connect
 @task_postrun.connect
-def close_broken_or_expired_db_connections(**kwargs):
+def close_broken_or_expired_db_connections(**kwargs: object) -> None:
     """Around each task, close database connections that errored or outlived CONN_MAX_AGE,
     as Django does around each request.
 

@@ -6,9 +6,10 @@ Pure Python: no Django, no database. The Django app imports this; never the othe
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from resolvers.cache import LogCache
@@ -99,6 +100,65 @@ class Evidence:
 
     def report(self) -> dict:
         raise NotImplementedError
+
+
+class Source(Protocol):
+    """A kind of source, as the registry uses it (resolvers.registry.SOURCES names each class).
+
+    The class checks a spec before anything runs (`validate` records every problem in
+    `check`, each under `path`) and says which condition names a criterion may use
+    (`defined_conditions`: the names the spec defines, or None when any name is taken at its
+    word, e.g. a table's cell). An instance, built from a valid spec and the RunContext, reads
+    the evidence (`load`), raising SourceError when it cannot.
+
+    Every source subclasses this protocol, so mypy holds its methods to these signatures and
+    a source that leaves one out cannot be built.
+    """
+
+    kind: ClassVar[str]  # the spec's "kind", the source's key in the registry
+
+    def __init__(self, spec: dict, context: RunContext) -> None:
+        ...
+
+    @classmethod
+    @abstractmethod
+    def validate(cls, source: dict, path: str, check: Checker) -> None:
+        ...
+
+    @classmethod
+    @abstractmethod
+    def defined_conditions(cls, source: dict) -> set[str] | None:
+        ...
+
+    @abstractmethod
+    def load(self) -> Evidence:
+        ...
+
+
+class Criterion(Protocol):
+    """A kind of criterion, as the registry uses it (resolvers.registry.CRITERIA): `validate`
+    checks a criterion's spec, `conditions_used` lists the (JSON path, condition name) pairs
+    it refers to, and an instance built from a valid spec decides from the evidence.
+    Every criterion subclasses this protocol, as every source subclasses Source."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, spec: dict) -> None:
+        ...
+
+    @staticmethod
+    @abstractmethod
+    def validate(obj: dict, path: str, check: Checker) -> None:
+        ...
+
+    @staticmethod
+    @abstractmethod
+    def conditions_used(obj: dict, path: str) -> list[tuple[str, str]]:
+        ...
+
+    @abstractmethod
+    def decide(self, evidence: Evidence) -> Decision:
+        ...
 
 
 def number(x: Any) -> float | None:

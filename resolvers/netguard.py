@@ -21,6 +21,7 @@ from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from urllib3 import BaseHTTPResponse, HTTPHeaderDict
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from urllib3.exceptions import SSLError
 
@@ -179,7 +180,7 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
 
 
 def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
-         ca_certs: str | None):
+         ca_certs: str | None) -> tuple[int, HTTPHeaderDict, bytes]:
     host_header = f"[{target.host}]" if ":" in target.host else target.host
     if target.port != (443 if target.scheme == "https" else 80):
         host_header += f":{target.port}"
@@ -218,7 +219,7 @@ def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
         raise SourceError(f"{where}: {type(e).__name__}: {e}", retryable=True) from None
 
 
-def _read_capped(response, where: str, deadline: float, max_bytes: int) -> bytes:
+def _read_capped(response: BaseHTTPResponse, where: str, deadline: float, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(f"{where}: body of {declared} bytes exceeds the {max_bytes}-byte cap",

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inspect_ai.solver import Solver
+    from inspect_ai.tool import Tool
 
 RECIPES: dict[str, str] = {
     "snap": "generate()",
@@ -64,12 +68,12 @@ def calculate(expression: str) -> str:
     return str(result)
 
 
-def calculator_tool():
+def calculator_tool() -> Tool:
     """The inspect tool wrapping `calculate` (imports inspect_ai)."""
     from inspect_ai.tool import ToolError, tool
 
     @tool(name="calculator")
-    def calculator():
+    def calculator() -> Tool:
         async def execute(expression: str) -> str:
             """Evaluate an arithmetic expression.
 
@@ -90,7 +94,7 @@ def calculator_tool():
     return calculator()
 
 
-def solvers(recipe: str) -> list:
+def solvers(recipe: str) -> list[Solver]:
     """The inspect solver plan for a recipe name (KeyError for an unknown one)."""
     from inspect_ai.solver import chain_of_thought, generate, use_tools
 

@@ -18,10 +18,12 @@ from resolvers import schedule
 from resolvers.base import (
     BadEvidence,
     Checker,
+    Criterion,
     Decision,
     Evidence,
     Measurement,
     RunContext,
+    Source,
     SourceError,
     SpecError,
     Verdict,
@@ -58,8 +60,20 @@ def load(dotted: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def _kind(obj: Any, path: str, table: dict, check: Checker) -> Any:
-    """The registered class for obj["kind"], or None after recording why not."""
+def source_class(kind: str) -> type[Source]:
+    """The class of a registered source kind (KeyError for an unknown one)."""
+    cls: type[Source] = load(SOURCES[kind])
+    return cls
+
+
+def criterion_class(kind: str) -> type[Criterion]:
+    """The class of a registered criterion kind (KeyError for an unknown one)."""
+    cls: type[Criterion] = load(CRITERIA[kind])
+    return cls
+
+
+def _kind(obj: Any, path: str, table: dict[str, str], check: Checker) -> str | None:
+    """obj["kind"] when the table registers it, or None after recording why not."""
     if not check.object(obj, path):
         return None
     kind = obj.get("kind")
@@ -69,7 +83,7 @@ def _kind(obj: Any, path: str, table: dict, check: Checker) -> Any:
         check.error(f"{path}.kind", f"unknown kind {describe(kind)} (expected one of: "
                                     f"{', '.join(table)})")
     else:
-        return load(table[kind])
+        return kind
     return None
 
 
@@ -96,14 +110,17 @@ def validate_spec(spec: object) -> None:
         check.error("description", f"expected a string, got {describe(spec['description'])}")
     if "schedule" in spec:
         schedule.validate(spec["schedule"], "schedule", check)
-    source_cls = criterion_cls = None
+    source_cls: type[Source] | None = None
+    criterion_cls: type[Criterion] | None = None
     if "source" in spec:
-        source_cls = _kind(spec["source"], "source", SOURCES, check)
-        if source_cls:
+        source_kind = _kind(spec["source"], "source", SOURCES, check)
+        if source_kind:
+            source_cls = source_class(source_kind)
             source_cls.validate(spec["source"], "source", check)
     if "criterion" in spec:
-        criterion_cls = _kind(spec["criterion"], "criterion", CRITERIA, check)
-        if criterion_cls:
+        criterion_kind = _kind(spec["criterion"], "criterion", CRITERIA, check)
+        if criterion_kind:
+            criterion_cls = criterion_class(criterion_kind)
             criterion_cls.validate(spec["criterion"], "criterion", check)
     if source_cls and criterion_cls:
         _check_conditions(source_cls, spec["source"], criterion_cls, spec["criterion"], check)
@@ -154,8 +171,8 @@ class _Recorded(Evidence):
         return self.inner.report()
 
 
-def _check_conditions(source_cls, source: dict, criterion_cls, criterion: dict,
-                      check: Checker) -> None:
+def _check_conditions(source_cls: type[Source], source: dict,
+                      criterion_cls: type[Criterion], criterion: dict, check: Checker) -> None:
     defined = source_cls.defined_conditions(source)
     if defined is None:  # the source takes condition names literally (e.g. a CSV column)
         return
@@ -175,9 +192,9 @@ def run_spec(spec: dict, *, context: RunContext) -> Verdict:
     """
     validate_spec(spec)
     aliases = spec.get("models") or {}
-    source = load(SOURCES[spec["source"]["kind"]])(spec["source"], context)
-    criterion = load(CRITERIA[spec["criterion"]["kind"]])(with_aliases(spec["criterion"],
-                                                                       aliases))
+    source = source_class(spec["source"]["kind"])(spec["source"], context)
+    criterion = criterion_class(spec["criterion"]["kind"])(with_aliases(spec["criterion"],
+                                                                        aliases))
     evidence = _Recorded(source.load(), aliases)
     try:
         decision = criterion.decide(evidence)
@@ -198,14 +215,14 @@ def preview_spec(spec: Any, *, context: RunContext) -> dict:
         out["errors"] = ["source: choose where the results are"]
         return out
     check = Checker()
-    source_cls = _kind(spec["source"], "source", SOURCES, check)
-    if source_cls:
-        source_cls.validate(spec["source"], "source", check)
+    source_kind = _kind(spec["source"], "source", SOURCES, check)
+    if source_kind:
+        source_class(source_kind).validate(spec["source"], "source", check)
     if check.errors:
         out["errors"] = check.errors
         return out
     try:
-        evidence = load(SOURCES[spec["source"]["kind"]])(spec["source"], context).load()
+        evidence = source_class(spec["source"]["kind"])(spec["source"], context).load()
     except SourceError as e:
         out["error"] = str(e)
         return out

@@ -10,6 +10,8 @@ login and API token checks have none) and its own tables and middleware; countin
 per username in one small table works across web processes and is easy to reason about.
 """
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bets.common.errors import InvalidInput
+from bets.common.types import AuthUser
 from bets.models import LoginFailure, Profile
 
 VERIFY_SALT = "crux.verify-email"
@@ -31,12 +34,12 @@ DISPLAY_NAME_MAX = 60
 BIO_MAX = 500
 
 
-def profile_of(user) -> Profile:
+def profile_of(user: AuthUser) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 
 
-def profile_public(user) -> dict[str, str]:
+def profile_public(user: AuthUser) -> dict[str, str]:
     """What anyone may read of a profile: the display name and bio, plain text (pages escape
     them); empty strings for someone who never saved a profile. Reads only: a public page
     must not create rows."""
@@ -45,7 +48,7 @@ def profile_public(user) -> dict[str, str]:
     return {"display_name": display_name, "bio": bio}
 
 
-def email_is_verified(user) -> bool:
+def email_is_verified(user: AuthUser) -> bool:
     return bool(user.email) and Profile.objects.filter(
         user=user, verified_email=user.email).exists()
 
@@ -65,7 +68,7 @@ def verification_token(*, user_id: int, email: str) -> str:
     return signing.dumps({"u": user_id, "e": email}, salt=VERIFY_SALT)
 
 
-def email_verification_send(*, user) -> None:
+def email_verification_send(*, user: AuthUser) -> None:
     """Send a signed link to the user's current address (valid for three days)."""
     if not user.email:
         return
@@ -98,7 +101,7 @@ def email_verify(*, token: str):
 
 
 @transaction.atomic
-def profile_update(*, user, display_name, bio, email) -> Profile:
+def profile_update(*, user: AuthUser, display_name, bio, email) -> Profile:
     """Save the profile; a new email address is verified again (a link is sent after
     commit), and until then gets no notification emails."""
     display_name = (display_name or "").strip()

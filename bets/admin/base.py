@@ -4,28 +4,33 @@ Nothing is edited through model forms: a write that skipped the services would s
 locks, checks and dispatches (scoring, settlement, notifications).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from bets.common.errors import ServiceError
+from bets.common.types import SignedInRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None):
         return False
 
 
-def each(modeladmin, request, queryset, call: Callable[[Any], Any], verb: str) -> None:
+def each(modeladmin, request: SignedInRequest, queryset, call: Callable[[Any], Any],
+         verb: str) -> None:
     """Run `call(row)` per selected row; report successes and refusals separately."""
     done = 0
     for row in queryset.order_by("pk"):
@@ -45,14 +50,14 @@ def service_action(description: str, verb: str, call: Callable[[Any, Any], Any])
     `each`; assign it in the ModelAdmin's body and name it in `actions`."""
 
     @admin.action(description=description)
-    def action(modeladmin, request, queryset) -> None:
+    def action(modeladmin, request: SignedInRequest, queryset) -> None:
         each(modeladmin, request, queryset, lambda row: call(request, row), verb)
 
     return action
 
 
-def action_with_form(modeladmin, request, queryset, *, action: str, title: str, form_class,
-                     form_kwargs: dict | None = None, row: Callable[[Any], str],
+def action_with_form(modeladmin, request: SignedInRequest, queryset, *, action: str, title: str,
+                     form_class, form_kwargs: dict | None = None, row: Callable[[Any], str],
                      call: Callable[[Any, dict], Any], verb: str) -> TemplateResponse | None:
     """An action that needs input first (a reason, a note). The first click shows the
     selected rows, described by `row`, and the form, which posts back to `action` with

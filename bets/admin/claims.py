@@ -1,11 +1,14 @@
 """Admin for claims, forecasts, scores and resolution events: moderation and resolution
 actions call the claims services."""
 
+from __future__ import annotations
+
 from django.contrib import admin
 
 from bets.admin.base import ReadOnlyAdmin, action_with_form, service_action
 from bets.claims import resolution
 from bets.claims import services as claim_services
+from bets.common.types import SignedInRequest
 from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
 from bets.web.forms import ResolutionForm
 
@@ -40,22 +43,22 @@ class ClaimAdmin(ReadOnlyAdmin):
                                                             featured=False))
 
     @admin.action(description="Resolve YES…")
-    def resolve_yes(self, request, queryset):
+    def resolve_yes(self, request: SignedInRequest, queryset):
         return self._with_note(request, queryset, "resolve_yes", "Resolve YES")
 
     @admin.action(description="Resolve NO…")
-    def resolve_no(self, request, queryset):
+    def resolve_no(self, request: SignedInRequest, queryset):
         return self._with_note(request, queryset, "resolve_no", "Resolve NO")
 
     @admin.action(description="Annul…")
-    def annul(self, request, queryset):
+    def annul(self, request: SignedInRequest, queryset):
         return self._with_note(request, queryset, "annul", "Annul")
 
     @admin.action(description="Unresolve…")
-    def unresolve(self, request, queryset):
+    def unresolve(self, request: SignedInRequest, queryset):
         return self._with_note(request, queryset, "unresolve", "Unresolve")
 
-    def _service_call(self, action: str, request):
+    def _service_call(self, action: str, request: SignedInRequest):
         def call(c, data: dict):
             note, when = data["note"], data.get("actual_resolve_time")
             if action in ("resolve_yes", "resolve_no"):
@@ -71,7 +74,7 @@ class ClaimAdmin(ReadOnlyAdmin):
 
         return call
 
-    def _with_note(self, request, queryset, action: str, title: str):
+    def _with_note(self, request: SignedInRequest, queryset, action: str, title: str):
         """Ask for a note (and when the answer became known) before acting."""
         return action_with_form(
             self, request, queryset, action=action, title=title, form_class=ResolutionForm,

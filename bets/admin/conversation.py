@@ -2,11 +2,14 @@
 notifications with their email state, follows, profiles, the heartbeats of periodic jobs, and
 the events waiting in the outbox. All read-only: writes go through the services."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from django.utils.text import Truncator
 
 from bets.admin.base import ReadOnlyAdmin, action_with_form
+from bets.common.types import SignedInRequest
 from bets.conversation.comments import HIDE_REASON_MAX, comment_hide
 from bets.models import (
     ClaimFollow,
@@ -35,7 +38,7 @@ class CommentAdmin(ReadOnlyAdmin):
     actions = ["hide"]
 
     @admin.action(description="Hide the selected comments…")
-    def hide(self, request, queryset):
+    def hide(self, request: SignedInRequest, queryset):
         """Ask for the reason first."""
         return action_with_form(
             self, request, queryset.select_related("author"), action="hide", title="Hide",

@@ -1,10 +1,13 @@
 """Offers, acceptances (matched bets), cancellation, bets and the bettors' leaderboard."""
 
+from __future__ import annotations
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +19,7 @@ from bets.betting import selectors as sel
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import NotFound
 from bets.common.ids import MAX_ID
+from bets.common.types import SignedInApiRequest
 from bets.models import Bet, Offer
 
 User = get_user_model()
@@ -127,12 +131,12 @@ class OfferListView(generics.ListAPIView):
         return qs.order_by("-created_at", "-id")
 
     @extend_schema(parameters=[ListQuerySerializer])
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=OfferCreateSerializer, responses={201: OfferSerializer})
     @idempotent
-    def post(self, request):
+    def post(self, request: SignedInApiRequest):
         data = validated(OfferCreateSerializer, request.data)
         # A hidden claim answers 404 exactly as a missing one: its id must not be discoverable.
         claim_visible_or_404(claim_id=data["claim"], user=request.user)
@@ -163,7 +167,7 @@ class OfferAcceptView(APIView):
 
     @extend_schema(request=AcceptSerializer, responses={201: BetSerializer})
     @idempotent
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Accept all or part of an offer: `stake` is the taker's stake."""
         offer_id = pk
         data = validated(AcceptSerializer, request.data)
@@ -178,7 +182,7 @@ class OfferCancelView(APIView):
 
     @extend_schema(request=None, responses={200: OfferSerializer})
     @idempotent
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Cancel the unfilled remainder of your own offer."""
         offer = offer_services.offer_cancel(offer_id=pk, actor=request.user)
         return Response(OfferSerializer(offer).data)
@@ -206,6 +210,6 @@ class BettorsLeaderboardView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=BettorSerializer(many=True))
-    def get(self, request):
+    def get(self, request: Request):
         rows = sel.bettors_leaderboard()
         return Response(BettorSerializer(rows, many=True).data)

@@ -1,8 +1,11 @@
 """Claims, forecasts, the moderators' review and resolution actions, and editing a claim
 before its criteria freeze (clarifying it afterwards)."""
 
+from __future__ import annotations
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,10 +17,11 @@ from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_listing
 from bets.claims.selectors import claim_visible_or_404
+from bets.common.types import AuthUser, SignedInApiRequest
 from bets.models import ClaimClarification, Forecast
 
 
-def claim_detail_data(request, claim) -> dict:
+def claim_detail_data(request: Request, claim) -> dict:
     claim.community_forecast = selectors.claims_community_now([claim.pk]).get(claim.pk)
     claim.forecasters = Forecast.objects.filter(claim=claim, end_time__isnull=True).count()
     return s.ClaimDetailSerializer(claim, context={"request": request}).data
@@ -33,7 +37,7 @@ class ClaimListView(generics.ListAPIView):
 
     # The query parameters are the GET's alone (on the class they would document POST too).
     @extend_schema(parameters=[s.ClaimListQuerySerializer])
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -50,7 +54,7 @@ class ClaimListView(generics.ListAPIView):
         return claims_listing(query=query, user=self.request.user)
 
     @extend_schema(request=s.ClaimProposeSerializer, responses={201: s.ClaimDetailSerializer})
-    def post(self, request):
+    def post(self, request: SignedInApiRequest):
         """Propose a claim; a moderator approves or rejects it."""
         data = validated(s.ClaimProposeSerializer, request.data)
         claim = claim_services.claim_propose(author=request.user, **data)
@@ -60,7 +64,7 @@ class ClaimListView(generics.ListAPIView):
 @extend_schema(tags=["claims"])
 class ClaimDetailView(APIView):
     @extend_schema(responses=s.ClaimDetailSerializer)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(claim_detail_data(request, claim))
 
@@ -83,11 +87,11 @@ class ClaimForecastsView(generics.ListAPIView):
         return qs.order_by("start_time", "id")
 
     @extend_schema(parameters=[s.ForecastQuerySerializer])
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.ForecastSubmitSerializer, responses={201: s.ForecastSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(s.ForecastSubmitSerializer, request.data)
         forecast = forecast_services.forecast_submit(
@@ -96,7 +100,7 @@ class ClaimForecastsView(generics.ListAPIView):
         return Response(s.ForecastSerializer(forecast).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.ForecastSerializer})
-    def delete(self, request, pk: int):
+    def delete(self, request: SignedInApiRequest, pk: int):
         """Withdraw the caller's standing forecast; returns the interval it closed."""
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         forecast = forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)
@@ -109,10 +113,10 @@ class ModeratorAction(APIView):
     permission_classes = [permissions.IsAdminUser]
     body = s.NoteSerializer
 
-    def act(self, claim_id: int, actor, data: dict):
+    def act(self, claim_id: int, actor: AuthUser, data: dict):
         raise NotImplementedError
 
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(self.body, request.data)
         claim = self.act(claim.pk, request.user, data)
@@ -129,7 +133,7 @@ def _moderation_schema(body):
 class ClaimApproveView(ModeratorAction):
     """Approve a proposed claim (moderators only)."""
 
-    def act(self, claim_id, actor, data):
+    def act(self, claim_id, actor: AuthUser, data):
         return claim_services.claim_approve(claim_id=claim_id, moderator=actor, note=data["note"])
 
 
@@ -137,7 +141,7 @@ class ClaimApproveView(ModeratorAction):
 class ClaimRejectView(ModeratorAction):
     """Reject a proposed claim (moderators only)."""
 
-    def act(self, claim_id, actor, data):
+    def act(self, claim_id, actor: AuthUser, data):
         return claim_services.claim_reject(claim_id=claim_id, moderator=actor, note=data["note"])
 
 
@@ -147,7 +151,7 @@ class ClaimResolveView(ModeratorAction):
 
     body = s.ResolveSerializer
 
-    def act(self, claim_id, actor, data):
+    def act(self, claim_id, actor: AuthUser, data):
         return resolution_services.claim_resolve(
             claim_id=claim_id,
             actor=actor,
@@ -163,7 +167,7 @@ class ClaimAnnulView(ModeratorAction):
 
     body = s.AnnulSerializer
 
-    def act(self, claim_id, actor, data):
+    def act(self, claim_id, actor: AuthUser, data):
         return resolution_services.claim_annul(
             claim_id=claim_id,
             actor=actor,
@@ -176,7 +180,7 @@ class ClaimAnnulView(ModeratorAction):
 class ClaimUnresolveView(ModeratorAction):
     """Undo a resolution or annulment (moderators only); scores are removed."""
 
-    def act(self, claim_id, actor, data):
+    def act(self, claim_id, actor: AuthUser, data):
         return resolution_services.claim_unresolve(
             claim_id=claim_id, actor=actor, note=data["note"]
         )
@@ -199,7 +203,7 @@ class ClaimEditView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=s.ClaimProposeSerializer, responses=s.ClaimDetailSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         changes = validated(s.ClaimProposeSerializer, request.data, partial=True)
         claim = claim_services.claim_edit(claim_id=claim.pk, editor=request.user, changes=changes)
@@ -213,12 +217,12 @@ class ClaimClarificationsView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=ClarificationSerializer(many=True))
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ClarificationSerializer(claim.clarifications.all(), many=True).data)
 
     @extend_schema(request=ClarificationSerializer, responses={201: ClarificationSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(ClarificationSerializer, request.data)
         clarification = claim_services.claim_clarify(

@@ -1,9 +1,12 @@
 """Comments and arguments, votes, follows and the notification inbox."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +14,7 @@ from bets.api.plumbing.common import query_params, validated
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
 from bets.common.markdown import render_markdown
+from bets.common.types import SignedInApiRequest
 from bets.conversation import comments as services
 from bets.conversation import preferences, selectors
 from bets.models import Comment, Notification
@@ -102,7 +106,7 @@ class ClaimCommentsView(generics.ListAPIView):
         return selectors.comments_queryset(claim_id=claim.pk).order_by("created_at", "pk")
 
     @extend_schema(request=CommentInput, responses={201: CommentSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Write a comment, an argument (stance yes/no) or a reply (parent)."""
         if not request.user.is_authenticated:
             return Response({"detail": "Log in to comment."}, status=status.HTTP_401_UNAUTHORIZED)
@@ -118,17 +122,17 @@ class ClaimCommentsView(generics.ListAPIView):
 class CommentView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    def _comment(self, request, pk: int) -> Comment:
+    def _comment(self, request: Request, pk: int) -> Comment:
         comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
         claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
         return comment
 
     @extend_schema(responses=CommentSerializer)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         return Response(CommentSerializer(self._comment(request, pk)).data)
 
     @extend_schema(request=CommentEditInput, responses=CommentSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: SignedInApiRequest, pk: int):
         """Edit one's own comment within 15 minutes of writing it."""
         comment = self._comment(request, pk)
         data = validated(CommentEditInput, request.data)
@@ -138,7 +142,7 @@ class CommentView(APIView):
         return Response(CommentSerializer(comment).data)
 
     @extend_schema(request=None, responses=CommentSerializer)
-    def delete(self, request, pk: int):
+    def delete(self, request: SignedInApiRequest, pk: int):
         """Delete one's own comment: the text goes, a placeholder stays."""
         comment = self._comment(request, pk)
         comment = services.comment_delete(comment_id=comment.pk, actor=request.user)
@@ -150,7 +154,7 @@ class CommentVoteView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={201: CommentSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Up-vote a comment (once per participant)."""
         comment = services.comment_vote(comment_id=pk, voter=request.user)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -161,7 +165,7 @@ class CommentHideView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=HideInput, responses=CommentSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Moderators hide a comment, giving the reason."""
         data = validated(HideInput, request.data)
         comment = services.comment_hide(comment_id=pk, moderator=request.user,
@@ -174,19 +178,19 @@ class ClaimFollowView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=FollowSerializer)
-    def get(self, request, pk: int):
+    def get(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         following = selectors.claim_is_followed(claim_id=claim.pk, user=request.user)
         return Response({"claim": claim.pk, "following": following})
 
     @extend_schema(request=None, responses=FollowSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         """Follow the claim."""
         services.claim_follow_set(claim_id=pk, user=request.user, following=True)
         return Response({"claim": pk, "following": True})
 
     @extend_schema(request=None, responses=FollowSerializer)
-    def delete(self, request, pk: int):
+    def delete(self, request: SignedInApiRequest, pk: int):
         """Unfollow the claim (also if you followed it automatically)."""
         services.claim_follow_set(claim_id=pk, user=request.user, following=False)
         return Response({"claim": pk, "following": False})
@@ -198,6 +202,7 @@ class NotificationListView(generics.ListAPIView):
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    request: SignedInApiRequest
 
     def get_queryset(self):
         params = query_params(NotificationQuery, self.request)
@@ -209,7 +214,7 @@ class NotificationReadView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=ReadInput, responses=ReadResult)
-    def post(self, request):
+    def post(self, request: SignedInApiRequest):
         """Mark notifications read (all of them when `ids` is left out)."""
         data = validated(ReadInput, request.data)
         n = preferences.notifications_mark_read(user=request.user, ids=data.get("ids"))

@@ -1,7 +1,10 @@
 """GET /api/export/: the whole public history as one crux-export document."""
 
+from __future__ import annotations
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -60,7 +63,7 @@ class ExportView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    def get(self, request):
+    def get(self, request: Request):
         response = Response(interchange.export_document())
         response["Content-Disposition"] = 'attachment; filename="crux-export.json"'
         return response

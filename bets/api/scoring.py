@@ -1,6 +1,8 @@
 """Scores in the API: the public leaderboard, and a participant's public track record
 (totals, calibration and recent scores)."""
 
+from __future__ import annotations
+
 from dataclasses import asdict
 from typing import cast
 
@@ -12,6 +14,7 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +23,7 @@ from bets.api import serializers as s
 from bets.api.plumbing.common import query_params
 from bets.api.plumbing.pagination import CruxPagination
 from bets.betting.ledger import user_balance
+from bets.common.types import AuthUser
 from bets.scoring import selectors
 
 
@@ -40,11 +44,12 @@ class LeaderboardView(GenericAPIView):
         )
 
     @extend_schema(responses=s.LeaderboardRowSerializer(many=True))
-    def get(self, request):
+    def get(self, request: Request):
         # Anonymous JSON readers are mostly served whole from bets.common.caching's response cache.
-        page = self.paginate_queryset(self.get_queryset())
         # DEFAULT_PAGINATION_CLASS (config/settings.py) is CruxPagination, and with PAGE_SIZE
-        # set every request has a limit, so paginate_queryset has just set the offset.
+        # set every request has a limit, so paginate_queryset gives a page (never None) and
+        # has just set the offset.
+        page = cast(list[dict], self.paginate_queryset(self.get_queryset()))
         paginator = cast(CruxPagination, self.paginator)
         ranked = selectors.leaderboard_rows(page, offset=cast(int, paginator.offset))
         # Plain dicts in LeaderboardRowSerializer's shape (the schema): DRF's field-by-field
@@ -56,7 +61,7 @@ User = get_user_model()
 RECENT_SCORES = 20
 
 
-def participant_data(user) -> dict:
+def participant_data(user: AuthUser) -> dict:
     history = selectors.participant_score_history(user=user)
     recent = list(history.reverse()[:RECENT_SCORES])
     return {
@@ -75,7 +80,7 @@ class ParticipantView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=s.ParticipantSerializer)
-    def get(self, request, username: str):
+    def get(self, request: Request, username: str):
         if "\x00" in username:  # PostgreSQL text cannot hold NUL; no username contains it
             raise Http404
         user = get_object_or_404(User, username=username, is_active=True)

@@ -3,6 +3,8 @@ adjudicate. Split from autoresolve.py; finalization goes through claim_resolve l
 manual resolution.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.utils import timezone
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser
 from bets.models import Claim, ResolutionProposal
 
 Proposal = ResolutionProposal.Status
@@ -60,7 +63,7 @@ def proposals_finalize_due(*, now: datetime | None = None, limit: int = 500) -> 
     return finalized
 
 
-def _is_participant(claim: Claim, user) -> bool:
+def _is_participant(claim: Claim, user: AuthUser) -> bool:
     from bets.models import Bet, Forecast
 
     return (

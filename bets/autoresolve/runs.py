@@ -14,6 +14,8 @@ A claim whose resolver still cannot decide after its deadline (resolve_after plu
 CRUX_RESOLVER_DEADLINE_SECONDS) is flagged for the admins.
 """
 
+from __future__ import annotations
+
 import logging
 import secrets
 import uuid
@@ -32,6 +34,7 @@ from bets.common import sql
 from bets.common.dispatch import dispatch_on_commit, publish_all
 from bets.common.errors import Conflict, Forbidden, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import Viewer
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
 
 logger = logging.getLogger(__name__)
@@ -155,9 +158,12 @@ def _start_attempt(claim: Claim, run_key: str) -> ResolutionAttempt | None:
         _relax_durability()
         # INSERT ... ON CONFLICT DO NOTHING: a concurrent delivery's insert simply loses.
         if sql.insert_instance(attempt, on_conflict_do_nothing=True) is None:
-            attempt = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
-                                     columns=("id", "claim_id", "run_key", "spec", "status",
-                                              "schedule_slot"))
+            existing = sql.select_one(ResolutionAttempt, "run_key = %s", [run_key],
+                                      columns=("id", "claim_id", "run_key", "spec", "status",
+                                               "schedule_slot"))
+            if existing is None:  # the row the insert lost to is gone again: nothing to run
+                return None
+            attempt = existing
     if attempt.claim_id != claim.pk or attempt.status not in RERUNNABLE:
         return None
     return attempt
@@ -322,7 +328,7 @@ def _require_spec(claim_id: int) -> Claim:
 
 
 @transaction.atomic
-def claim_run_resolver_now(*, claim_id: int, actor) -> ResolutionAttempt:
+def claim_run_resolver_now(*, claim_id: int, actor: Viewer | None) -> ResolutionAttempt:
     """An admin runs the resolver now; the attempt shows as running until the worker ends."""
     if not (actor and actor.is_staff):
         raise Forbidden("Only admins can run a resolver now.")
@@ -337,7 +343,7 @@ def claim_run_resolver_now(*, claim_id: int, actor) -> ResolutionAttempt:
     return attempt
 
 
-def claim_preview_resolver(*, claim_id: int, actor) -> dict:
+def claim_preview_resolver(*, claim_id: int, actor: Viewer | None) -> dict:
     """"Would resolve as ... today": run the spec now and write nothing (author or admin)."""
     from resolvers.base import SourceError, SpecError
 

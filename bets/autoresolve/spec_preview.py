@@ -12,6 +12,7 @@ import logging
 from bets.autoresolve.bridge import preview_spec
 from bets.autoresolve.live.runs import is_live_spec
 from bets.common.errors import Forbidden, InvalidInput
+from bets.common.types import Viewer
 from bets.models import Claim
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 SPEC_MAX_CHARS = 50_000  # the propose form's limit for the spec field
 
 
-def spec_preview(*, spec, actor, claim_id: int | None = None) -> dict:
+def spec_preview(*, spec, actor: Viewer | None, claim_id: int | None = None) -> dict:
     """Runs found and the verdict now. `claim_id` lets {"artifact": name} read that claim's
     uploads, for its author and admins only."""
     if not actor or not actor.is_authenticated:

@@ -4,7 +4,10 @@
 Each check returns human-readable violations (empty when the invariant holds).
 """
 
+from __future__ import annotations
+
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from bets.models import Account
 
@@ -108,7 +111,7 @@ CHECKS = [
 ]
 
 
-def _results(cursor) -> list[list[tuple]]:
+def _results(cursor: CursorWrapper) -> list[list[tuple]]:
     """Every check's rows. PostgreSQL gets all the checks in one round trip (the suite runs
     them after every step of a state machine); other databases one by one."""
     if connection.vendor == "postgresql":

@@ -18,6 +18,8 @@ deleted, and a deferred constraint trigger refuses any transaction whose entries
 to zero. `bets.betting.checks.ledger_violations` re-checks every invariant.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from bets.common import sql
 from bets.common.errors import Conflict, InvalidInput
+from bets.common.types import AuthUser
 from bets.models import Account, LedgerEntry, LedgerTransaction
 
 Kind = LedgerTransaction.Kind
@@ -74,7 +77,7 @@ def system_account(kind: str) -> Account:
         return Account.objects.get(kind=kind)
 
 
-def participant_account(user) -> Account:
+def participant_account(user: AuthUser) -> Account:
     """The user's account, opened with its starting grant if it does not exist yet.
 
     The post_save signal opens it at user creation; this also covers users created without
@@ -92,7 +95,7 @@ def participant_account(user) -> Account:
     return account
 
 
-def accounts_for(user, *system_kinds: str) -> tuple[int, list[int]]:
+def accounts_for(user: AuthUser, *system_kinds: str) -> tuple[int, list[int]]:
     """The ids of the user's account and of the named system accounts, read in one query
     (an acceptance needs the taker's, the offer reserve's and escrow's)."""
     marks = ", ".join(["%s"] * len(system_kinds))
@@ -136,7 +139,7 @@ def account_balance(account: Account) -> int:
     return LedgerEntry.objects.filter(account=account).aggregate(s=Sum("amount"))["s"] or 0
 
 
-def user_balance(user) -> int:
+def user_balance(user: AuthUser) -> int:
     value = Account.objects.filter(user_id=user.pk).values_list("balance", flat=True).first()
     return value or 0
 
@@ -336,7 +339,8 @@ def _apply_deltas_bulk(deltas: dict[int, int]) -> None:
         )
 
 
-def reversal_of(txn: LedgerTransaction, entries: Sequence[tuple[int, int]], **extra) -> Posting:
+def reversal_of(txn: LedgerTransaction, entries: Sequence[tuple[int, int]],
+                **extra: int | None) -> Posting:
     """The compensating transaction of `txn`: the same entries negated. Never an edit."""
     return Posting(
         key=f"reverse:{txn.pk}",

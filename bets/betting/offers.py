@@ -14,8 +14,11 @@ via Fraction(repr(p))). An acceptance is refused when either stake would be 0 or
 offerer's stake exceeds what is left, so an offer can never overfill.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 from fractions import Fraction
+from typing import SupportsFloat
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -36,6 +39,7 @@ from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser
 from bets.models import Account, Bet, Claim, LedgerTransaction, Offer
 
 Kind = LedgerTransaction.Kind
@@ -69,7 +73,7 @@ def max_taker_stake(probability: float, remaining: int) -> int:
     return t if t > 0 and round(t * ratio) > 0 else 0
 
 
-def parse_stake(value, *, field: str = "stake") -> int:
+def parse_stake(value: object, *, field: str = "stake") -> int:
     """A positive whole number of credits; floats with a fraction, bools and text refused."""
     if isinstance(value, bool):
         raise InvalidInput("A stake must be a whole number of credits.", field=field)
@@ -104,7 +108,7 @@ def _check_claim_open(claim: Claim, now: datetime) -> Claim:
     return claim
 
 
-def _parse_expiry(expires_at, now: datetime) -> datetime:
+def _parse_expiry(expires_at: object, now: datetime) -> datetime:
     if not isinstance(expires_at, datetime):
         raise InvalidInput("Expected a date and time.", field="expires_at")
     if timezone.is_naive(expires_at):
@@ -121,12 +125,12 @@ def _parse_expiry(expires_at, now: datetime) -> datetime:
 def offer_create(
     *,
     claim_id: int,
-    offerer,
+    offerer: AuthUser,
     side: str,
-    probability,
-    max_stake,
+    probability: str | SupportsFloat,
+    max_stake: object,
     expires_at: datetime,
-    counterparty=None,
+    counterparty: AuthUser | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> Offer:
@@ -177,7 +181,7 @@ def offer_create(
     return offer
 
 
-def _check_acceptable(offer: Offer, taker, now: datetime) -> None:
+def _check_acceptable(offer: Offer, taker: AuthUser, now: datetime) -> None:
     if offer.offerer_id == taker.pk:
         raise Forbidden("You cannot accept your own offer.")
     if offer.counterparty_id is not None and offer.counterparty_id != taker.pk:
@@ -219,7 +223,8 @@ def _lock_claim_and_offer(offer_id: int) -> tuple[Claim, Offer] | None:
 
 
 @transaction.atomic
-def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) -> Bet:
+def offer_accept(*, offer_id: int, taker: AuthUser, stake: object, now: datetime | None = None
+                 ) -> Bet:
     """Accept all or part of an offer: one matched Bet, both stakes into escrow, in one
     database transaction. Locks the claim FOR SHARE, then the offer FOR UPDATE, then the
     taker's account (conditional debit). The busiest write path of betting: its reads and
@@ -250,7 +255,7 @@ def offer_accept(*, offer_id: int, taker, stake, now: datetime | None = None) ->
     return bet
 
 
-def _insert_bet(offer: Offer, taker, *, offerer_stake: int, taker_stake: int) -> Bet:
+def _insert_bet(offer: Offer, taker: AuthUser, *, offerer_stake: int, taker_stake: int) -> Bet:
     bet = Bet(offer=offer, claim_id=offer.claim_id, offerer=offer.offerer, taker=taker,
               offerer_side=offer.side, probability=offer.probability,
               offerer_stake=offerer_stake, taker_stake=taker_stake, note=offer.note)
@@ -304,7 +309,7 @@ def _release(offer: Offer, new_status: str) -> Offer:
 
 
 @transaction.atomic
-def offer_cancel(*, offer_id: int, actor) -> Offer:
+def offer_cancel(*, offer_id: int, actor: AuthUser) -> Offer:
     """Cancel the unfilled remainder of one's own offer. Locks the offer row."""
     offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
     if offer is None:

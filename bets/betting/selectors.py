@@ -1,14 +1,18 @@
 """Reads for betting: order books, bets, balances, profit and loss, the bettors' board."""
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import Case, F, Model, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from bets.betting.ledger import user_balance
 from bets.betting.offers import max_taker_stake
+from bets.common.types import AuthUser
 from bets.models import Bet, Claim, Offer
 
 User = get_user_model()
@@ -23,7 +27,7 @@ class BookRow:
     max_taker_stake: int  # the most a taker can stake against it now
 
 
-def _fields(model) -> list[str]:
+def _fields(model: type[Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
@@ -34,7 +38,7 @@ _OFFER_COLUMNS = (*_fields(Offer), "offerer__username", "counterparty__username"
 _BET_COLUMNS = (*_fields(Bet), "offerer__username", "taker__username", "winner__username")
 
 
-def open_offers(*, claim: Claim | None = None, user=None) -> QuerySet:
+def open_offers(*, claim: Claim | None = None, user: AuthUser | None = None) -> QuerySet:
     if claim is not None:
         # Through the claim's own manager, each offer gets the claim without a join.
         qs = claim.offers.only(*_OFFER_COLUMNS)
@@ -62,7 +66,7 @@ def claim_order_book(*, claim: Claim) -> list[BookRow]:
     return [r for r in rows if r.max_taker_stake > 0]
 
 
-def bets_queryset(*, claim: Claim | None = None, user=None) -> QuerySet:
+def bets_queryset(*, claim: Claim | None = None, user: AuthUser | None = None) -> QuerySet:
     if claim is not None:
         # Through the claim's own manager, each bet gets the claim without a join.
         qs = claim.bets.only(*_BET_COLUMNS)
@@ -91,7 +95,7 @@ def claim_last_matched_price(recent_bets: list[Bet]) -> float | None:
     return bet.probability if bet.offerer_side == "yes" else 1 - bet.probability
 
 
-def _profit_by_user(user_ids=None) -> dict[int, int]:
+def _profit_by_user(user_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Realized profit per user over settled bets: the loser's stake for the winner, minus
     one's own stake when losing. Refunded and open bets count 0."""
     settled = Bet.objects.filter(status=Bet.Status.SETTLED)
@@ -111,7 +115,7 @@ def _profit_by_user(user_ids=None) -> dict[int, int]:
     return profit
 
 
-def _bettor_totals(user) -> dict[str, int]:
+def _bettor_totals(user: AuthUser) -> dict[str, int]:
     """One pass over `user`'s bets: their stake in matched bets (at risk) and their realized
     profit over settled ones, counted as _profit_by_user counts it."""
     totals = Bet.objects.filter(Q(offerer=user) | Q(taker=user)).aggregate(
@@ -132,7 +136,7 @@ def _bettor_totals(user) -> dict[str, int]:
     return {name: value or 0 for name, value in totals.items()}
 
 
-def participant_betting(*, user) -> dict:
+def participant_betting(*, user: AuthUser) -> dict:
     return {
         "balance": user_balance(user),
         **_bettor_totals(user),

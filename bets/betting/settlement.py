@@ -16,12 +16,14 @@ or duplicated runs move money once: the second one sees settled_seq == seq (or a
 resolution_seq) and does nothing. A crash anywhere inside rolls the whole run back.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from bets.betting.ledger import Posting, post_many, reversal_of, system_account
@@ -144,7 +146,7 @@ def _postings(claim: Claim, seq: int, bets: Sequence[Mapping[str, Any]]) -> list
     return postings
 
 
-def claims_needing_settlement():
+def claims_needing_settlement() -> QuerySet[Claim]:
     """Claims whose latest resolution change has not been settled yet: the dispatch was lost
     (broker down at commit) or the settlement was blocked. For the catch-up sweep."""
     return Claim.objects.filter(resolution_seq__gt=0).exclude(settled_seq=F("resolution_seq"))

@@ -10,11 +10,16 @@ stands. The arithmetic is Metaculus' recency-weighted median (their ``aggregatio
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
-__all__ = ["community_forecast", "community_history", "forecast_columns"]
+__all__ = ["Columns", "community_forecast", "community_history", "forecast_columns"]
+
+# (participant ids, P(yes), start epochs, end epochs): one entry per forecast row.
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def forecast_columns(participants, probabilities, start_times, end_times):
+def forecast_columns(participants: npt.ArrayLike, probabilities: npt.ArrayLike,
+                     start_times: npt.ArrayLike, end_times: npt.ArrayLike) -> Columns:
     """Validated 1-D columns (ids, P(yes), starts, ends): bad rows fail here, not as NaN scores."""
     pid = np.asarray(participants)
     if pid.size == 0:
@@ -71,7 +76,8 @@ def community_forecast(probabilities_oldest_first: np.ndarray) -> float:
 
 
 def community_history(
-    *, participants, probabilities, start_times, end_times, until: float
+    *, participants: npt.ArrayLike, probabilities: npt.ArrayLike, start_times: npt.ArrayLike,
+    end_times: npt.ArrayLike, until: float
 ) -> list[tuple[float, float, int]]:
     """(time, community forecast, number of forecasters) at each moment the set of standing
     forecasts changes, up to and including ``until``.

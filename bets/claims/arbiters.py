@@ -2,6 +2,8 @@
 evidence. An arbiter is never a party to a bet on the claim: naming a bettor is refused, and
 so is an arbiter's offer or acceptance (both sides check under the claim's row lock)."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.db import transaction
 from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.types import Viewer
 from bets.models import Bet, Claim, Offer
 
 ARBITERS_MAX = 10
@@ -40,7 +43,7 @@ def _bettors(claim_id: int) -> set[int]:
 
 
 @transaction.atomic
-def claim_arbiters_set(*, claim_id: int, actor, usernames: Iterable[str]) -> Claim:
+def claim_arbiters_set(*, claim_id: int, actor: Viewer | None, usernames: Iterable[str]) -> Claim:
     """Name the claim's arbiters (its author or staff, before resolution). Takes the claim's
     row lock (FOR UPDATE), so no offer or acceptance can slip between check and write."""
     claim = claim_lock(claim_id)

@@ -6,9 +6,12 @@ seconds as binary arrays in one statement; elsewhere (SQLite, `make run`) it fal
 ORM. Results are identical.
 """
 
+from __future__ import annotations
+
 import numpy as np
 from django.db import connection
 
+from bets.claims.aggregation import Columns
 from bets.models import Forecast
 
 # Unordered (one pass, no sort); numpy orders by (start, id), which is the order of
@@ -21,7 +24,7 @@ _FORECASTS_SQL = """
 """
 
 
-def forecast_arrays(claim_id: int):
+def forecast_arrays(claim_id: int) -> Columns:
     """(participants, probabilities, start epochs, end epochs with inf while standing)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, cursor.connection.cursor(binary=True) as raw:

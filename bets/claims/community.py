@@ -6,9 +6,12 @@ from a few stored rows instead of recomputing them from every forecast. Claims w
 arrived another way (an import) are rebuilt whole by community_rebuild.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +22,7 @@ from bets.models import ClaimCommunity, CommunityPoint, Forecast
 from bets.models.community import HISTOGRAM_BINS
 
 
-def histogram_counts(probabilities) -> list[int]:
+def histogram_counts(probabilities: npt.ArrayLike) -> list[int]:
     """Counts of probabilities in HISTOGRAM_BINS equal bins over [0, 1]."""
     counts, _edges = np.histogram(
         np.asarray(probabilities, dtype=float), bins=HISTOGRAM_BINS, range=(0.0, 1.0)

@@ -1,7 +1,10 @@
 """Forecasts as intervals: a new forecast closes the standing one; history is never edited."""
 
+from __future__ import annotations
+
 import math
 from datetime import datetime, timedelta
+from typing import SupportsFloat
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,11 +13,12 @@ from bets.claims.community import community_record
 from bets.claims.locking import claim_lock
 from bets.claims.services import claim_accepts_forecasts
 from bets.common.errors import Conflict, InvalidInput
+from bets.common.types import AuthUser
 from bets.models import Claim, Forecast
 from bets.models.claims import PROBABILITY_MAX, PROBABILITY_MIN
 
 
-def probability_parse(value, *, field: str = "probability") -> float:
+def probability_parse(value: str | SupportsFloat, *, field: str = "probability") -> float:
     """A finite float in [0.001, 0.999]; bools and strings that are not numbers are refused."""
     if isinstance(value, bool):
         raise InvalidInput("A probability must be a number.", field=field)
@@ -40,7 +44,7 @@ def _lock_open_claim(claim_id: int, now: datetime) -> Claim:
     return claim
 
 
-def _close_standing(claim: Claim, participant, now: datetime) -> datetime:
+def _close_standing(claim: Claim, participant: AuthUser, now: datetime) -> datetime:
     """End the standing forecast at `now`; returns the time the next forecast may start."""
     standing = Forecast.objects.filter(claim=claim, participant=participant, end_time__isnull=True)
     previous = standing.first()
@@ -54,7 +58,8 @@ def _close_standing(claim: Claim, participant, now: datetime) -> datetime:
 
 @transaction.atomic
 def forecast_submit(
-    *, claim_id: int, participant, probability, now: datetime | None = None
+    *, claim_id: int, participant: AuthUser, probability: str | SupportsFloat,
+    now: datetime | None = None,
 ) -> Forecast:
     """Record a forecast. Locks the claim row so one participant's intervals never overlap."""
     p = probability_parse(probability)
@@ -71,7 +76,8 @@ def forecast_submit(
 
 
 @transaction.atomic
-def forecast_withdraw(*, claim_id: int, participant, now: datetime | None = None) -> Forecast:
+def forecast_withdraw(*, claim_id: int, participant: AuthUser, now: datetime | None = None
+                      ) -> Forecast:
     """End the participant's standing forecast. Locks the claim row."""
     now = now or timezone.now()
     claim = _lock_open_claim(claim_id, now)

@@ -5,6 +5,8 @@ aggregates (bets.models.community), so a page of claims costs a few indexed read
 the number of forecasts.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +26,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from bets.claims.selectors import HIDDEN_STATUSES, claims_visible_to
+from bets.common.types import AuthUser, Viewer
 from bets.models import (
     Bet,
     Claim,
@@ -120,11 +123,12 @@ def _with_aggregates(qs: QuerySet) -> QuerySet:
     )
 
 
-def _followed_by(user) -> Q:
+def _followed_by(user: AuthUser) -> Q:
     """The claims `user` follows, as bets.conversation.selectors.FOLLOWERS_SQL defines them:
     an explicit follow, or (automatically) authoring, forecasting, offering, taking a bet or
     commenting, unless they unfollowed."""
-    def mine(model, **match) -> Exists:
+    def mine(model: type[Forecast | Offer | Bet | Comment | ClaimFollow],
+             **match: AuthUser | bool) -> Exists:
         return Exists(model.objects.filter(claim=OuterRef("pk"), **match))
 
     involved = (
@@ -139,7 +143,7 @@ def _followed_by(user) -> Q:
     )
 
 
-def claims_listing(*, query: ListingQuery, user) -> QuerySet:
+def claims_listing(*, query: ListingQuery, user: Viewer | None) -> QuerySet:
     """Claims for the list page and GET /api/claims/. Public claims, or for a hidden status
     (proposed, rejected) the ones `user` may see. Refuses nothing: the caller validated."""
     if query.status in HIDDEN_STATUSES:

@@ -4,6 +4,8 @@ Each resolution bumps Claim.resolution_seq. Scoring and settlement tasks carry t
 they were dispatched for, so a stale or duplicated task does nothing.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from django.db import transaction
@@ -13,13 +15,14 @@ from bets.claims.locking import claim_lock
 from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser
 from bets.models import Claim, ResolutionEvent, ResolutionProposal, Score
 
 RESOLVABLE = (Claim.Status.OPEN, Claim.Status.CLOSED)
 UNRESOLVABLE = (Claim.Status.RESOLVED, Claim.Status.ANNULLED)
 
 
-def _check_actor(actor, method: str) -> None:
+def _check_actor(actor: AuthUser | None, method: str) -> None:
     if method == Claim.Method.MANUAL and not (actor and actor.is_staff):
         raise Forbidden("Only moderators can resolve, annul or unresolve claims.")
 
@@ -45,7 +48,8 @@ def _after_resolution_change(claim: Claim) -> None:
     event_publish(event="claim.resolution", object_id=claim.pk, seq=claim.resolution_seq)
 
 
-def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_time=None):
+def _record(claim: Claim, *, action: str, actor: AuthUser | None, method: str, note: str,
+            outcome: str = "", actual_resolve_time: datetime | None = None) -> None:
     ResolutionEvent.objects.create(
         claim=claim,
         action=action,
@@ -58,7 +62,8 @@ def _record(claim, *, action, actor, method, note, outcome="", actual_resolve_ti
     )
 
 
-def _apply(claim, *, status, outcome, at, now, actor, method, note) -> None:
+def _apply(claim: Claim, *, status: str, outcome: str | None, at: datetime | None, now: datetime,
+           actor: AuthUser | None, method: str, note: str) -> None:
     """Write a resolution or annulment onto the locked claim and bump its sequence."""
     claim.status = status
     claim.outcome = outcome
@@ -83,7 +88,7 @@ def claim_resolve(
     *,
     claim_id: int,
     outcome: str,
-    actor,
+    actor: AuthUser | None,
     method: str = Claim.Method.MANUAL,
     actual_resolve_time: datetime | None = None,
     note: str = "",
@@ -126,7 +131,7 @@ def claim_resolve(
 def claim_annul(
     *,
     claim_id: int,
-    actor,
+    actor: AuthUser | None,
     method: str = Claim.Method.MANUAL,
     note: str = "",
     actual_resolve_time: datetime | None = None,
@@ -163,7 +168,7 @@ def claim_annul(
 
 
 @transaction.atomic
-def claim_unresolve(*, claim_id: int, actor, note: str = "") -> Claim:
+def claim_unresolve(*, claim_id: int, actor: AuthUser | None, note: str = "") -> Claim:
     """Undo a resolution or annulment: scores are removed, payouts reversed (by compensating
     transactions in the settlement task). Takes the row lock."""
     _check_actor(actor, Claim.Method.MANUAL)

@@ -1,6 +1,9 @@
 """Reads about claims: who may see which claim, listings, the community forecast."""
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection
@@ -11,6 +14,7 @@ from django.utils import timezone
 from bets.claims import aggregation
 from bets.claims.arrays import forecast_arrays
 from bets.claims.community import community_rebuild
+from bets.common.types import Viewer
 from bets.models import Claim, ClaimCommunity, CommunityPoint, Forecast
 
 
@@ -28,7 +32,7 @@ def claim_community_history(*, claim: Claim) -> list[tuple[float, float, int]]:
     )
 
 
-def claims_community_now(claim_ids) -> dict[int, float]:
+def claims_community_now(claim_ids: Iterable[int]) -> dict[int, float]:
     """The current community forecast (recency-weighted median of the standing forecasts,
     oldest first) of each claim that has at least one standing forecast."""
     rows = (
@@ -46,13 +50,13 @@ def claims_community_now(claim_ids) -> dict[int, float]:
 HIDDEN_STATUSES = (Claim.Status.PROPOSED, Claim.Status.REJECTED)
 
 
-def claim_visible_to(claim: Claim, user) -> bool:
+def claim_visible_to(claim: Claim, user: Viewer) -> bool:
     if claim.status not in HIDDEN_STATUSES:
         return True
     return bool(user.is_authenticated and (user.is_staff or user.pk == claim.author_id))
 
 
-def claims_visible_to(user) -> QuerySet:
+def claims_visible_to(user: Viewer) -> QuerySet:
     """The queryset form of claim_visible_to."""
     qs = Claim.objects.all()
     if user.is_authenticated and user.is_staff:
@@ -71,7 +75,7 @@ def claims_awaiting_review() -> QuerySet:
     )
 
 
-def claim_visible_or_404(*, claim_id: int, user) -> Claim:
+def claim_visible_or_404(*, claim_id: int, user: Viewer) -> Claim:
     """The claim if `user` may see it; Http404 otherwise. A hidden claim and a missing one
     answer alike, so ids of proposals cannot be discovered."""
     # The community summary and the dry run are one-to-one rows every claim page shows.
@@ -99,7 +103,8 @@ _POINTS_SQL = """
 """
 
 
-def claim_community_stored(*, claim: Claim, start: float, end: float):
+def claim_community_stored(*, claim: Claim, start: float, end: float
+                           ) -> tuple[ClaimCommunity | None, list[tuple[float, float, int]]]:
     """The stored community summary of a claim and its history between epoch seconds
     `start` and `end`: (ClaimCommunity or None, [(epoch seconds, probability, forecasters),
     ...]), at most CHART_COLUMNS steps (the last one of each slice of time). A claim whose

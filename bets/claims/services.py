@@ -1,5 +1,7 @@
 """Claim lifecycle: propose, review, close, clarify."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser
 from bets.models import Claim, ClaimClarification, Tag
 
 TITLE_MAX = 200
@@ -57,7 +60,8 @@ def claim_time_problem(value: datetime, field: str) -> str | None:
     return None
 
 
-def claim_validate_times(*, open_time, close_time, resolve_after) -> None:
+def claim_validate_times(*, open_time: datetime, close_time: datetime, resolve_after: datetime
+                         ) -> None:
     _require_aware(open_time, "open_time")
     _require_aware(close_time, "close_time")
     _require_aware(resolve_after, "resolve_after")
@@ -72,7 +76,7 @@ def claim_validate_times(*, open_time, close_time, resolve_after) -> None:
         raise InvalidInput("Resolution cannot come before the claim opens.", field="resolve_after")
 
 
-def claim_validate_spec(spec) -> None:
+def claim_validate_spec(spec: object) -> None:
     """Refuse a resolver spec the registry cannot run, naming every problem."""
     if spec is None:
         return
@@ -85,7 +89,8 @@ def claim_validate_spec(spec) -> None:
         raise InvalidInput("; ".join(exc.errors), field="resolver_spec") from exc
 
 
-def claim_validate_schedule(spec, *, open_time: datetime, resolve_after: datetime) -> None:
+def claim_validate_schedule(spec: object, *, open_time: datetime, resolve_after: datetime
+                            ) -> None:
     """Refuse a spec `schedule` that would measure the claim more than CRUX_SCHEDULE_MAX_RUNS
     times between its open time and resolve_after (the spec itself is valid by now)."""
     from resolvers.schedule import too_many_runs
@@ -96,7 +101,7 @@ def claim_validate_schedule(spec, *, open_time: datetime, resolve_after: datetim
         raise InvalidInput(problem, field="resolver_spec")
 
 
-def claim_schedule_first_at(spec, *, open_time: datetime, resolve_after: datetime
+def claim_schedule_first_at(spec: object, *, open_time: datetime, resolve_after: datetime
                             ) -> datetime | None:
     """When the first scheduled measurement falls due (the open time), or None."""
     from resolvers.schedule import next_slot_time, period
@@ -171,7 +176,7 @@ def _cleaned(fields: dict) -> dict:
 @transaction.atomic
 def claim_propose(
     *,
-    author,
+    author: AuthUser,
     title: str,
     statement: str,
     resolution_criteria: str,
@@ -204,7 +209,7 @@ def claim_propose(
 
 
 @transaction.atomic
-def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
+def claim_edit(*, claim_id: int, editor: AuthUser, changes: dict) -> Claim:
     """Change a claim's text, times, tags or resolver spec until its criteria freeze.
 
     Takes the claim's row lock: the first forecast or offer takes the same lock to freeze the
@@ -240,7 +245,7 @@ def claim_edit(*, claim_id: int, editor, changes: dict) -> Claim:
 
 
 @transaction.atomic
-def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
+def _review(*, claim_id: int, moderator: AuthUser, note: str, new_status: str) -> Claim:
     if not moderator.is_staff:
         raise InvalidInput("Only moderators can review proposed claims.")
     # Compare-and-swap: the row count decides who reviewed it, so two moderators clicking at
@@ -259,12 +264,12 @@ def _review(*, claim_id: int, moderator, note: str, new_status: str) -> Claim:
     return claim
 
 
-def claim_approve(*, claim_id: int, moderator, note: str = "") -> Claim:
+def claim_approve(*, claim_id: int, moderator: AuthUser, note: str = "") -> Claim:
     """Approve a proposal; it takes forecasts from its open_time on."""
     return _review(claim_id=claim_id, moderator=moderator, note=note, new_status=Claim.Status.OPEN)
 
 
-def claim_reject(*, claim_id: int, moderator, note: str = "") -> Claim:
+def claim_reject(*, claim_id: int, moderator: AuthUser, note: str = "") -> Claim:
     return _review(
         claim_id=claim_id, moderator=moderator, note=note, new_status=Claim.Status.REJECTED
     )
@@ -283,7 +288,7 @@ def claim_accepts_forecasts(claim: Claim, *, now: datetime | None = None) -> boo
     return claim.status == Claim.Status.OPEN and claim.open_time <= now < claim.close_time
 
 
-def claim_clarify(*, claim_id: int, author, text: str) -> ClaimClarification:
+def claim_clarify(*, claim_id: int, author: AuthUser, text: str) -> ClaimClarification:
     """Append a clarification; the frozen criteria themselves never change."""
     text = _require_text(text, "text", max_length=5000)
     claim = Claim.objects.filter(pk=claim_id).first()
@@ -294,7 +299,7 @@ def claim_clarify(*, claim_id: int, author, text: str) -> ClaimClarification:
     return ClaimClarification.objects.create(claim=claim, author=author, text=text)
 
 
-def claim_feature(*, claim_id: int, moderator, featured: bool) -> Claim:
+def claim_feature(*, claim_id: int, moderator: AuthUser, featured: bool) -> Claim:
     """Put a claim among the featured ones at the top of the home page, or take it off."""
     if not moderator.is_staff:
         raise Forbidden("Only moderators choose the featured claims.")

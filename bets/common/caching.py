@@ -5,27 +5,33 @@ Entries are keyed by a stamp that changes with the data they were built from (fo
 stale, only unused; a bound keeps a busy server's memory flat.
 """
 
+from __future__ import annotations
+
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from importlib import import_module
+from typing import Generic, TypeVar
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+
+V = TypeVar("V")
 
 
-class VersionedLRU:
+class VersionedLRU(Generic[V]):
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self._items: OrderedDict = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key, value) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.max_entries:
@@ -44,10 +50,11 @@ class VersionedLRU:
 CACHED_RESPONSES = {
     "/api/leaderboard/": "bets.scoring.selectors.scores_version",
 }
-responses = VersionedLRU(2048)
+# (status, headers, body) of a response, by (URL, Accept header, version)
+responses: VersionedLRU[tuple[int, tuple[tuple[str, str], ...], bytes]] = VersionedLRU(2048)
 
 
-def _version_function(dotted: str):
+def _version_function(dotted: str) -> Callable[[], Hashable]:
     module, name = dotted.rsplit(".", 1)
     return getattr(import_module(module), name)
 
@@ -62,11 +69,11 @@ class VersionedResponseCacheMiddleware:
     or credentials always take the full stack, so nothing user-specific is ever shared.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.versions = {path: _version_function(f) for path, f in CACHED_RESPONSES.items()}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         version_of = self.versions.get(request.path_info)
         meta = request.META
         if (version_of is None or request.method != "GET" or meta.get("HTTP_COOKIE")

@@ -8,8 +8,12 @@ Table and column names come from code, never from input.
 """
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.db import connection
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
@@ -31,7 +35,7 @@ def execute(sql: str, params: Sequence = ()) -> int:
         return cursor.rowcount
 
 
-def _from_db(field, value):
+def _from_db(field: Field, value: Any) -> Any:
     """A column value as the ORM would hand it over (JSON decoded, SQLite times made aware):
     the backend's converters, then the field's."""
     col = field.get_col(field.model._meta.db_table)
@@ -40,7 +44,7 @@ def _from_db(field, value):
     return value
 
 
-def model_from_row(model, columns: Sequence[str], row: Sequence):
+def model_from_row(model: type[M], columns: Sequence[str], row: Sequence) -> M:
     """A model instance from some of its columns (the rest load on access), as the ORM
     builds one: Model.from_db wants converted values in the model's field order."""
     by_name = dict(zip(columns, row, strict=True))
@@ -49,8 +53,8 @@ def model_from_row(model, columns: Sequence[str], row: Sequence):
                          [_from_db(f, by_name[f.attname]) for f in fields])
 
 
-def select_one(model, where: str, params: Sequence = (), *, columns: Sequence[str] = (),
-               locking: str = ""):
+def select_one(model: type[M], where: str, params: Sequence = (), *,
+               columns: Sequence[str] = (), locking: str = "") -> M | None:
     """The row of `model` matching `where` as an instance, or None: the given columns (all
     when none are given; the rest load on access), locked with `locking` (e.g. "FOR UPDATE")
     where the database has row locks."""
@@ -60,14 +64,14 @@ def select_one(model, where: str, params: Sequence = (), *, columns: Sequence[st
     return model_from_row(model, columns, row) if row else None
 
 
-def _to_db(model, values: dict) -> dict:
+def _to_db(model: type[Model], values: dict) -> dict:
     """Column -> value adapted by each field (JSON wrapped, times adapted), by attname."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     return {fields[name].column: fields[name].get_db_prep_save(value, connection)
             for name, value in values.items()}
 
 
-def insert_instance(instance, *, on_conflict_do_nothing: bool = False) -> int | None:
+def insert_instance(instance: Model, *, on_conflict_do_nothing: bool = False) -> int | None:
     """INSERT an unsaved model instance (defaults and auto_now_add applied as save() would)
     and set its id; None when on_conflict_do_nothing and a unique key already existed."""
     fields = [f for f in type(instance)._meta.concrete_fields if not f.primary_key]
@@ -79,12 +83,12 @@ def insert_instance(instance, *, on_conflict_do_nothing: bool = False) -> int | 
     inserted = fetch_one(sql, list(row.values()))
     if inserted is None:
         return None
-    instance.id = inserted[0]
+    instance.pk = inserted[0]  # the id column (every table here has one)
     instance._state.adding = False
-    return instance.id
+    return instance.pk
 
 
-def update(model, values: dict, where: str, params: Sequence = ()) -> int:
+def update(model: type[Model], values: dict, where: str, params: Sequence = ()) -> int:
     """UPDATE model rows matching `where` (SQL over the model's table) to `values` (by
     attname, adapted by each field); returns how many rows changed."""
     row = _to_db(model, values)

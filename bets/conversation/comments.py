@@ -1,6 +1,8 @@
 """Comments and arguments on claims: write, reply, edit (15 minutes, history kept), delete,
 hide (staff), vote (once per participant), follow and unfollow."""
 
+from __future__ import annotations
+
 import re
 from datetime import timedelta
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.types import AuthUser, Viewer
 from bets.models import ClaimFollow, Comment, CommentRevision, CommentVote
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
@@ -23,7 +26,7 @@ def mentioned_usernames(body: str) -> set[str]:
     return {m.rstrip(".") for m in MENTION.findall(body or "") if m.rstrip(".")}
 
 
-def _require_user(user) -> None:
+def _require_user(user: Viewer | None) -> None:
     if not (user and user.is_authenticated and user.is_active):
         raise Forbidden("Log in to take part in the conversation.")
 
@@ -92,7 +95,7 @@ def comment_create(
     return comment
 
 
-def _own_comment(comment_id: int, user) -> Comment:
+def _own_comment(comment_id: int, user: AuthUser) -> Comment:
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
         raise NotFound("No such comment.")
@@ -122,7 +125,7 @@ def comment_edit(*, comment_id: int, editor, body, stance=None) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment_id: int, actor) -> Comment:
+def comment_delete(*, comment_id: int, actor: AuthUser) -> Comment:
     """The author removes a comment: its text and history go, a placeholder stays so that
     replies keep their place."""
     _require_user(actor)
@@ -176,7 +179,7 @@ def comment_vote(*, comment_id: int, voter) -> Comment:
 
 
 @transaction.atomic
-def claim_follow_set(*, claim_id: int, user, following: bool) -> ClaimFollow:
+def claim_follow_set(*, claim_id: int, user: AuthUser, following: bool) -> ClaimFollow:
     """Follow or unfollow a claim. An unfollow is remembered, so proposing, forecasting,
     betting or commenting later does not follow it again."""
     _require_user(user)

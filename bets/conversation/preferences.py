@@ -1,6 +1,8 @@
 """Notification preferences (per kind: by email, in Crux only, off), the daily digest,
 unsubscribing, and marking notifications read."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.common.errors import InvalidInput
+from bets.common.types import AuthUser
 from bets.conversation.kinds import CHANNELS, KINDS, kinds_for
 from bets.models import Notification, NotificationPreference, Profile
 
@@ -19,18 +22,18 @@ class PreferenceRow:
     channel: str
 
 
-def preferences_for(*, user) -> list[PreferenceRow]:
+def preferences_for(*, user: AuthUser) -> list[PreferenceRow]:
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
     return [PreferenceRow(k.name, k.label, chosen.get(k.name, k.default))
             for k in kinds_for(staff=user.is_staff)]
 
 
-def digest_on(*, user) -> bool:
+def digest_on(*, user: AuthUser) -> bool:
     return Profile.objects.filter(user=user, digest=True).exists()
 
 
 @transaction.atomic
-def preferences_save(*, user, data: Mapping) -> None:
+def preferences_save(*, user: AuthUser, data: Mapping) -> None:
     """Save the channel of every kind named in `data` (`kind_<name>` fields) and the digest
     choice. Nothing is saved when any value is unknown."""
     chosen: dict[str, str] = {}
@@ -68,7 +71,7 @@ def unsubscribe(*, user_id: int, kind: str) -> int:
     return changed
 
 
-def notifications_mark_read(*, user, ids: Sequence[int] | None) -> int:
+def notifications_mark_read(*, user: AuthUser, ids: Sequence[int] | None) -> int:
     """Mark the given notifications (or all of them with ids=None) of `user` read."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:

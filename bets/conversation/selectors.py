@@ -1,10 +1,13 @@
 """Reads for the conversation: followers, threads, strongest arguments, inboxes."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from bets.common import sql
+from bets.common.types import AuthUser, Viewer
 from bets.models import Comment, CommentVote, Notification
 
 # Who follows a claim: explicit follows, plus (automatically) its author, its forecasters,
@@ -36,7 +39,7 @@ def claim_follower_ids(*, claim_id: int) -> set[int]:
     return {row[0] for row in sql.fetch_all(query, params)}
 
 
-def claim_is_followed(*, claim_id: int, user) -> bool:
+def claim_is_followed(*, claim_id: int, user: Viewer) -> bool:
     if not user.is_authenticated:
         return False
     query, params = followers_sql(claim_id)
@@ -55,7 +58,7 @@ class Thread:
 _COMMENT_FIELDS = tuple(f.name for f in Comment._meta.concrete_fields)
 
 
-def comments_queryset(*, claim_id: int, user=None) -> QuerySet[Comment]:
+def comments_queryset(*, claim_id: int, user: Viewer | None = None) -> QuerySet[Comment]:
     # A comment shows its author by username and display name: the rest of the joined
     # rows stays in the database (it is most of what compiling this query costs).
     qs = (
@@ -70,7 +73,7 @@ def comments_queryset(*, claim_id: int, user=None) -> QuerySet[Comment]:
     return qs
 
 
-def claim_thread(*, claim_id: int, user, strongest: int = 3) -> Thread:
+def claim_thread(*, claim_id: int, user: Viewer | None, strongest: int = 3) -> Thread:
     """Top-level comments oldest first, each with its replies (comment.reply_list), and the
     strongest visible arguments on each side (most up-votes, then oldest)."""
     rows = list(comments_queryset(claim_id=claim_id, user=user).order_by("created_at", "pk"))
@@ -95,7 +98,7 @@ def claim_thread(*, claim_id: int, user, strongest: int = 3) -> Thread:
 UNREAD_CAP = 100
 
 
-def unread_count(user) -> int:
+def unread_count(user: Viewer) -> int:
     """Unread notifications, counted up to UNREAD_CAP (the header shows "99+" beyond): a
     participant with thousands unread costs no more than one with a hundred."""
     if not user.is_authenticated:
@@ -103,12 +106,12 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)[:UNREAD_CAP].count()
 
 
-def unread_label(user) -> str:
+def unread_label(user: AuthUser) -> str:
     n = unread_count(user)
     return "" if n == 0 else f"{UNREAD_CAP - 1}+" if n >= UNREAD_CAP else str(n)
 
 
-def inbox_page(*, user, before: int | None, unread_only: bool, size: int = 50
+def inbox_page(*, user: AuthUser, before: int | None, unread_only: bool, size: int = 50
                ) -> tuple[list[Notification], int | None]:
     """One page of the inbox, newest first, older than id `before`; and the cursor of the
     next page (None at the end). Keyset paging: no COUNT over thousands of rows, and page
@@ -122,7 +125,7 @@ def inbox_page(*, user, before: int | None, unread_only: bool, size: int = 50
     return rows, (rows[-1].pk if more else None)
 
 
-def inbox(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+def inbox(*, user: AuthUser, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user).only(
         "pk", "kind", "title", "body", "url", "created_at", "read_at", "claim_id"
     )

@@ -11,7 +11,6 @@ import random
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from bets.claims.forecasts import forecast_submit
 from bets.claims.resolution import claim_resolve
 from bets.claims.services import claim_approve, claim_feature, claim_propose
+from bets.common.types import AuthUser
 from bets.demo import data
 from bets.demo.autoresolve import demo_autoresolve_load
 from bets.models import Claim
@@ -27,7 +27,7 @@ from bets.scoring.services import claim_score
 User = get_user_model()
 
 
-def demo_admin_ensure() -> tuple[object, bool]:
+def demo_admin_ensure() -> tuple[AuthUser, bool]:
     """The local demo admin (`admin` / `crux-admin`); created once, never overwritten."""
     admin, created = User.objects.get_or_create(
         username=data.ADMIN_USERNAME,
@@ -43,10 +43,10 @@ def demo_is_loaded() -> bool:
     return Claim.objects.filter(title=data.SHOWCASE[0].title, tags__name=data.DEMO_TAG).exists()
 
 
-def _participants() -> dict[str, AbstractBaseUser]:
+def _participants() -> dict[str, AuthUser]:
     # One hash for every demo participant: hashing six times would cost seconds at start-up.
     password = make_password(data.DEMO_PASSWORD)
-    users: dict[str, AbstractBaseUser] = {}
+    users: dict[str, AuthUser] = {}
     for username in data.PARTICIPANTS:
         user, _ = User.objects.get_or_create(username=username, defaults={"password": password})
         users[username] = user

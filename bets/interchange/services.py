@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bets.common.types import AuthUser
 from bets.interchange.checks import (
     FORMAT,
     VERSION,
@@ -119,8 +119,8 @@ def export_document() -> dict:
 # --- import: writing ----------------------------------------------------------------------
 
 
-def _ensure_users(usernames: list[str]) -> tuple[dict[str, AbstractBaseUser], int]:
-    users: dict[str, AbstractBaseUser] = {
+def _ensure_users(usernames: list[str]) -> tuple[dict[str, AuthUser], int]:
+    users: dict[str, AuthUser] = {
         u.username: u for u in User.objects.filter(username__in=usernames)
     }
     created = 0

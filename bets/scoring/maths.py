@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 from bets.claims.aggregation import forecast_columns as _forecast_columns
 
@@ -74,7 +75,7 @@ class CalibrationBin:
 # --- input checks ------------------------------------------------------------------------------
 
 
-def _reject_overlaps(pid, start, end) -> None:
+def _reject_overlaps(pid: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
     """Two standing rows of one participant would count them twice in every peer comparison."""
     order = np.lexsort((end, start, pid))  # by participant, then start; empty rows first on ties
     pid, start, end = pid[order], start[order], end[order]
@@ -84,7 +85,7 @@ def _reject_overlaps(pid, start, end) -> None:
         raise ValueError(f"participant {who} has overlapping forecasts")
 
 
-def _check_window(open_time, close_time, actual_close_time) -> None:
+def _check_window(open_time: float, close_time: float, actual_close_time: float) -> None:
     if not (math.isfinite(open_time) and math.isfinite(close_time)):
         raise ValueError("open_time and close_time must be finite")
     if close_time <= open_time:
@@ -96,7 +97,7 @@ def _check_window(open_time, close_time, actual_close_time) -> None:
 # --- binary scores -----------------------------------------------------------------------------
 
 
-def _peer_integrals(start, end, ln_p):
+def _peer_integrals(start: np.ndarray, end: np.ndarray, ln_p: np.ndarray) -> np.ndarray:
     """Integral over each row's [start, end) of its peer density 100*N/(N-1)*ln(p_i/G).
 
     Rewritten as 100*(ln p_i * N/(N-1) - L/(N-1)), L = sum of standing ln p_o, so the two
@@ -161,7 +162,7 @@ def binary_scores(
 
     ids, row_of = np.unique(pid, return_inverse=True)
 
-    def per_participant(values):
+    def per_participant(values: np.ndarray) -> np.ndarray:
         return np.bincount(row_of, weights=values, minlength=len(ids))
 
     covered = per_participant(stood)
@@ -195,7 +196,8 @@ def _wilson_interval(frequency: float, n: float, z: float) -> tuple[float, float
 
 
 def calibration(
-    *, probabilities, outcomes, weights, n_bins: int = 10, confidence: float = 0.95
+    *, probabilities: npt.ArrayLike, outcomes: npt.ArrayLike, weights: npt.ArrayLike,
+    n_bins: int = 10, confidence: float = 0.95
 ) -> list[CalibrationBin]:
     """Bins forecasts weighted by the time they stood; binomial (Wilson) interval per bin using
     the effective sample size (sum w)^2/sum w^2. Empty bins are omitted.
@@ -225,7 +227,7 @@ def calibration(
     edges = np.arange(n_bins + 1) / n_bins
     idx = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, n_bins - 1)
 
-    def per_bin(values=None):
+    def per_bin(values: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(idx, weights=values, minlength=n_bins)
 
     count, total = per_bin(), per_bin(w)
@@ -270,7 +272,7 @@ def rank(
     scramble the order of the rest.
     """
 
-    def key(participant: int):
+    def key(participant: int) -> tuple[bool, float, tuple, int]:
         value = float(values[participant])
         undefined = math.isnan(value)
         signed = 0.0 if undefined else (-value if higher_is_better else value)

@@ -1,8 +1,11 @@
 """Reads that are more than a one-line queryset. Scoring maths stays in bets.scoring."""
 
+from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -10,6 +13,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Max, QuerySet, Sum
 
 from bets.common.caching import VersionedLRU, responses
+from bets.common.types import AuthUser
 from bets.models import Claim, Forecast, Score
 from bets.scoring import maths
 
@@ -74,9 +78,9 @@ def leaderboard_queryset(
     version = scores_version()
     key = (score_type, max(1, min_claims), *filters, version)
     ranked = _RANKED.get(key)
-    if ranked is None:
+    if not isinstance(ranked, tuple):  # not cached (a key holds one kind of entry only)
         aggregates = _RANKED.get(("aggregates", *filters, version))
-        if aggregates is None:
+        if not isinstance(aggregates, list):
             aggregates = _leaderboard_aggregates(tag=tag, since=since, until=until)
             _RANKED.put(("aggregates", *filters, version), aggregates)
         ranked = _rank(aggregates, score_type, column, higher_is_better, max(1, min_claims))
@@ -84,7 +88,8 @@ def leaderboard_queryset(
     return ranked
 
 
-def _filtered_scores(*, tag, since, until) -> QuerySet:
+def _filtered_scores(*, tag: str | None, since: datetime | None, until: datetime | None
+                     ) -> QuerySet[Score]:
     scores = Score.objects.all()
     if tag:
         scores = scores.filter(claim__tags__name=tag)
@@ -115,10 +120,12 @@ def scores_version() -> tuple[int, int]:
     return agg["n"], agg["top"] or 0
 
 
-def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
+def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
+                            until: datetime | None) -> list[dict]:
     """Every participant's aggregates for all score types in one GROUP BY pass (no join:
     usernames are looked up for the grouped ids afterwards, which is much cheaper)."""
-    rows = list(
+    # Plain dicts (the type checker sees the values() row shape), each given its username.
+    rows = cast(list[dict[str, Any]], list(
         _filtered_scores(tag=tag, since=since, until=until)
         .values("participant_id")
         .annotate(
@@ -130,7 +137,7 @@ def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
             coverage=Avg("coverage"),
         )
         .order_by()
-    )
+    ))
     names = dict(
         User.objects.filter(pk__in=[r["participant_id"] for r in rows]).values_list(
             "pk", "username"
@@ -142,7 +149,8 @@ def _leaderboard_aggregates(*, tag, since, until) -> list[dict]:
     return rows
 
 
-def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple[dict, ...]:
+def _rank(aggregates: list[dict], score_type: str, column: str, higher_is_better: bool,
+          min_claims: int) -> tuple[dict, ...]:
     sign = -1 if higher_is_better else 1
     kept = [r for r in aggregates if r["claims"] >= min_claims]
     kept.sort(key=lambda r: (sign * r[column], -r["claims"], r["username"]))
@@ -158,8 +166,10 @@ def _rank(aggregates, score_type, column, higher_is_better, min_claims) -> tuple
     )
 
 
-# Ranked leaderboards, one per score type and filter (see bets.common.caching).
-_RANKED = VersionedLRU(16)
+# Ranked leaderboards, one per score type and filter (see bets.common.caching): a tuple of
+# rows under each (type, min_claims, filters, version), and the aggregates they are ranked
+# from, a list, under ("aggregates", filters, version).
+_RANKED: VersionedLRU[tuple[dict, ...] | list[dict]] = VersionedLRU(16)
 
 
 def leaderboard_cache_clear() -> None:
@@ -167,7 +177,7 @@ def leaderboard_cache_clear() -> None:
     responses.clear()
 
 
-def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:
+def leaderboard_rows(rows: Iterable[dict], *, offset: int = 0) -> list[LeaderboardRow]:
     return [
         LeaderboardRow(
             rank=offset + i + 1,
@@ -180,7 +190,7 @@ def leaderboard_rows(rows, *, offset: int = 0) -> list[LeaderboardRow]:
     ]
 
 
-def participant_track_record(*, user) -> dict:
+def participant_track_record(*, user: AuthUser) -> dict:
     """Totals and averages over the participant's scored claims."""
     agg = Score.objects.filter(participant=user).aggregate(
         claims=Count("id"),
@@ -198,7 +208,7 @@ def participant_track_record(*, user) -> dict:
     return agg
 
 
-def participant_score_history(*, user) -> QuerySet:
+def participant_score_history(*, user: AuthUser) -> QuerySet:
     """Each score shows its claim by title and outcome: the claim's other columns (its long
     texts among them) stay in the database."""
     return (
@@ -209,7 +219,7 @@ def participant_score_history(*, user) -> QuerySet:
     )
 
 
-def participant_calibration(*, user, n_bins: int = 10) -> list[maths.CalibrationBin]:
+def participant_calibration(*, user: AuthUser, n_bins: int = 10) -> list[maths.CalibrationBin]:
     """Calibration over resolved claims, each forecast weighted by the time it stood inside
     the claim's scoring window."""
     rows = Forecast.objects.filter(

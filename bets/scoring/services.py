@@ -1,9 +1,12 @@
 """Scores: computing a resolved claim's scores and writing them, exactly once per resolution."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from typing import cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from bets.claims.arrays import forecast_arrays
 from bets.claims.locking import claim_lock
@@ -46,7 +49,7 @@ def claim_score(*, claim_id: int, seq: int) -> bool:
     return True
 
 
-def claims_needing_scores():
+def claims_needing_scores() -> QuerySet[Claim]:
     """Resolved claims whose current resolution has no scores yet (for the catch-up sweep)."""
     from django.db.models import F
 

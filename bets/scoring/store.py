@@ -6,10 +6,13 @@ these let the database hand back epoch seconds and take the score rows as arrays
 statement; elsewhere (SQLite, `make run`) they fall back to the ORM. Results are identical.
 """
 
+from __future__ import annotations
+
 from django.db import connection
 
 from bets.common import sql
-from bets.models import Score
+from bets.models import Claim, Score
+from bets.scoring.maths import ParticipantScores
 
 # Arrays travel as whole float8[]/bigint[] values in PostgreSQL's binary format, both ways:
 # psycopg converting 5,000 rows, or 5,000 floats of text parameters, element by element cost
@@ -24,23 +27,26 @@ _INSERT_SQL = """
 """
 
 
-def scores_replace(*, claim, results: dict, seq: int) -> None:
+def scores_replace(*, claim: Claim, results: dict[int, ParticipantScores], seq: int) -> None:
     """Replace the claim's score rows with `results` (participant id -> ParticipantScores).
     Call inside the transaction that holds the claim's row lock."""
     sql.execute("DELETE FROM bets_score WHERE claim_id = %s", [claim.pk])
     if not results:
         return
+    resolved_at = claim.actual_resolve_time
+    if resolved_at is None:  # scores exist only for a resolved claim, which has this time
+        raise ValueError(f"claim {claim.pk} has no actual_resolve_time to score at")
     if connection.vendor != "postgresql":
         Score.objects.bulk_create(
             Score(claim_id=claim.pk, participant_id=pid, baseline=s.baseline, peer=s.peer,
                   coverage=s.coverage, brier=s.brier, log=s.log, resolution_seq=seq,
-                  resolved_at=claim.actual_resolve_time)
+                  resolved_at=resolved_at)
             for pid, s in results.items()
         )
         return
     pids = list(results)
     columns = [[float(getattr(results[p], name)) for p in pids]
                for name in ("baseline", "peer", "coverage", "brier", "log")]
-    params = [claim.pk, seq, claim.actual_resolve_time, [int(p) for p in pids], *columns]
+    params = [claim.pk, seq, resolved_at, [int(p) for p in pids], *columns]
     with connection.cursor() as cursor, cursor.connection.cursor() as raw:
         raw.execute(_INSERT_SQL, params)  # %b: psycopg's own placeholders, not Django's

@@ -1,16 +1,20 @@
 """Account pages: sign-up (email optional), log-in with throttling, email verification,
 profile settings. Password reset uses Django's own views (bets/web/urls.py)."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
 from bets.accounts import profiles
 from bets.common.errors import ServiceError
+from bets.common.types import SignedInRequest
 from bets.web.plumbing.common import add_service_error
 
 
@@ -54,7 +58,7 @@ class ProfileForm(forms.Form):
                                                        "confirm the new address.")
 
 
-def signup(request):
+def signup(request: HttpRequest):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST if request.method == "POST" else None)
@@ -71,7 +75,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-def email_verify(request, token: str):
+def email_verify(request: HttpRequest, token: str):
     user = profiles.email_verify(token=token)
     if user is None:
         return render(request, "registration/email_verify.html", {"invalid": True}, status=400)
@@ -79,7 +83,7 @@ def email_verify(request, token: str):
 
 
 @login_required
-def profile_settings(request):
+def profile_settings(request: SignedInRequest):
     user = request.user
     profile = profiles.profile_of(user)
     initial = {"display_name": profile.display_name, "bio": profile.bio, "email": user.email}

@@ -1,6 +1,8 @@
 """Pages of the conversation: comments and arguments on a claim, votes, follows, the inbox,
 notification settings and the one-click unsubscribe."""
 
+from __future__ import annotations
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.common.outbox import events_waiting
+from bets.common.types import SignedInRequest
 from bets.conversation import comments as services
 from bets.conversation import preferences, selectors
 from bets.conversation.delivery import unsubscribe_read
@@ -66,7 +69,7 @@ def _back(claim_id: int, anchor: str = "conversation"):
 
 @require_POST
 @login_required
-def comment_create(request, claim_id: int):
+def comment_create(request: SignedInRequest, claim_id: int):
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -87,7 +90,7 @@ def comment_create(request, claim_id: int):
 
 
 @login_required
-def comment_edit(request, comment_id: int):
+def comment_edit(request: SignedInRequest, comment_id: int):
     comment = get_object_or_404(Comment, pk=comment_id)
     claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
     initial = {"body": comment.body, "stance": comment.stance}
@@ -107,7 +110,7 @@ def comment_edit(request, comment_id: int):
                   status=400 if form.errors else 200)
 
 
-def _comment_action(request, comment_id: int, action, done: str, **kwargs):
+def _comment_action(request: HttpRequest, comment_id: int, action, done: str, **kwargs):
     comment = get_object_or_404(Comment, pk=comment_id)
     claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
     try:
@@ -121,28 +124,28 @@ def _comment_action(request, comment_id: int, action, done: str, **kwargs):
 
 @require_POST
 @login_required
-def comment_delete(request, comment_id: int):
+def comment_delete(request: SignedInRequest, comment_id: int):
     return _comment_action(request, comment_id, services.comment_delete,
                            "Your comment is deleted.", actor=request.user)
 
 
 @require_POST
 @login_required
-def comment_hide(request, comment_id: int):
+def comment_hide(request: SignedInRequest, comment_id: int):
     return _comment_action(request, comment_id, services.comment_hide, "The comment is hidden.",
                            moderator=request.user, reason=request.POST.get("reason", ""))
 
 
 @require_POST
 @login_required
-def comment_vote(request, comment_id: int):
+def comment_vote(request: SignedInRequest, comment_id: int):
     return _comment_action(request, comment_id, services.comment_vote, "Vote counted.",
                            voter=request.user)
 
 
 @require_POST
 @login_required
-def claim_follow(request, claim_id: int):
+def claim_follow(request: SignedInRequest, claim_id: int):
     following = request.POST.get("following") != "0"
     try:
         services.claim_follow_set(claim_id=claim_id, user=request.user, following=following)
@@ -155,7 +158,7 @@ def claim_follow(request, claim_id: int):
 
 
 @login_required
-def notifications(request):
+def notifications(request: SignedInRequest):
     unread_only = request.GET.get("unread") == "1"
     raw = request.GET.get("before", "")
     before = int(raw) if raw.isdigit() and len(raw) <= 18 else None
@@ -168,7 +171,7 @@ def notifications(request):
 
 @require_POST
 @login_required
-def notifications_read(request):
+def notifications_read(request: SignedInRequest):
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() and len(raw) <= 18 else None
     n = preferences.notifications_mark_read(user=request.user, ids=ids)
@@ -177,7 +180,7 @@ def notifications_read(request):
 
 
 @login_required
-def notification_settings(request):
+def notification_settings(request: SignedInRequest):
     if request.method == "POST":
         try:
             preferences.preferences_save(user=request.user, data=request.POST)
@@ -192,7 +195,7 @@ def notification_settings(request):
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
-def unsubscribe(request, token: str):
+def unsubscribe(request: HttpRequest, token: str):
     found = unsubscribe_read(token)
     if found is None:
         return render(request, "bets/unsubscribe.html", {"invalid": True}, status=400)
@@ -207,7 +210,7 @@ def unsubscribe(request, token: str):
 
 
 @staff_required
-def notification_status(request):
+def notification_status(request: SignedInRequest):
     return render(request, "bets/notification_status.html", {
         "heartbeats": heartbeats(),
         "failed": selectors.failed_emails(),

@@ -1,6 +1,8 @@
 """Score pages: the leaderboard, the methodology page, and a participant's public page
 (track record, scores, calibration; their own API token)."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, time, timedelta
 from typing import TypedDict
 
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -16,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from bets.accounts import tokens
 from bets.accounts.profiles import profile_public
 from bets.claims.aggregation import community_forecast
+from bets.common.types import SignedInRequest
 from bets.models import Forecast
 from bets.scoring import maths as scoring
 from bets.scoring import selectors
@@ -34,7 +38,7 @@ def _day_start(day) -> datetime | None:
         return None
 
 
-def leaderboard(request):
+def leaderboard(request: HttpRequest):
     form = LeaderboardFilterForm(request.GET or None)
     context: dict[str, object] = {
         "form": form, "page": None, "rows": [], "bettors": bettors_section(),
@@ -110,14 +114,14 @@ def _worked_example() -> dict:
     }
 
 
-def methodology(request):
+def methodology(request: HttpRequest):
     return render(request, "bets/methodology.html", {"ex": _worked_example()})
 
 
 User = get_user_model()
 
 
-def _context(request, person, *, new_token: str | None = None) -> dict:
+def _context(request: HttpRequest, person, *, new_token: str | None = None) -> dict:
     history = list(selectors.participant_score_history(user=person))
     bins = selectors.participant_calibration(user=person)
     own = request.user.is_authenticated and request.user.pk == person.pk
@@ -141,14 +145,14 @@ def _context(request, person, *, new_token: str | None = None) -> dict:
     }
 
 
-def participant_detail(request, username: str):
+def participant_detail(request: HttpRequest, username: str):
     person = get_object_or_404(User, username=username, is_active=True)
     return render(request, "bets/participant.html", _context(request, person))
 
 
 @require_POST
 @login_required
-def token_create(request):
+def token_create(request: SignedInRequest):
     key = tokens.token_create(user=request.user)
     # Rendered in this response only (not redirected): the key is never shown again.
     context = _context(request, request.user, new_token=key)
@@ -159,7 +163,7 @@ def token_create(request):
 
 @require_POST
 @login_required
-def token_revoke(request):
+def token_revoke(request: SignedInRequest):
     if tokens.token_revoke(user=request.user):
         messages.success(request, "Your API token is revoked; scripts using it stop working.")
     else:

@@ -13,7 +13,7 @@ is inconclusive when the undecided ones could tip it.
 
 from __future__ import annotations
 
-from resolvers.base import Checker, Decision, Evidence, Measurement
+from resolvers.base import Checker, Criterion, Decision, Evidence, Measurement
 from resolvers.criteria._common import (
     COMMON_FIELDS,
     RULE_FIELDS,
@@ -48,13 +48,13 @@ def _what(spec: dict) -> str:
     return f"{spec['condition']} {spec['metric']}" if spec.get("condition") else spec["metric"]
 
 
-def _numbers(spec: dict, rows) -> dict:
+def _numbers(spec: dict, rows: list[tuple[str, Measurement, Comparison]]) -> dict:
     return {"metric": spec["metric"], "condition": spec.get("condition"),
             "bar": spec["at_least"], **rule_numbers(spec),
             "models": [{"model": m, "outcome": c.outcome, **c.numbers()} for m, _, c in rows]}
 
 
-class AtLeastK:
+class AtLeastK(Criterion):
     kind = "at_least_k"
 
     @staticmethod
@@ -71,7 +71,7 @@ class AtLeastK:
 
     conditions_used = staticmethod(_conditions)
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:
@@ -95,7 +95,7 @@ class AtLeastK:
                                           "undecided": len(undecided), **_numbers(s, rows)})
 
 
-class BestModel:
+class BestModel(Criterion):
     kind = "best_model"
 
     @staticmethod
@@ -107,7 +107,7 @@ class BestModel:
 
     conditions_used = staticmethod(_conditions)
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:

@@ -11,7 +11,7 @@ gap strictly grows from each generation to the next (by at least `min_increase` 
 
 from __future__ import annotations
 
-from resolvers.base import Checker, Decision, Evidence
+from resolvers.base import Checker, Criterion, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
     RULE_FIELDS,
@@ -42,7 +42,7 @@ def gap_of(found: dict, model: str, a: str, b: str) -> tuple[float, float | None
     return ma.value - mb.value, combined(ma.stderr, mb.stderr)
 
 
-class Gap:
+class Gap(Criterion):
     kind = "gap"
 
     @staticmethod
@@ -55,7 +55,7 @@ class Gap:
 
     conditions_used = staticmethod(_pair_conditions)
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:
@@ -72,7 +72,7 @@ class Gap:
         })
 
 
-class WideningGap:
+class WideningGap(Criterion):
     kind = "widening_gap"
 
     @staticmethod
@@ -87,7 +87,7 @@ class WideningGap:
 
     conditions_used = staticmethod(_pair_conditions)
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:

@@ -9,7 +9,7 @@ model; with a confidence requirement each difference's interval must clear it.
 
 from __future__ import annotations
 
-from resolvers.base import Checker, Decision, Evidence
+from resolvers.base import Checker, Criterion, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
     RULE_FIELDS,
@@ -25,7 +25,7 @@ from resolvers.criteria._common import (
 )
 
 
-class Ordering:
+class Ordering(Criterion):
     kind = "ordering"
 
     @staticmethod
@@ -45,7 +45,7 @@ class Ordering:
             return []
         return [(f"{path}.order[{i}]", c) for i, c in enumerate(order) if isinstance(c, str)]
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from resolvers.base import Checker, Decision, Evidence
+from resolvers.base import Checker, Criterion, Decision, Evidence
 from resolvers.criteria._common import (
     COMMON_FIELDS,
     RULE_FIELDS,
@@ -20,7 +20,7 @@ from resolvers.criteria._common import (
 )
 
 
-class Threshold:
+class Threshold(Criterion):
     kind = "threshold"
 
     @staticmethod
@@ -39,7 +39,7 @@ class Threshold:
         c = obj.get("condition")
         return [(f"{path}.condition", c)] if isinstance(c, str) else []
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict) -> None:
         self.spec = spec
 
     def decide(self, evidence: Evidence) -> Decision:

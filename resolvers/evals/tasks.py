@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resolvers import evals, recipes
 
+if TYPE_CHECKING:
+    from inspect_ai import Task
+    from inspect_ai.model import Model
 
-def build_task(name: str, recipe: str, *, data_dir: Path | None = None, model=None,
-               metadata: dict | None = None):
+
+def build_task(name: str, recipe: str, *, data_dir: Path | None = None,
+               model: Model | None = None, metadata: dict | None = None) -> Task:
     """One inspect Task: the task's dataset, the recipe's solvers, exact-match scoring.
 
     Its metadata names the recipe and the dataset's sha256, so every log says under which

@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resolvers.live import identity
 
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalLog
 
-def _pair(log) -> tuple[str, str]:
+
+def _pair(log: EvalLog) -> tuple[str, str]:
     meta = log.eval.metadata or {}
     return str(meta.get("crux_model")), str(meta.get("crux_condition"))
 

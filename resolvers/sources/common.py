@@ -1,20 +1,33 @@
-"""Shared machinery for sources whose evidence is a set of runs (logs, results files, rows).
+"""Shared machinery for sources that read files, most of them a set of runs (logs, results
+files, rows).
 
-A source parses its files into Records; RecordEvidence answers "the metric for this model
-under this condition" by identifying the runs from what they record, refusing runs that must
-not decide (errored, invalidated, incomplete), and choosing the newest completed run when
-several match. Every choice is written down for the audit trail.
+FileSource is the skeleton of every source that reads `location`: its spec checks and its
+conditions. RecordSource adds the reading: it parses each file into Records, and
+RecordEvidence answers "the metric for this model under this condition" by identifying the
+runs from what they record, refusing runs that must not decide (errored, invalidated,
+incomplete), and choosing the newest completed run when several match. Every choice is
+written down for the audit trail.
 """
 
 from __future__ import annotations
 
 import math
 import platform
+from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from resolvers.base import BadEvidence, Checker, Evidence, Measurement, RunContext, number
+from resolvers.base import (
+    BadEvidence,
+    Checker,
+    Evidence,
+    Measurement,
+    RunContext,
+    Source,
+    number,
+)
 from resolvers.cache import LogCache
 from resolvers.sources import locations
 
@@ -247,8 +260,12 @@ def _newness(record: Record) -> float:
     return float("-inf")
 
 
-def load_records(spec: dict, context: RunContext, *, kind: str, parse,
-                 to_records) -> tuple[list[Record], list[dict], list[str]]:
+Parse = Callable[[bytes, str], Any]  # (file bytes, file name) -> what the cache keeps
+ToRecords = Callable[[locations.ReadResult, dict], list[Record]]  # (parsed file, spec)
+
+
+def load_records(spec: dict, context: RunContext, *, kind: str, parse: Parse,
+                 to_records: ToRecords) -> tuple[list[Record], list[dict], list[str]]:
     """Read every file the spec's locations name; returns (records, files, notes).
 
     Files that do not parse are noted, not fatal: a glob may match a stray file, and a claim
@@ -282,7 +299,8 @@ def validate_common(source: dict, path: str, check: Checker, *, optional: dict) 
         locations.validate_location(source["location"], f"{path}.location", check)
 
 
-def validate_conditions(source: dict, path: str, check: Checker, validate_one) -> None:
+def validate_conditions(source: dict, path: str, check: Checker,
+                        validate_one: Callable[[Any, str, Checker], None]) -> None:
     conditions = source.get("conditions")
     if not isinstance(conditions, dict):
         return
@@ -290,3 +308,59 @@ def validate_conditions(source: dict, path: str, check: Checker, validate_one) -
         check.error(f"{path}.conditions", "define at least one condition or leave it out")
     for name, definition in conditions.items():
         validate_one(definition, f"{path}.conditions.{name}", check)
+
+
+class FileSource(Source):
+    """The skeleton of a source that reads the files its `location` names: the spec has
+    `kind`, `location` and the source's own optional `fields` (checked further by
+    `validate_fields`), and defines its conditions in a `conditions` object."""
+
+    fields: ClassVar[dict[str, str]] = {}  # field -> type name (resolvers.base.is_type)
+    # Without a `conditions` object: True when a criterion's condition names are taken at
+    # their word (a table's cell, a key in a path), False when the spec defines none.
+    literal_conditions: ClassVar[bool] = False
+
+    def __init__(self, spec: dict, context: RunContext) -> None:
+        self.spec, self.context = spec, context
+
+    @classmethod
+    def validate(cls, source: dict, path: str, check: Checker) -> None:
+        validate_common(source, path, check, optional=cls.fields)
+        cls.validate_fields(source, path, check)
+
+    @classmethod
+    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
+        """What the source checks beyond the presence and types of its fields."""
+
+    @classmethod
+    def defined_conditions(cls, source: dict) -> set[str] | None:
+        conditions = source.get("conditions")
+        if isinstance(conditions, dict):
+            return set(conditions)
+        return None if cls.literal_conditions else set()
+
+
+class RecordSource(FileSource):
+    """A FileSource whose files parse into Records, which its `evidence` class answers from."""
+
+    evidence: ClassVar[type[RecordEvidence]] = RecordEvidence
+
+    @staticmethod
+    @abstractmethod
+    def parse(data: bytes, name: str) -> Any:
+        """A file's bytes as plain data (cached by sha256); ValueError when it is not one."""
+
+    @staticmethod
+    @abstractmethod
+    def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
+        """The runs (or rows) in one parsed file; ValueError when the spec does not fit it."""
+
+    def tool_versions(self, records: list[Record]) -> dict:
+        """The versions of the tools that wrote or read these records, for the evidence."""
+        return {}
+
+    def load(self) -> RecordEvidence:
+        records, files, notes = load_records(self.spec, self.context, kind=self.kind,
+                                             parse=self.parse, to_records=self.to_records)
+        return self.evidence(kind=self.kind, spec=self.spec, records=records, files=files,
+                             notes=notes, tool_versions=self.tool_versions(records))

@@ -20,9 +20,9 @@ import csv
 import io
 from typing import Any
 
-from resolvers.base import BadEvidence, Checker, RunContext
-from resolvers.sources import common, locations
-from resolvers.sources.common import Record, RecordEvidence
+from resolvers.base import BadEvidence, Checker
+from resolvers.sources import locations
+from resolvers.sources.common import Record, RecordEvidence, RecordSource
 
 KIND = "csv"
 COLUMN_FIELDS = {"model": "string", "value": "string", "condition": "string",
@@ -59,7 +59,7 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
     records = []
     for number_, row in enumerate(result.parsed["rows"], start=2):  # line 1 is the header
 
-        def cell(role: str, row=row) -> str | None:
+        def cell(role: str, row: list[str] = row) -> str | None:
             i = index.get(role)
             return row[i].strip() if i is not None and i < len(row) else None
 
@@ -102,14 +102,17 @@ class CsvEvidence(RecordEvidence):
         return name, numbers
 
 
-class CsvSource:
+class CsvSource(RecordSource):
     kind = KIND
-    optional_fields = {"task": "string", "conditions": "object"}
+    # columns is required, with its own message below.
+    fields = {"task": "string", "conditions": "object", "columns": "object"}
+    literal_conditions = True  # without a conditions object, a name is the cell itself
+    evidence = CsvEvidence
+    parse = staticmethod(parse)
+    to_records = staticmethod(to_records)
 
     @classmethod
-    def validate(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_common(source, path, check,
-                               optional={**cls.optional_fields, "columns": "object"})
+    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
         columns = source.get("columns")
         if "columns" not in source:
             check.error(f"{path}.columns", "required field is missing (expected an object "
@@ -128,17 +131,3 @@ class CsvSource:
                                                              "string) that marks this condition")
             if isinstance(columns, dict) and "condition" not in columns:
                 check.error(f"{path}.conditions", "needs columns.condition")
-
-    @classmethod
-    def defined_conditions(cls, source: dict) -> set[str] | None:
-        conditions = source.get("conditions")
-        return set(conditions) if isinstance(conditions, dict) else None
-
-    def __init__(self, spec: dict, context: RunContext):
-        self.spec, self.context = spec, context
-
-    def load(self) -> CsvEvidence:
-        records, files, notes = common.load_records(self.spec, self.context, kind=KIND,
-                                                    parse=parse, to_records=to_records)
-        return CsvEvidence(kind=KIND, spec=self.spec, records=records, files=files,
-                           notes=notes, tool_versions={})

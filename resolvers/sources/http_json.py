@@ -18,9 +18,10 @@ import json
 import re
 from typing import Any
 
-from resolvers.base import BadEvidence, Checker, Evidence, Measurement, RunContext, number
+from resolvers.base import BadEvidence, Checker, Evidence, Measurement, number
 from resolvers.cache import LogCache
 from resolvers.sources import common, locations
+from resolvers.sources.common import FileSource
 
 KIND = "http_json"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -116,15 +117,15 @@ def validate_path(value: Any, path: str, check: Checker) -> None:
                                   "{condition} or {metric})")
 
 
-class HttpJsonSource:
+class HttpJsonSource(FileSource):
     kind = KIND
-    optional_fields = {"stderr_path": "string_or_strings", "models": "object",
-                       "conditions": "object"}
+    # path is required, with its own message below.
+    fields = {"stderr_path": "string_or_strings", "models": "object", "conditions": "object",
+              "path": "string_or_strings"}
+    literal_conditions = True  # without a conditions object, a name is the key in the path
 
     @classmethod
-    def validate(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_common(source, path, check,
-                               optional={**cls.optional_fields, "path": "string_or_strings"})
+    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
         if "path" not in source:
             check.error(f"{path}.path", "required field is missing (expected a string or a "
                                         "list of strings)")
@@ -137,14 +138,6 @@ class HttpJsonSource:
                 if not isinstance(value, str):
                     check.error(f"{path}.{key}.{name}", "expected the key used in the path "
                                                        "(a string)")
-
-    @classmethod
-    def defined_conditions(cls, source: dict) -> set[str] | None:
-        conditions = source.get("conditions")
-        return set(conditions) if isinstance(conditions, dict) else None
-
-    def __init__(self, spec: dict, context: RunContext):
-        self.spec, self.context = spec, context
 
     def load(self) -> JsonEvidence:
         cache = self.context.cache if self.context.cache is not None else LogCache()

@@ -23,12 +23,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from resolvers import archives
-from resolvers.base import BadEvidence, Checker, RunContext, is_type, number
+from resolvers.base import BadEvidence, Checker, is_type, number
 from resolvers.sources import common, locations
-from resolvers.sources.common import Record, RecordEvidence
+from resolvers.sources.common import Record, RecordEvidence, RecordSource
+
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalLog
 
 KIND = "inspect_logs"
 SAMPLE_IDS_SHOWN = 1000  # evidence keeps at most this many ids (plus a hash of all)
@@ -63,7 +66,7 @@ def parse(data: bytes, name: str) -> dict:
     return _summary(log)
 
 
-def summary_of(log) -> dict:
+def summary_of(log: EvalLog) -> dict:
     """The summary `parse` caches, from an EvalLog already in memory (live runs use it)."""
     return _summary(log)
 
@@ -72,7 +75,7 @@ def score_key(scorer: str, reducer: str | None) -> str:
     return scorer if reducer is None else f"{scorer}[{reducer}]"
 
 
-def _summary(log) -> dict:
+def _summary(log: EvalLog) -> dict:
     ev, results = log.eval, log.results
     # One entry per (scorer, reducer): keyed by the name alone, a second reducer of the same
     # scorer used to replace the first.
@@ -242,28 +245,19 @@ def validate_condition(definition: Any, path: str, check: Checker) -> None:
         check.error(f"{path}.epochs", f"must be 1 or more, got {epochs}")
 
 
-class InspectLogsSource:
+class InspectLogsSource(RecordSource):
     kind = KIND
-    optional_fields = {"task": "string", "dataset": "string", "scorer": "string",
-                       "reducer": "string", "stderr_metric": "string", "conditions": "object"}
+    fields = {"task": "string", "dataset": "string", "scorer": "string", "reducer": "string",
+              "stderr_metric": "string", "conditions": "object"}
+    evidence = InspectEvidence
+    parse = staticmethod(parse)
+    to_records = staticmethod(to_records)
 
     @classmethod
-    def validate(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_common(source, path, check, optional=cls.optional_fields)
+    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
         common.validate_conditions(source, path, check, validate_condition)
 
-    @classmethod
-    def defined_conditions(cls, source: dict) -> set[str] | None:
-        conditions = source.get("conditions")
-        return set(conditions) if isinstance(conditions, dict) else set()
-
-    def __init__(self, spec: dict, context: RunContext):
-        self.spec, self.context = spec, context
-
-    def load(self) -> InspectEvidence:
+    def tool_versions(self, records: list[Record]) -> dict:
         import inspect_ai
 
-        records, files, notes = common.load_records(self.spec, self.context, kind=KIND,
-                                                    parse=parse, to_records=to_records)
-        return InspectEvidence(kind=KIND, spec=self.spec, records=records, files=files,
-                               notes=notes, tool_versions={"inspect_ai": inspect_ai.__version__})
+        return {"inspect_ai": inspect_ai.__version__}

@@ -23,14 +23,17 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resolvers import evals, recipes
-from resolvers.base import Checker, RunContext, SourceError, describe, is_type
+from resolvers.base import Checker, RunContext, Source, SourceError, describe, is_type
 from resolvers.live import catalog, identity
 from resolvers.sources import common, inspect_logs
 from resolvers.sources.common import Record
 from resolvers.sources.inspect_logs import InspectEvidence
+
+if TYPE_CHECKING:
+    from resolvers.live.runner import ShardPlan
 
 KIND = "inspect_run"
 FIELDS = {"epochs": "integer", "limit": "integer", "seed": "integer", "generate": "object",
@@ -68,7 +71,7 @@ def shard_ranges(count: int, shards: int) -> list[tuple[int, int]]:
     return ranges
 
 
-class InspectRunSource:
+class InspectRunSource(Source):
     kind = KIND
 
     @classmethod
@@ -134,7 +137,7 @@ class InspectRunSource:
         return set(conditions) if isinstance(conditions, list) and is_type(
             conditions, "strings") else set()
 
-    def __init__(self, spec: dict, context: RunContext):
+    def __init__(self, spec: dict, context: RunContext) -> None:
         self.spec, self.context = spec, context
 
     def load(self) -> LiveEvidence:
@@ -163,7 +166,7 @@ class InspectRunSource:
 
 
 def plan_for(spec: dict, start: int, end: int, *, index: int = 0, shards: int = 1,
-             log_buffer: int = 10):
+             log_buffer: int = 10) -> ShardPlan:
     from resolvers.live.runner import ShardPlan
 
     return ShardPlan(task=spec["task"], models=tuple(spec["models"]),
@@ -213,8 +216,10 @@ def _check_generate(value: Any, path: str, check: Checker) -> None:
 class LiveEvidence(InspectEvidence):
     """The logs of a live run, with models named as the spec lists them."""
 
-    def __init__(self, *, identities: list[dict], **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, kind: str, spec: dict, records: list[Record], files: list[dict],
+                 notes: list[str], tool_versions: dict, identities: list[dict]):
+        super().__init__(kind=kind, spec=spec, records=records, files=files, notes=notes,
+                         tool_versions=tool_versions)
         self.identities = identities
 
     def matches(self, record: Record, condition: str) -> bool:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from resolvers.base import BadEvidence, Checker, RunContext
+from resolvers.base import BadEvidence, Checker
 from resolvers.sources import common, locations
-from resolvers.sources.common import Record, RecordEvidence
+from resolvers.sources.common import Record, RecordEvidence, RecordSource
 
 KIND = "lm_eval"
 CONDITION_KEYS = {"task": "string", "filter": "string"}
@@ -146,27 +146,18 @@ def validate_condition(definition: Any, path: str, check: Checker) -> None:
     check.fields(definition, path, required={}, optional=CONDITION_KEYS)
 
 
-class LmEvalSource:
+class LmEvalSource(RecordSource):
     kind = KIND
-    optional_fields = {"task": "string", "filter": "string", "conditions": "object"}
+    fields = {"task": "string", "filter": "string", "conditions": "object"}
+    evidence = LmEvalEvidence
+    parse = staticmethod(parse)
+    to_records = staticmethod(to_records)
 
     @classmethod
-    def validate(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_common(source, path, check, optional=cls.optional_fields)
+    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
         common.validate_conditions(source, path, check, validate_condition)
 
-    @classmethod
-    def defined_conditions(cls, source: dict) -> set[str] | None:
-        conditions = source.get("conditions")
-        return set(conditions) if isinstance(conditions, dict) else set()
-
-    def __init__(self, spec: dict, context: RunContext):
-        self.spec, self.context = spec, context
-
-    def load(self) -> LmEvalEvidence:
-        records, files, notes = common.load_records(self.spec, self.context, kind=KIND,
-                                                    parse=parse, to_records=to_records)
+    def tool_versions(self, records: list[Record]) -> dict:
         versions = sorted({r.identity["lm_eval_version"] for r in records
                            if r.identity.get("lm_eval_version")})
-        return LmEvalEvidence(kind=KIND, spec=self.spec, records=records, files=files,
-                              notes=notes, tool_versions={"lm_eval (in results)": versions})
+        return {"lm_eval (in results)": versions}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from resolvers import CRITERIA, SOURCES, SpecError, run_spec, spec_locators, validate_spec
-from resolvers.registry import TOP_LEVEL
+from resolvers.base import Criterion, RunContext, Source
+from resolvers.registry import TOP_LEVEL, criterion_class, source_class
+from resolvers.sources.common import RecordSource
 from tests.resolvers import specs
 from tests.resolvers.specs import at_least_k, best_model, gap, ordering, spec, threshold, widening
 
@@ -177,3 +181,25 @@ def test_version_must_be_one():
 def test_empty_strings_are_refused_where_a_name_is_expected():
     assert errors_of(spec(gap(model="") | {"metric": ""})) == [
         "criterion.model: must not be empty", "criterion.metric: must not be empty"]
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCES))
+def test_every_registered_source_kind_is_a_complete_source_under_its_own_name(kind):
+    cls = source_class(kind)
+    assert Source in cls.__mro__ and not inspect.isabstract(cls)
+    assert cls.kind == kind
+
+
+@pytest.mark.parametrize("kind", sorted(CRITERIA))
+def test_every_registered_criterion_kind_is_a_complete_criterion_under_its_own_name(kind):
+    cls = criterion_class(kind)
+    assert Criterion in cls.__mro__ and not inspect.isabstract(cls)
+    assert cls.kind == kind
+
+
+def test_a_source_that_leaves_out_part_of_the_contract_cannot_be_built():
+    class Unfinished(RecordSource):  # no parse, no to_records
+        kind = "unfinished"
+
+    with pytest.raises(TypeError, match="abstract"):
+        Unfinished({}, RunContext())

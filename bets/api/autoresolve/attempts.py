@@ -4,11 +4,16 @@ Thin: every action is one service call; service errors become 400/403/409 respon
 bets.api.plumbing.errors.
 """
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import parsers, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +29,7 @@ from bets.autoresolve.spec_preview import spec_preview
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import InvalidInput
 from bets.common.ids import MAX_ID
+from bets.common.types import SignedInApiRequest
 from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 
 # Multipart overhead allowed on top of the file itself before the body is refused unread.
@@ -103,7 +109,7 @@ class VerdictSerializer(serializers.Serializer):
 
 class AttemptView(APIView):
     @extend_schema(responses=AttemptSerializer)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         attempt = bundles.attempt_visible_or_404(attempt_id=pk, user=request.user)
         return Response(AttemptSerializer(attempt).data)
 
@@ -113,7 +119,7 @@ class AttemptEvidenceView(APIView):
     with its sha256 (the files themselves are in evidence.zip)."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         attempt = bundles.attempt_visible_or_404(attempt_id=pk, user=request.user)
         return Response(bundles.evidence_bundle(attempt))
 
@@ -123,7 +129,7 @@ class AttemptEvidenceZipView(APIView):
     manifest of sha256s."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         attempt = bundles.attempt_visible_or_404(attempt_id=pk, user=request.user)
         response = HttpResponse(bundles.evidence_zip(attempt, user=request.user),
                                 content_type="application/zip")
@@ -137,7 +143,7 @@ class ClaimArtifactsView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=ArtifactSerializer(many=True))
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ArtifactSerializer(claim_artifacts(claim.pk), many=True).data)
 
@@ -149,7 +155,7 @@ class ClaimArtifactsView(APIView):
                            "default": "public"}}}},
         responses={201: ArtifactSerializer},
     )
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         cap = artifact_services.artifact_max_bytes()
         # Refuse an oversized body before Django spools it to disk.
@@ -157,16 +163,17 @@ class ClaimArtifactsView(APIView):
         if length.isdigit() and int(length) > cap + UPLOAD_SLACK:
             raise InvalidInput(f"The upload is {length} bytes; the limit is {cap} bytes.",
                                field="file")
+        form = cast(QueryDict, request.data)  # what the multipart and form parsers above give
         artifact = artifact_services.artifact_upload(
-            claim_id=claim.pk, uploader=request.user, name=request.data.get("name") or "",
-            file=request.FILES.get("file"), visibility=request.data.get("visibility") or "public",
+            claim_id=claim.pk, uploader=request.user, name=form.get("name") or "",
+            file=request.FILES.get("file"), visibility=form.get("visibility") or "public",
         )
         return Response(ArtifactSerializer(artifact).data, status=status.HTTP_201_CREATED)
 
 
 class ClaimAttemptsView(APIView):
     @extend_schema(responses=AttemptSerializer(many=True))
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         attempts = attempts_disclose(claim_attempts(claim.pk), request.user, claim=claim)
         return Response(AttemptSerializer(attempts, many=True).data)
@@ -174,7 +181,7 @@ class ClaimAttemptsView(APIView):
 
 class ClaimProposalsView(APIView):
     @extend_schema(responses=ProposalSerializer(many=True))
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(ProposalSerializer(claim_proposals(claim.pk), many=True).data)
 
@@ -185,7 +192,7 @@ class ClaimResolverPreviewView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=VerdictSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         return Response(autoresolve.claim_preview_resolver(claim_id=claim.pk,
                                                            actor=request.user))
@@ -195,7 +202,7 @@ class ClaimResolverRunView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={202: AttemptSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         attempt = autoresolve.claim_run_resolver_now(claim_id=claim.pk, actor=request.user)
         return Response(AttemptSerializer(attempt).data, status=status.HTTP_202_ACCEPTED)
@@ -205,7 +212,7 @@ class ProposalDisputeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=DisputeInput, responses={201: DisputeSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         proposal = get_object_or_404(ResolutionProposal, pk=pk)
         claim_visible_or_404(claim_id=proposal.claim_id, user=request.user)
         data = validated(DisputeInput, request.data)
@@ -219,7 +226,7 @@ class DisputeAdjudicateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=AdjudicateInput, responses=DisputeSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         dispute = get_object_or_404(Dispute, pk=pk)
         data = validated(AdjudicateInput, request.data)
         dispute = autoresolve_disputes.dispute_adjudicate(
@@ -245,7 +252,7 @@ class SpecPreviewView(APIView):
     # {"runs": [...], "errors": [...], "error": "", "verdict": "yes"|"no"|"inconclusive"|null,
     #  "reason": "", "measurement": {...}}
     @extend_schema(request=SpecPreviewInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request):
+    def post(self, request: SignedInApiRequest):
         data = validated(SpecPreviewInput, request.data)
         return Response(spec_preview(spec=data["spec"], actor=request.user,
                                      claim_id=data.get("claim")))

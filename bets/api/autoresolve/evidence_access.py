@@ -2,11 +2,14 @@
 claim's arbiters. Thin: each action is one service call (bets.autoresolve.evidence.visibility,
 bets.claims.arbiters); refusals become 400/403/404/409 through bets.api.plumbing.errors."""
 
+from __future__ import annotations
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +22,7 @@ from bets.autoresolve.evidence.visibility import (
 )
 from bets.claims.arbiters import claim_arbiters_set
 from bets.claims.selectors import claim_visible_or_404
+from bets.common.types import SignedInApiRequest
 from bets.models import ArtifactAccess, ClaimArtifact
 
 
@@ -44,7 +48,7 @@ class AccessSerializer(serializers.ModelSerializer):
         fields = ["user", "via", "at"]
 
 
-def _artifact_for(request, pk: int) -> ClaimArtifact:
+def _artifact_for(request: Request, pk: int) -> ClaimArtifact:
     artifact = get_object_or_404(ClaimArtifact, pk=pk)
     claim_visible_or_404(claim_id=artifact.claim_id, user=request.user)
     return artifact
@@ -55,7 +59,7 @@ class ArtifactDownloadView(APIView):
     arbiters for a non-public one (each such download is recorded)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         _artifact_for(request, pk)
         artifact = artifact_open(artifact_id=pk, user=request.user, via=ArtifactAccess.Via.API)
         # Always bytes to save, never rendered: a file named .html must not become a page.
@@ -69,7 +73,7 @@ class ArtifactVisibilityView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=VisibilityInput, responses=ArtifactSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: SignedInApiRequest, pk: int):
         _artifact_for(request, pk)
         data = validated(VisibilityInput, request.data)
         artifact = artifact_visibility_widen(artifact_id=pk, actor=request.user,
@@ -83,7 +87,7 @@ class ArtifactAccessesView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=AccessSerializer(many=True))
-    def get(self, request, pk: int):
+    def get(self, request: SignedInApiRequest, pk: int):
         artifact = _artifact_for(request, pk)
         rows = artifact_accesses(artifact=artifact, viewer=request.user)
         return Response(AccessSerializer(rows, many=True).data)
@@ -95,13 +99,13 @@ class ClaimArbitersView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=ArbitersSerializer)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         names = list(claim.arbiters.order_by("username").values_list("username", flat=True))
         return Response({"arbiters": names})
 
     @extend_schema(request=ArbitersInput, responses=ArbitersSerializer)
-    def put(self, request, pk: int):
+    def put(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(ArbitersInput, request.data)
         claim = claim_arbiters_set(claim_id=claim.pk, actor=request.user,

@@ -4,8 +4,11 @@ The same series the claim page charts (bets.autoresolve.evidence.measurements), 
 caller exactly as the attempts are: private evidence leaves only verdicts.
 """
 
+from __future__ import annotations
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,7 +61,7 @@ class ClaimMeasurementsView(APIView):
     @extend_schema(responses=MeasurementsSerializer, summary=(
         "The measured quantity over the claim's finished runs (scheduled measurements and "
         "resolution runs), as the caller may see it."))
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = claim_measurement_series(claim=claim, user=request.user)
         return Response(MeasurementsSerializer(data).data)

@@ -1,9 +1,12 @@
 """Small helpers shared by the API views."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 
 from django.http import QueryDict
 from rest_framework import serializers
+from rest_framework.request import Request
 
 # JSON types each kind of field takes. DRF would coerce `{"note": 5}` to "5" and
 # `{"stake": "5"}` to 5; the schema promises a string and an integer, so anything else is a
@@ -57,7 +60,7 @@ def validated(serializer_class, data, **kwargs) -> dict:
     return serializer.validated_data
 
 
-def query_params(serializer_class, request) -> dict:
+def query_params(serializer_class, request: Request) -> dict:
     """Validate query parameters; unknown values get a 400 naming the parameter. (Every
     value is text, and other parameters, such as limit and offset, belong to others.)"""
     serializer = serializer_class(data=request.query_params.dict())

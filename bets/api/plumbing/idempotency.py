@@ -10,12 +10,15 @@ Two requests with one key at the same moment are serialised by a transaction-sco
 PostgreSQL advisory lock on (user, key), so the second one waits and then replays.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 from functools import wraps
 
 from django.db import connection, transaction
 from rest_framework import status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bets.models import IdempotencyRecord
@@ -24,7 +27,7 @@ HEADER = "Idempotency-Key"
 KEY_MAX = 200
 
 
-def _request_digest(request) -> str:
+def _request_digest(request: Request) -> str:
     body = json.dumps(request.data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
@@ -42,7 +45,7 @@ def idempotent(handler):
     """Decorate an APIView's post(); the view's permissions have already run."""
 
     @wraps(handler)
-    def wrapper(view, request, *args, **kwargs):
+    def wrapper(view, request: Request, *args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
             return handler(view, request, *args, **kwargs)
@@ -63,7 +66,7 @@ def idempotent(handler):
                 IdempotencyRecord.objects.create(
                     user=request.user,
                     key=key,
-                    method=request.method,
+                    method=request.method or "",
                     path=request.path[:300],
                     request_sha256=digest,
                     response_status=response.status_code,

@@ -5,12 +5,15 @@ DRF's parsers read the raw stream, so without this a client could make the serve
 arbitrarily large JSON document.
 """
 
+from __future__ import annotations
+
 import io
 
 from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
 
 class RequestTooLarge(APIException):
@@ -39,7 +42,7 @@ class BoundedJSONParser(JSONParser):
             raise ParseError("JSON parse error - nested too deeply.") from None
 
 
-def _declared_length(request) -> int | None:
+def _declared_length(request: Request | None) -> int | None:
     if request is None:
         return None
     try:

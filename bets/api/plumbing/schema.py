@@ -8,11 +8,14 @@ Generated clients and schemathesis read `/api/schema/` as the truth (tests/api),
   serializers do, so "schema-valid" and "accepted" mean the same.
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import is_serializer
 from rest_framework import permissions, serializers
+from rest_framework.request import Request
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_COMPONENT = {
@@ -132,7 +135,7 @@ class CruxAutoSchema(AutoSchema):
         return bool(getattr(handler, "crux_idempotent", False))
 
 
-def add_error_component(result: dict, generator, request, public) -> dict:
+def add_error_component(result: dict, generator, request: Request | None, public) -> dict:
     """Postprocessing hook: the one error body every documented 4xx refers to, and request
     bodies closed to fields they do not name (bets.api.plumbing.common refuses unknown fields, so
     a misspelt or read-only field is a 400, not silently ignored)."""

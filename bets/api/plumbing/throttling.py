@@ -8,11 +8,14 @@ settings (CRUX_API_ANON_RATE, CRUX_API_WRITE_RATE: "<count>/<second|minute|hour|
 a refused request gets 429 with Retry-After (DRF's Throttled).
 """
 
+from __future__ import annotations
+
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
+from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger(__name__)
@@ -33,10 +36,10 @@ class FixedWindowThrottle(BaseThrottle):
     def __init__(self) -> None:
         self.retry_after: float | None = None
 
-    def identity(self, request, view) -> str | None:
+    def identity(self, request: Request, view) -> str | None:
         raise NotImplementedError
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view) -> bool:
         rate = parse_rate(getattr(settings, self.setting))
         ident = self.identity(request, view)
         if rate is None or ident is None:
@@ -71,7 +74,7 @@ class AnonymousThrottle(FixedWindowThrottle):
 
     setting = "CRUX_API_ANON_RATE"
 
-    def identity(self, request, view) -> str | None:
+    def identity(self, request: Request, view) -> str | None:
         if request.user and request.user.is_authenticated:
             return None
         return self.get_ident(request)
@@ -82,7 +85,7 @@ class WriteThrottle(FixedWindowThrottle):
 
     setting = "CRUX_API_WRITE_RATE"
 
-    def identity(self, request, view) -> str | None:
+    def identity(self, request: Request, view) -> str | None:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         if not (request.user and request.user.is_authenticated):

@@ -26,6 +26,7 @@ from bets.autoresolve.evidence.visibility import artifact_readable_by
 from bets.autoresolve.live import runs as live_runs
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
+from bets.common.types import Viewer
 from bets.models import ArtifactAccess, ClaimArtifact, LiveRun, ResolutionAttempt
 
 BUNDLE_FORMAT = "crux-evidence"
@@ -38,7 +39,7 @@ def attempt_number(attempt: ResolutionAttempt) -> int:
     return ResolutionAttempt.objects.filter(claim_id=attempt.claim_id, pk__lte=attempt.pk).count()
 
 
-def attempt_visible_or_404(*, attempt_id: int, user) -> ResolutionAttempt:
+def attempt_visible_or_404(*, attempt_id: int, user: Viewer) -> ResolutionAttempt:
     """The attempt when its claim is visible to `user`, holding only what `user` may see of
     it (bets.autoresolve.evidence.disclosure); hidden and missing claims answer alike."""
     attempt = get_object_or_404(ResolutionAttempt.objects.select_related("claim"), pk=attempt_id)
@@ -96,7 +97,7 @@ def _live_logs_root(attempt: ResolutionAttempt) -> Path | None:
     return live_runs.logs_dir(run) if run is not None else None
 
 
-def evidence_files(attempt: ResolutionAttempt, *, user) -> list[EvidenceFile]:
+def evidence_files(attempt: ResolutionAttempt, *, user: Viewer | None) -> list[EvidenceFile]:
     """Each file the run read, where it lives now, and whether `user` may download it."""
     artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
     arbiters = claim_arbiter_ids(attempt.claim_id)
@@ -147,7 +148,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def evidence_zip(attempt: ResolutionAttempt, *, user) -> bytes:
+def evidence_zip(attempt: ResolutionAttempt, *, user: Viewer) -> bytes:
     """evidence.json, manifest.json (every file with its sha256 and whether it is included)
     and files/<kind>/<name> for every file the viewer may have whose bytes still match."""
     buffer = io.BytesIO()
@@ -171,7 +172,7 @@ def evidence_zip(attempt: ResolutionAttempt, *, user) -> bytes:
     return buffer.getvalue()
 
 
-def _record_bundle_access(attempt: ResolutionAttempt, f: EvidenceFile, user) -> None:
+def _record_bundle_access(attempt: ResolutionAttempt, f: EvidenceFile, user: Viewer | None) -> None:
     """A non-public file leaving in a bundle counts as a download of it."""
     kind, _, name = f.locator.partition(":")
     if kind != "artifact":

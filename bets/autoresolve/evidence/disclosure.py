@@ -25,6 +25,7 @@ from bets.autoresolve.evidence.visibility import (
     evidence_reader,
 )
 from bets.claims.arbiters import claim_arbiter_ids
+from bets.common.types import Viewer
 from bets.models import Claim, ClaimArtifact, ResolutionAttempt
 
 Visibility = ClaimArtifact.Visibility
@@ -35,7 +36,7 @@ def spec_discloses_aggregates_only(spec: object) -> bool:
     return isinstance(spec, dict) and spec.get("disclose") == "aggregates"
 
 
-def aggregates_only_to(spec: object, user, arbiters: set[int]) -> bool:
+def aggregates_only_to(spec: object, user: Viewer | None, arbiters: set[int]) -> bool:
     """Whether `user` sees only the aggregates of what `spec` measured: the spec says
     `"disclose": "aggregates"` and the user is not an evidence reader (staff, arbiters)."""
     return spec_discloses_aggregates_only(spec) and not evidence_reader(user, arbiters)
@@ -114,14 +115,14 @@ def live_logs_visibility(spec: object) -> str:
     return Visibility.PUBLIC
 
 
-def live_logs_readable_by(spec: object, user, arbiters: set[int]) -> bool:
+def live_logs_readable_by(spec: object, user: Viewer | None, arbiters: set[int]) -> bool:
     """Whether `user` may read a live run's logs: public ones anyone, others the evidence
     readers (staff, the claim's arbiters)."""
     return live_logs_visibility(spec) == Visibility.PUBLIC or evidence_reader(user, arbiters)
 
 
-def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, ClaimArtifact],
-                     arbiters: set[int]) -> str:
+def disclosure_level(attempt: ResolutionAttempt, user: Viewer | None, *,
+                     artifacts: dict[str, ClaimArtifact], arbiters: set[int]) -> str:
     level = FULL
     if not live_logs_readable_by(attempt.spec, user, arbiters):
         if live_logs_visibility(attempt.spec) == Visibility.PRIVATE:
@@ -137,7 +138,7 @@ def disclosure_level(attempt: ResolutionAttempt, user, *, artifacts: dict[str, C
     return level
 
 
-def attempt_disclose(attempt: ResolutionAttempt, user, *,
+def attempt_disclose(attempt: ResolutionAttempt, user: Viewer | None, *,
                      artifacts: dict[str, ClaimArtifact] | None = None,
                      arbiters: set[int] | None = None) -> ResolutionAttempt:
     """A copy of the attempt holding only what `user` may see, with `withheld` saying what
@@ -174,7 +175,7 @@ def attempt_disclose(attempt: ResolutionAttempt, user, *,
     return shown
 
 
-def attempts_disclose(attempts: list[ResolutionAttempt], user, *, claim: Claim,
+def attempts_disclose(attempts: list[ResolutionAttempt], user: Viewer | None, *, claim: Claim,
                       evidence: tuple[list[ClaimArtifact], set[int]] | None = None
                       ) -> list[ResolutionAttempt]:
     """attempt_disclose over a claim's attempts, reading the claim's files and arbiters once."""
@@ -183,7 +184,7 @@ def attempts_disclose(attempts: list[ResolutionAttempt], user, *, claim: Claim,
     return [attempt_disclose(a, user, artifacts=artifacts, arbiters=arbiters) for a in attempts]
 
 
-def preview_disclose(found: dict, user, *, claim: Claim) -> dict:
+def preview_disclose(found: dict, user: Viewer | None, *, claim: Claim) -> dict:
     """A dry run's result ({"verdict", "reason", "measurement", "evidence"}) as this viewer
     may see it: the author of a claim is not automatically a reader of its private files."""
     probe = ResolutionAttempt(claim_id=claim.pk, spec=claim.resolver_spec,
@@ -195,7 +196,7 @@ def preview_disclose(found: dict, user, *, claim: Claim) -> dict:
             "evidence": shown.evidence, "withheld": shown.withheld}
 
 
-def flag_reason_for(claim: Claim, user, *,
+def flag_reason_for(claim: Claim, user: Viewer | None, *,
                     evidence: tuple[list[ClaimArtifact], set[int]] | None = None) -> str:
     """Why the claim is flagged, as this viewer may read it: the reason quotes the resolver's,
     which can name numbers from evidence the viewer may not see."""

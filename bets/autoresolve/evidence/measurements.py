@@ -16,6 +16,7 @@ from django.conf import settings
 
 from bets.autoresolve.evidence.disclosure import attempts_disclose
 from bets.autoresolve.selectors import claim_attempts
+from bets.common.types import Viewer
 from bets.models import Claim, ResolutionAttempt
 
 
@@ -149,7 +150,7 @@ def measured_of(attempts: list[ResolutionAttempt], *, limit: int) -> list[Resolu
     return [a for a in attempts if a.status in finished][:limit][::-1]
 
 
-def claim_measurement_series(*, claim: Claim, user,
+def claim_measurement_series(*, claim: Claim, user: Viewer | None,
                              disclosed: list[ResolutionAttempt] | None = None) -> dict:
     """The claim's measurement series as `user` may see them. `disclosed`: its newest
     measured_window() attempts, already disclosed to `user`, newest first, when the caller

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bets.common.types import Viewer
 from bets.models import ArtifactAccess, Claim, ClaimArtifact
 
 Visibility = ClaimArtifact.Visibility
@@ -40,7 +41,7 @@ def visibility_parse(value: object) -> str:
 
 
 
-def evidence_reader(user, arbiters: set[int]) -> bool:
+def evidence_reader(user: Viewer | None, arbiters: set[int]) -> bool:
     """Staff and the claim's arbiters (`arbiters`: their ids) read every file of the claim."""
     return bool(user and user.is_authenticated and (user.is_staff or user.pk in arbiters))
 
@@ -52,8 +53,8 @@ def claim_evidence(claim_id: int) -> tuple[list[ClaimArtifact], set[int]]:
     return files, claim_arbiter_ids(claim_id)
 
 
-def artifact_readable_by(artifact: ClaimArtifact, user, *, arbiters: set[int] | None = None
-                         ) -> bool:
+def artifact_readable_by(artifact: ClaimArtifact, user: Viewer | None, *,
+                         arbiters: set[int] | None = None) -> bool:
     """Whether `user` may have the file's bytes and everything derived from them."""
     if artifact.visibility == Visibility.PUBLIC:
         return True
@@ -69,7 +70,8 @@ def artifact_readable_by(artifact: ClaimArtifact, user, *, arbiters: set[int] | 
 
 
 @transaction.atomic
-def artifact_visibility_widen(*, artifact_id: int, actor, visibility: str) -> ClaimArtifact:
+def artifact_visibility_widen(*, artifact_id: int, actor: Viewer | None,
+                              visibility: str) -> ClaimArtifact:
     """Show a file to more people (uploader or staff): private -> aggregates -> public.
 
     The bytes never change: revealing publishes exactly the file whose sha256 was public
@@ -95,13 +97,13 @@ def artifact_visibility_widen(*, artifact_id: int, actor, visibility: str) -> Cl
     return artifact
 
 
-def artifact_download_token(artifact: ClaimArtifact, user) -> str:
+def artifact_download_token(artifact: ClaimArtifact, user: Viewer | None) -> str:
     """A signed link token for one viewer and one file; it stops working after an hour."""
     return signing.dumps({"a": artifact.pk, "u": user.pk if user else None},
                          salt=DOWNLOAD_SALT, compress=True)
 
 
-def artifact_open(*, artifact_id: int, user, via: str, token: str | None = None
+def artifact_open(*, artifact_id: int, user: Viewer | None, via: str, token: str | None = None
                   ) -> ClaimArtifact:
     """The file for `user` to download; records the access of a non-public one.
 
@@ -144,7 +146,7 @@ def artifact_accesses(*, artifact: ClaimArtifact, viewer) -> list[ArtifactAccess
     return list(ArtifactAccess.objects.filter(artifact=artifact).select_related("user")[:200])
 
 
-def withheld_summary(claim: Claim, user, *,
+def withheld_summary(claim: Claim, user: Viewer | None, *,
                      evidence: tuple[list[ClaimArtifact], set[int]] | None = None) -> str:
     """What this viewer does not see of the claim's evidence, said plainly ("" if nothing)."""
     files, arbiters = evidence or claim_evidence(claim.pk)

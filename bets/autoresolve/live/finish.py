@@ -12,6 +12,7 @@ from bets.autoresolve.bridge import run_context
 from bets.autoresolve.live import runs
 from bets.autoresolve.runs import attempt_record_verdict
 from bets.common.errors import Conflict, Forbidden, NotFound
+from bets.common.types import Viewer
 from bets.models import LiveRun, LiveShard, ResolutionAttempt
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def live_run_finish(*, run_id: int) -> ResolutionAttempt | None:
 
 
 @transaction.atomic
-def live_run_cancel(*, run_id: int, actor, reason: str = "") -> LiveRun:
+def live_run_cancel(*, run_id: int, actor: Viewer | None, reason: str = "") -> LiveRun:
     """An admin stops a live run: its shards stop within a heartbeat or two and the attempt
     is recorded inconclusive with the reason."""
     if not (actor and actor.is_staff):

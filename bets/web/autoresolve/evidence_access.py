@@ -3,6 +3,8 @@
 Each POST is one service call; a refusal becomes a message on the claim's resolution page.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -27,6 +29,7 @@ from bets.autoresolve.evidence.visibility import (
 from bets.claims.arbiters import claim_arbiters_set
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import Forbidden, NotFound, ServiceError
+from bets.common.types import Viewer
 from bets.models import ArtifactAccess, Claim, ClaimArtifact
 
 
@@ -40,7 +43,7 @@ class ArtifactRow:
     can_reveal: bool  # the viewer uploaded it (or is staff) and it is not public yet
 
 
-def artifact_rows(claim: Claim, user, *,
+def artifact_rows(claim: Claim, user: Viewer, *,
                   evidence: tuple[list[ClaimArtifact], set[int]] | None = None
                   ) -> list[ArtifactRow]:
     files, arbiters = evidence or claim_evidence(claim.pk)

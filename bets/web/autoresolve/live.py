@@ -1,8 +1,10 @@
 """Live runs on the site: an admin's cancel button (the progress itself is in the claim's
 resolution panel, bets/templates/bets/partials/_live_progress.html)."""
 
+from __future__ import annotations
+
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +16,7 @@ from bets.models import LiveRun
 
 
 @require_POST
-def live_run_cancel_view(request, pk: int):
+def live_run_cancel_view(request: HttpRequest, pk: int):
     run = get_object_or_404(LiveRun, pk=pk)
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},

@@ -3,8 +3,10 @@
 Each POST is one service call; a service error becomes a message on the page, never a 500.
 """
 
+from __future__ import annotations
+
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -25,13 +27,14 @@ from bets.autoresolve.runs import claim_preview_resolver, claim_resolver_deadlin
 from bets.autoresolve.selectors import claim_attempts, claim_proposals
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
+from bets.common.types import Viewer
 from bets.models import Claim, Dispute, ResolutionProposal
 from bets.web.autoresolve.evidence import present, present_attempt, pretty_json
 from bets.web.autoresolve.evidence_access import artifact_rows
 from bets.web.autoresolve.measurement_chart import measurement_chart, measurement_rows
 
 
-def _back(request, claim_id: int) -> HttpResponseRedirect:
+def _back(request: HttpRequest, claim_id: int) -> HttpResponseRedirect:
     """Back to the page the form was on (the claim page or the resolution page)."""
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -42,7 +45,7 @@ def _back(request, claim_id: int) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
-def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
+def _act(request: HttpRequest, claim_id: int, action, success: str) -> HttpResponseRedirect:
     if not request.user.is_authenticated:
         messages.error(request, "Sign in first.")
         return _back(request, claim_id)
@@ -55,7 +58,7 @@ def _act(request, claim_id: int, action, success: str) -> HttpResponseRedirect:
     return _back(request, claim_id)
 
 
-def measurements_panel(claim: Claim, user, disclosed: list) -> dict | None:
+def measurements_panel(claim: Claim, user: Viewer | None, disclosed: list) -> dict | None:
     """The measured quantity over the claim's runs (chart and table), for a spec with a
     schedule or once two runs measured; None otherwise. `disclosed`: the claim's newest
     attempts as `user` may see them."""
@@ -75,7 +78,7 @@ def measurements_panel(claim: Claim, user, disclosed: list) -> dict | None:
             "withheld": data["withheld"]}
 
 
-def autoresolve_panel(request, claim: Claim) -> dict:
+def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
     """What the claim's auto-resolution section shows: attempts, proposals, files and, on
     ?preview=1 for the author or an admin, a dry run of the resolver (computed here, in the
     view, never while a template renders)."""
@@ -128,7 +131,7 @@ def autoresolve_panel(request, claim: Claim) -> dict:
 
 
 @require_GET
-def claim_resolution(request, pk: int):
+def claim_resolution(request: HttpRequest, pk: int):
     """The resolution panel on its own page; ?preview=1 adds the dry run."""
     claim = claim_visible_or_404(claim_id=pk, user=request.user)
     return render(request, "bets/claim_resolution.html",
@@ -136,14 +139,14 @@ def claim_resolution(request, pk: int):
 
 
 @require_POST
-def artifact_upload(request, pk: int):
+def artifact_upload(request: HttpRequest, pk: int):
     claim = claim_visible_or_404(claim_id=pk, user=request.user)
     upload = request.FILES.get("file")
     return _act(
         request, claim.pk,
         lambda: artifact_services.artifact_upload(
             claim_id=claim.pk, uploader=request.user,
-            name=request.POST.get("name") or (upload.name if upload else ""), file=upload,
+            name=request.POST.get("name") or (upload.name or "" if upload else ""), file=upload,
             visibility=request.POST.get("visibility", "public"),
         ),
         "File uploaded.",
@@ -151,7 +154,7 @@ def artifact_upload(request, pk: int):
 
 
 @require_POST
-def resolver_run_now(request, pk: int):
+def resolver_run_now(request: HttpRequest, pk: int):
     claim = claim_visible_or_404(claim_id=pk, user=request.user)
     return _act(
         request, claim.pk,
@@ -161,7 +164,7 @@ def resolver_run_now(request, pk: int):
 
 
 @require_POST
-def proposal_dispute(request, pk: int):
+def proposal_dispute(request: HttpRequest, pk: int):
     proposal = get_object_or_404(ResolutionProposal, pk=pk)
     claim_visible_or_404(claim_id=proposal.claim_id, user=request.user)
     return _act(
@@ -175,7 +178,7 @@ def proposal_dispute(request, pk: int):
 
 
 @require_POST
-def dispute_adjudicate(request, pk: int):
+def dispute_adjudicate(request: HttpRequest, pk: int):
     dispute = get_object_or_404(Dispute.objects.select_related("proposal"), pk=pk)
     return _act(
         request, dispute.proposal.claim_id,

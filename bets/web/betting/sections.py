@@ -81,7 +81,7 @@ def claim_betting_section(
         "open": claim_accepts_bets(claim, now=timezone.now()),
         "user": user,
         "signed_in": signed_in,
-        "balance": sel.user_balance(user) if signed_in else None,
+        "balance": sel.user_balance(user) if user.is_authenticated else None,
         "offer_question": offer_question,
     }
 

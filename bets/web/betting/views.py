@@ -1,6 +1,8 @@
 """Web forms for betting: make an offer, accept one, cancel one. Thin: parse, call the
 service, show its message, redirect back to the claim page."""
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bets.betting import offers as offer_services
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
+from bets.common.types import SignedInRequest
 from bets.models import Claim, Offer
 from bets.web.claims.pages import claim_page_context
 from bets.web.forms import parse_percent, percent_question
@@ -53,7 +56,7 @@ def _hours(value) -> int:
 
 @login_required
 @require_POST
-def offer_create(request, claim_id: int):
+def offer_create(request: SignedInRequest, claim_id: int):
     # A hidden claim (proposed, rejected) answers 404 like a missing one, never a redirect
     # that would tell its id exists.
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
@@ -92,7 +95,7 @@ def offer_create(request, claim_id: int):
 
 @login_required
 @require_POST
-def offer_accept(request, offer_id: int):
+def offer_accept(request: SignedInRequest, offer_id: int):
     offer = get_object_or_404(Offer, pk=offer_id)
     try:
         bet = offer_services.offer_accept(
@@ -112,7 +115,7 @@ def offer_accept(request, offer_id: int):
 
 @login_required
 @require_POST
-def offer_cancel(request, offer_id: int):
+def offer_cancel(request: SignedInRequest, offer_id: int):
     offer = get_object_or_404(Offer, pk=offer_id)
     try:
         offer_services.offer_cancel(offer_id=offer.pk, actor=request.user)

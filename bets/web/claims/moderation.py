@@ -1,5 +1,7 @@
 """The moderators' queue of proposed claims."""
 
+from __future__ import annotations
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +11,7 @@ from bets.autoresolve import selectors as autoresolve_selectors
 from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.common.errors import ServiceError
+from bets.common.types import SignedInRequest
 from bets.models import Claim
 from bets.web.forms import ReviewForm
 from bets.web.plumbing.common import staff_required
@@ -17,7 +20,7 @@ REVIEWS = {"approve": claim_services.claim_approve, "reject": claim_services.cla
 
 
 @staff_required
-def moderation_queue(request):
+def moderation_queue(request: SignedInRequest):
     return render(request, "bets/moderation.html", {
         "claims": selectors.claims_awaiting_review(),
         # Automatic resolution waiting on a person: open disputes and flagged claims.
@@ -29,7 +32,7 @@ def moderation_queue(request):
 
 @require_POST
 @staff_required
-def claim_review(request, claim_id: int, decision: str):
+def claim_review(request: SignedInRequest, claim_id: int, decision: str):
     review = REVIEWS.get(decision)
     if review is None:
         raise PermissionDenied("Unknown decision.")

@@ -1,9 +1,11 @@
 """Claim pages: the list, a claim's page and forecasting on it."""
 
+from __future__ import annotations
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,6 +17,7 @@ from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_featured, claims_listing
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
+from bets.common.types import SignedInRequest
 from bets.models import Claim, Forecast, Score
 from bets.web.autoresolve.pages import autoresolve_panel
 from bets.web.betting.sections import claim_betting_section
@@ -31,7 +34,7 @@ def _page_link(params: QueryDict, page: int) -> str:
     return "?" + query.urlencode()
 
 
-def home(request):
+def home(request: HttpRequest):
     signed_in = request.user.is_authenticated
     params = request.GET.copy()
     params.pop("page", None)
@@ -61,7 +64,7 @@ def home(request):
 
 
 def claim_page_context(
-    request, claim: Claim, *, forecast_form=None, offer_question: dict | None = None
+    request: HttpRequest, claim: Claim, *, forecast_form=None, offer_question: dict | None = None
 ) -> dict:
     """Everything claim_detail.html needs, each domain's section composed by its builder;
     the forecast and offer forms' views render the page with it too, when they answer with a
@@ -117,14 +120,14 @@ def claim_page_context(
     }
 
 
-def claim_detail(request, claim_id: int):
+def claim_detail(request: HttpRequest, claim_id: int):
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     return render(request, "bets/claim_detail.html", claim_page_context(request, claim))
 
 
 @require_POST
 @login_required
-def forecast_submit(request, claim_id: int):
+def forecast_submit(request: SignedInRequest, claim_id: int):
     """Record a forecast given in percent. "0.5" gets the question "Did you mean 50% or
     0.5%?" (a 200 page with both answers as buttons) and records nothing."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
@@ -148,7 +151,7 @@ def forecast_submit(request, claim_id: int):
 
 @require_POST
 @login_required
-def forecast_withdraw(request, claim_id: int):
+def forecast_withdraw(request: SignedInRequest, claim_id: int):
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     try:
         forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)

@@ -1,6 +1,8 @@
 """Proposing a claim, editing it until its criteria freeze, clarifying it after, and the
 resolver-spec documentation the forms link to."""
 
+from __future__ import annotations
+
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,6 +19,7 @@ from bets.claims import services as claim_services
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.common.markdown import render_markdown
+from bets.common.types import SignedInRequest
 from bets.models import Claim
 from bets.web.forms import ClaimProposeForm, ClarificationForm
 from bets.web.plumbing.common import add_service_error
@@ -41,7 +45,7 @@ def _previews(form) -> list[tuple[str, str]]:
 
 
 @login_required
-def claim_propose(request):
+def claim_propose(request: SignedInRequest):
     posted = request.method == "POST"
     form = ClaimProposeForm(request.POST if posted else None, initial=_default_times())
     previews = _previews(form) if posted and "preview" in request.POST else None
@@ -78,7 +82,7 @@ def _spec_text(spec) -> str:
 
 
 @login_required
-def claim_edit(request, claim_id: int):
+def claim_edit(request: SignedInRequest, claim_id: int):
     """The author's (or a moderator's) edit page: the whole form while the criteria are not
     frozen; once the first forecast or offer froze them, append-only clarifications."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
@@ -131,7 +135,7 @@ def claim_edit(request, claim_id: int):
     )
 
 
-def spec_docs(request):
+def spec_docs(request: HttpRequest):
     """docs/resolver-specs.md as a page, so the forms can link to it without internet."""
     text = (Path(settings.BASE_DIR) / "docs" / "resolver-specs.md").read_text(encoding="utf-8")
     return render(request, "bets/spec_docs.html", {"doc": render_markdown(text)})

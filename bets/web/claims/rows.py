@@ -10,7 +10,7 @@ of them, and most rows are the same from one request to the next.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
@@ -22,7 +22,7 @@ ROW_TEMPLATE = "bets/_claim_row.html"
 # A row is about 1.5 KB of HTML plus its key; a long dry-run reason is cut to REASON_SHOWN
 # characters (it is a tooltip here; the claim page shows it whole), so an entry stays under
 # ~3 KB and the memo under ~12 MB per process.
-_rendered = VersionedLRU(4096)
+_rendered: VersionedLRU[SafeString] = VersionedLRU(4096)
 REASON_SHOWN = 300
 
 
@@ -81,7 +81,7 @@ def claim_row(claim: Any) -> ClaimRow:
 def claim_row_html(row: ClaimRow) -> SafeString:
     html = _rendered.get(row)
     if html is None:
-        html = get_template(ROW_TEMPLATE).render({"row": row})  # a SafeString
+        html = cast(SafeString, get_template(ROW_TEMPLATE).render({"row": row}))  # it is one
         _rendered.put(row, html)
     return html
 

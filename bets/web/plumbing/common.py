@@ -1,8 +1,11 @@
 """Helpers shared by the page views."""
 
+from __future__ import annotations
+
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from bets.common.errors import ServiceError
 
@@ -12,7 +15,7 @@ def staff_required(view):
     that would hide that the page exists for staff only."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_staff):
             raise PermissionDenied("Moderators only.")
         return view(request, *args, **kwargs)

@@ -5,9 +5,11 @@ worker or beat (stale job), events whose notifications are still not written aft
 re-dispatches (stuck events), and a database or broker outage.
 """
 
+from __future__ import annotations
+
 from celery import current_app
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,7 +39,7 @@ def _broker() -> str:
 @transaction.non_atomic_requests  # must answer even when the database is down
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest):
     database = _database()
     jobs, stuck = [], 0
     if database == "ok":
