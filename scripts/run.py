@@ -12,7 +12,6 @@ script exits non-zero, naming it.
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -46,15 +45,6 @@ def prepare_embedded(settings) -> None:
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
-
-
-def sqlite_use_wal(settings) -> None:
-    """Write-ahead logging lets the web server read while the worker writes (persists in the
-    file, so setting it once is enough)."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        with sqlite3.connect(db["NAME"]) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
 
 
 def manage(*args: str) -> None:
@@ -177,7 +167,6 @@ def main() -> int:
         log(f"emails (verification, notifications, password resets) are written to "
             f"{settings.EMAIL_FILE_PATH}")
     manage("migrate", "--noinput", "-v", "0")
-    sqlite_use_wal(settings)
     manage("collectstatic", "--noinput", "-v", "0")
     manage("load_demo")
     if demo_model_wanted():

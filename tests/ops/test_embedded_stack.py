@@ -1,0 +1,109 @@
+"""`make run`'s embedded default (SQLite, filesystem broker) as a person runs it.
+
+The stack is scripts/run.py itself, not a test settings file. Under concurrent writers the web
+server takes writes from several people at once while the worker fans out their notifications
+into the same SQLite file: every write must be answered without a server error, and every one
+kept.
+"""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.celery_worker import wait_for
+
+pytestmark = pytest.mark.worker
+
+WRITERS = 8
+WRITES_EACH = 50  # half comments, half forecasts: 400 writes in all
+
+SETUP = f"""
+import json
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from bets.models import Claim
+now = timezone.now()
+claim = Claim.objects.filter(status="open", open_time__lte=now, close_time__gt=now).first()
+tokens = {{}}
+for i in range({WRITERS}):
+    user = get_user_model().objects.create_user(username=f"writer{{i}}", password="not-used-1")
+    tokens[user.username] = Token.objects.create(user=user).key
+print(json.dumps({{"claim": claim.pk, "tokens": tokens}}))
+"""
+
+COUNTS = f"""
+import json
+from bets.models import Comment, Forecast, Notification
+writers = [f"writer{{i}}" for i in range({WRITERS})]
+print(json.dumps({{
+    "comments": Comment.objects.filter(author__username__in=writers).count(),
+    "forecasts": Forecast.objects.filter(participant__username__in=writers).count(),
+    "standing": Forecast.objects.filter(participant__username__in=writers,
+                                        end_time__isnull=True).count(),
+    "mentions": Notification.objects.filter(kind="comment_mention",
+                                            recipient__username__in=writers).count(),
+}}))
+"""
+
+
+def post(url: str, token: str, body: dict) -> int:
+    request = urllib.request.Request(  # noqa: S310 (our own stack's http URL)
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our stack)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_lose_nothing(
+    run_script,
+):
+    # Each writer comments 25 times in a few seconds: far past the default per-person rate
+    # limit, which would answer 429 and is not what this test is about.
+    script = run_script(extra_env={"CRUX_COMMENT_RATE_LIMIT": "100000"})
+    script.wait_until_running()
+    setup = script.manage_json(SETUP)
+    claim, tokens = setup["claim"], setup["tokens"]
+    names = sorted(tokens)
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(WRITERS)
+
+    def write(index: int) -> None:
+        name = names[index]
+        mentioned = names[(index + 1) % WRITERS]
+        start.wait()
+        for n in range(WRITES_EACH):
+            if n % 2:
+                status = post(f"{script.url}api/claims/{claim}/forecasts/", tokens[name],
+                              {"probability": round(0.05 + (index * 7 + n) % 90 / 100, 2)})
+            else:
+                status = post(f"{script.url}api/claims/{claim}/comments/", tokens[name],
+                              {"body": f"Comment {n} by {name}; what do you think, @{mentioned}?"})
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    refused = sorted(s for s in statuses if s != 201)
+    assert refused == [], (f"{len(refused)} of {len(statuses)} writes were refused: "
+                           f"{refused}\n{script.log()[-5000:]}")
+    half = WRITERS * WRITES_EACH // 2
+    # Every comment mentions another writer: the worker writes one notification for each.
+    counts = wait_for(
+        lambda: (c := script.manage_json(COUNTS))["mentions"] >= half and c,
+        timeout=120, interval=1,
+        message=f"the worker never wrote every mention's notification:\n{script.log()[-5000:]}")
+    assert counts == {"comments": half, "forecasts": half, "standing": WRITERS,
+                      "mentions": half}
+
