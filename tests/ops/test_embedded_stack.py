@@ -3,11 +3,13 @@
 The stack is scripts/run.py itself, not a test settings file. Under concurrent writers the web
 server takes writes from several people at once while the worker fans out their notifications
 into the same SQLite file: every write must be answered without a server error, and every one
-kept.
+kept. A fresh stack must be healthy for a monitor at once, and show the site's own pages.
 """
 
 import json
+import re
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -107,3 +109,32 @@ def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_los
     assert counts == {"comments": half, "forecasts": half, "standing": WRITERS,
                       "mentions": half}
 
+
+HEALTHY_WITHIN_SECONDS = 90
+
+
+def test_a_fresh_embedded_stack_is_healthy_within_90_seconds_and_shows_the_sites_own_404(
+    run_script,
+):
+    script = run_script()
+    wait_for(lambda: "started beat" in script.log(), timeout=120,
+             message=f"run.py never started beat:\n{script.log()}")
+    started = time.monotonic()
+
+    def healthy():
+        answer = script.get("/healthz")
+        return answer and answer[0] == 200 and answer
+
+    status, body = wait_for(
+        healthy, timeout=HEALTHY_WITHIN_SECONDS, interval=1,
+        message=f"/healthz was not 200 within {HEALTHY_WITHIN_SECONDS} s of starting web, "
+                f"worker and beat: {script.get('/healthz')}")
+    assert time.monotonic() - started < HEALTHY_WITHIN_SECONDS
+    assert json.loads(body)["jobs"][0] == {
+        "name": "forecast_reminders", "stale": False, "last_run_at": None}
+
+    status, page = script.get("/no/such/page/")
+    assert status == 404
+    assert "Page not found" in page and "Browse the claims" in page
+    # Django's debug page names the URLconf and lists every pattern it tried.
+    assert "URLconf" not in page and not re.search(r"api/claims/<dbid:pk>", page)
