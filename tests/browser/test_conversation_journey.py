@@ -134,6 +134,11 @@ print(json.dumps(claim.pk))
 """
 
 
+# Before the fix, one run saw one post in six fail with "database is locked": five rounds make a
+# regression near certain to show, and stay under the default limit of 10 comments a person.
+ROUNDS = 5
+
+
 def test_two_people_commenting_at_once_on_make_runs_stack_both_keep_their_comments(
     new_page, run_script
 ):
@@ -145,11 +150,7 @@ def test_two_people_commenting_at_once_on_make_runs_stack_both_keep_their_commen
     for name, page in people.items():
         login(page, site, name)
     statuses = []
-
-    def posted(response):
-        return response.request.method == "POST"
-
-    for round_ in range(3):
+    for round_ in range(ROUNDS):
         for name, page in people.items():
             other = "dee" if name == "cam" else "cam"
             page.goto(claim_url)
@@ -158,15 +159,17 @@ def test_two_people_commenting_at_once_on_make_runs_stack_both_keep_their_commen
         cam, dee = people.values()
         # Both submit within milliseconds of each other, while the worker writes the
         # notifications of the previous round's mentions.
-        with cam.expect_response(posted) as cam_post, dee.expect_response(posted) as dee_post:
+        # Each navigation ends on the page the POST led to: the claim after its redirect, or
+        # the error page.
+        with cam.expect_navigation() as cam_done, dee.expect_navigation() as dee_done:
             cam.locator("form.comment-form button[type=submit]").click(no_wait_after=True)
             dee.locator("form.comment-form button[type=submit]").click(no_wait_after=True)
-        statuses += [cam_post.value.status, dee_post.value.status]
+        statuses += [cam_done.value.status, dee_done.value.status]
 
     assert [s for s in statuses if s >= 500] == [], f"{statuses}\n{script.log()[-3000:]}"
     page = people["cam"]
     page.goto(claim_url)
     conversation = page.locator("#conversation").inner_text()
-    kept = [f"Round {r} from {n}" for r in range(3) for n in people
+    kept = [f"Round {r} from {n}" for r in range(ROUNDS) for n in people
             if f"Round {r} from {n}" in conversation]
-    assert len(kept) == 6, conversation
+    assert len(kept) == 2 * ROUNDS, conversation

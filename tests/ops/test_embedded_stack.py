@@ -7,7 +7,6 @@ kept. A fresh stack must be healthy for a monitor at once, and show the site's o
 """
 
 import json
-import re
 import threading
 import time
 import urllib.error
@@ -105,7 +104,7 @@ def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_los
     counts = wait_for(
         lambda: (c := script.manage_json(COUNTS))["mentions"] >= half and c,
         timeout=120, interval=1,
-        message=f"the worker never wrote every mention's notification:\n{script.log()[-5000:]}")
+        message=f"the worker never wrote every mention's notification (log: {script.log_path})")
     assert counts == {"comments": half, "forecasts": half, "standing": WRITERS,
                       "mentions": half}
 
@@ -118,23 +117,22 @@ def test_a_fresh_embedded_stack_is_healthy_within_90_seconds_and_shows_the_sites
 ):
     script = run_script()
     wait_for(lambda: "started beat" in script.log(), timeout=120,
-             message=f"run.py never started beat:\n{script.log()}")
+             message=f"run.py never started beat (its log: {script.log_path})")
     started = time.monotonic()
-
-    def healthy():
+    answer = None
+    while time.monotonic() - started < HEALTHY_WITHIN_SECONDS:
         answer = script.get("/healthz")
-        return answer and answer[0] == 200 and answer
-
-    status, body = wait_for(
-        healthy, timeout=HEALTHY_WITHIN_SECONDS, interval=1,
-        message=f"/healthz was not 200 within {HEALTHY_WITHIN_SECONDS} s of starting web, "
-                f"worker and beat: {script.get('/healthz')}")
-    assert time.monotonic() - started < HEALTHY_WITHIN_SECONDS
-    assert json.loads(body)["jobs"][0] == {
+        if answer and answer[0] == 200:
+            break
+        time.sleep(1)
+    assert answer and answer[0] == 200, (
+        f"/healthz was not 200 within {HEALTHY_WITHIN_SECONDS} s of starting web, worker "
+        f"and beat; it last answered {answer}")
+    assert json.loads(answer[1])["jobs"][0] == {
         "name": "forecast_reminders", "stale": False, "last_run_at": None}
 
     status, page = script.get("/no/such/page/")
     assert status == 404
     assert "Page not found" in page and "Browse the claims" in page
-    # Django's debug page names the URLconf and lists every pattern it tried.
-    assert "URLconf" not in page and not re.search(r"api/claims/<dbid:pk>", page)
+    # Django's debug page names the URLconf and lists every pattern it tried, by name.
+    assert "URLconf" not in page and "[name='login']" not in page
