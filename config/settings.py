@@ -40,8 +40,9 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if h.strip()
 ]
-_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-_LOCAL_ONLY = all(h in _LOOPBACK_HOSTS or h.endswith(".localhost") for h in ALLOWED_HOSTS)
+# This machine's own names, and the name Django's test client sends.
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+_LOCAL_ONLY = all(h in _LOCAL_HOSTS or h.endswith(".localhost") for h in ALLOWED_HOSTS)
 CRUX_PRODUCTION = env_bool("CRUX_PRODUCTION", not _LOCAL_ONLY)
 
 # Development only: refused for a production site and for one that answers to other hosts.
