@@ -20,6 +20,7 @@ pytestmark = pytest.mark.worker
 
 WRITERS = 8
 WRITES_EACH = 50  # half comments, half forecasts: 400 writes in all
+READERS = 2
 
 SETUP = f"""
 import json
@@ -60,9 +61,22 @@ def post(url: str, token: str, body: dict) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError:
+        return 0  # no answer at all (connection refused or reset, timeout)
 
 
-def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_lose_nothing(
+def get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (our stack)
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def test_eight_concurrent_api_writers_and_page_readers_on_the_embedded_stack_lose_nothing(
     run_script,
 ):
     # Each writer comments 25 times in a few seconds: far past the default per-person rate
@@ -73,8 +87,11 @@ def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_los
     claim, tokens = setup["claim"], setup["tokens"]
     names = sorted(tokens)
     statuses: list[int] = []
+    reads: list[int] = []
     lock = threading.Lock()
-    start = threading.Barrier(WRITERS)
+    start = threading.Barrier(WRITERS + READERS)
+    writing = threading.Event()
+    writing.set()
 
     def write(index: int) -> None:
         name = names[index]
@@ -90,15 +107,30 @@ def test_eight_concurrent_api_writers_on_the_embedded_stack_get_no_error_and_los
             with lock:
                 statuses.append(status)
 
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
+    def read() -> None:
+        # People reading the claim's page meanwhile: a page view must neither fail nor hold
+        # up the writers (config/wsgi.py).
+        start.wait()
+        while writing.is_set():
+            status = get(f"{script.url}claims/{claim}/")
+            with lock:
+                reads.append(status)
+
+    writers = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
+    readers = [threading.Thread(target=read) for _ in range(READERS)]
+    for thread in writers + readers:
         thread.start()
-    for thread in threads:
+    for thread in writers:
+        thread.join()
+    writing.clear()
+    for thread in readers:
         thread.join()
 
     refused = sorted(s for s in statuses if s != 201)
-    assert refused == [], (f"{len(refused)} of {len(statuses)} writes were refused: "
-                           f"{refused}\n{script.log()[-5000:]}")
+    assert (len(statuses), refused) == (WRITERS * WRITES_EACH, []), (
+        f"{len(refused)} of {len(statuses)} writes were refused: {refused}\n"
+        f"{script.log()[-5000:]}")
+    assert reads and set(reads) == {200}, f"page views answered {sorted(set(reads))}"
     half = WRITERS * WRITES_EACH // 2
     # Every comment mentions another writer: the worker writes one notification for each.
     counts = wait_for(
