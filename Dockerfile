@@ -12,9 +12,9 @@ COPY resolvers ./resolvers
 RUN pip install .
 COPY . .
 
-# Static files are collected at build time (whitenoise serves them); the dummy key is used
-# only for this step, never at run time.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+# Static files are collected at build time, hashed as a production site serves them
+# (whitenoise); the dummy key is used only for this step, never at run time.
+RUN CRUX_PRODUCTION=1 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput -v 0
 
 RUN useradd --create-home --uid 1000 crux && mkdir -p /app/var && chown -R crux /app/var

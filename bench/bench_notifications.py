@@ -162,7 +162,8 @@ def inbox(database_url: str) -> None:
     os.environ["STATIC_ROOT"] = static_root
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                    cwd=ROOT, check=True, env=os.environ | {
-                       "DEBUG": "0", "SECRET_KEY": "bench-only-" + "x" * 50,
+                       "DEBUG": "0", "CRUX_PRODUCTION": "1",
+                       "SECRET_KEY": "bench-only-" + "x" * 50,
                        "DATABASE_URL": database_url})
     with gunicorn_serving(database_url, ready_path="/") as base:
         env = {"CRUX_WRK_COOKIE": log_in(base, "reader", "x-bench-x"),

@@ -126,7 +126,8 @@ def collect_static() -> None:
     directory gunicorn's environment names (STATIC_ROOT)."""
     root = tempfile.mkdtemp(prefix="crux-bench-static-")
     os.environ["STATIC_ROOT"] = root
-    env = os.environ | {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = os.environ | {"DEBUG": "0", "CRUX_PRODUCTION": "1",
+                        "SECRET_KEY": secrets.token_urlsafe(50)}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)
 
@@ -164,8 +165,8 @@ def rows_rendered_afresh(username: str, repeats: int = 200) -> None:
 def main() -> None:
     # The in-process measurement runs with the settings gunicorn gets (bench/httpload.py).
     collect_static()
-    os.environ.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
-                      SECURE_SSL_REDIRECT="0", DB_CONN_MAX_AGE="600")
+    os.environ.update(DEBUG="0", CRUX_PRODUCTION="1", SECRET_KEY=secrets.token_urlsafe(50),
+                      ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", DB_CONN_MAX_AGE="600")
     database_url = django_on_fresh_database("pages")
     data = load()
     c, r, big = data["demo_claim"], data["resolved_claim"], data["big_claim"]

@@ -36,6 +36,7 @@ def gunicorn_serving(database_url: str, *, ready_path: str) -> Iterator[str]:
     env = os.environ | {
         "DATABASE_URL": database_url,
         "DEBUG": "0",
+        "CRUX_PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",

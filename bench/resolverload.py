@@ -61,6 +61,7 @@ def resolvers_worker():
         "CRUX_DATA_DIR": str(log_dir),
         "LOG_LEVEL": os.environ.get("CRUX_BENCH_LOG_LEVEL", "WARNING"),
         "DEBUG": "0",
+        "CRUX_PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DB_CONN_MAX_AGE": "600",  # workers keep their database connection
     })

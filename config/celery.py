@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import task_postrun, task_prerun
+from celery.signals import beat_init, task_postrun, task_prerun
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -58,3 +58,12 @@ def close_broken_or_expired_db_connections(**kwargs: object) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@beat_init.connect
+def record_scheduler_start(**kwargs):
+    """A periodic job counts as late only once its periods since beat started have passed
+    (bets.conversation.jobs.heartbeats), so a fresh deployment is not reported stale."""
+    from bets.conversation.jobs import scheduler_started
+
+    scheduler_started()

@@ -2,7 +2,7 @@
 
 With no environment at all Crux runs on its embedded default: SQLite under var/ and a
 filesystem Celery broker, so `make run` needs no servers. Production sets DATABASE_URL,
-REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 (see README, "Production").
+REDIS_URL, SECRET_KEY and ALLOWED_HOSTS (see README, "Production"; CRUX_PRODUCTION below).
 """
 
 import os
@@ -27,18 +27,34 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-DEBUG = env_bool("DEBUG", True)
-# Development only: refused below when DEBUG is off.
-_DEV_SECRET = "crux-insecure-development-key-never-use-in-production-0123456789"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Two separate switches. DEBUG shows Django's debug pages (a traceback with server paths, a
+# 404 listing every URL pattern): for a developer only, off unless DEBUG=1, `make run`
+# included. CRUX_PRODUCTION turns on what a site served to others over HTTPS needs (below:
+# HTTPS redirect, secure cookies, HSTS, hashed static files, a real SECRET_KEY); it is on
+# whenever ALLOWED_HOSTS names a host other than this machine's own, so `make run` works on
+# http://127.0.0.1:8000 and a deployment that names its host is hardened without asking.
+DEBUG = env_bool("DEBUG", False)
 
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if h.strip()
 ]
+# This machine's own names, and the name Django's test client sends.
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+_LOCAL_ONLY = all(h in _LOCAL_HOSTS or h.endswith(".localhost") for h in ALLOWED_HOSTS)
+CRUX_PRODUCTION = env_bool("CRUX_PRODUCTION", not _LOCAL_ONLY)
+
+# Development only: refused for a production site and for one that answers to other hosts.
+_DEV_SECRET = "crux-insecure-development-key-never-use-in-production-0123456789"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and _LOCAL_ONLY and not CRUX_PRODUCTION:
+    SECRET_KEY = _DEV_SECRET
+if not SECRET_KEY or (SECRET_KEY == _DEV_SECRET and (CRUX_PRODUCTION or not _LOCAL_ONLY)):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set (a long random string) for a production site or one whose "
+        "ALLOWED_HOSTS names a host other than localhost.")
+
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -109,8 +125,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         server_side_binding=True, prepare_threshold=2
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; wait for the lock instead of failing while the worker writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default takes writes from the web server's threads and the worker at once.
+    # SQLite allows one writer at a time: write-ahead logging lets readers go on while it
+    # writes, and every transaction takes the write lock when it begins (IMMEDIATE), where
+    # waiting (up to `timeout` seconds) is possible. A transaction that read first and then
+    # tried to write would be refused at once ("database is locked"): waiting cannot help it,
+    # because another writer may have changed what it read. Page views on SQLite run outside
+    # a transaction so that they never queue for the lock (config/wsgi.py). Measured with 8
+    # concurrent API writers and the worker (tests/ops/test_embedded_stack.py): deferred
+    # transactions failed 271 of 400 writes; IMMEDIATE, none (and none of the page views
+    # read meanwhile).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("CRUX_SQLITE_BUSY_SECONDS", 30),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,7 +163,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if not CRUX_PRODUCTION
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -255,6 +284,8 @@ if REDIS_URL:
 else:
     _BROKER_DIR = VAR_DIR / "celery-broker"
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport, with whole messages only (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
@@ -380,8 +411,8 @@ CRUX_EVENT_REDISPATCH_BATCH = env_int("CRUX_EVENT_REDISPATCH_BATCH", 500)
 CRUX_LOGIN_MAX_FAILURES = env_int("CRUX_LOGIN_MAX_FAILURES", 5)
 CRUX_LOGIN_WINDOW_SECONDS = env_int("CRUX_LOGIN_WINDOW_SECONDS", 15 * 60)
 
-# --- Production hardening (active whenever DEBUG is off) -----------------------------------
-if not DEBUG:
+# --- Production hardening (CRUX_PRODUCTION; see DEBUG at the top) --------------------------
+if CRUX_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -2,7 +2,9 @@
 
 With no DATABASE_URL / REDIS_URL it runs on the embedded default (SQLite and kombu's filesystem
 broker under var/, or CRUX_VAR_DIR), so nothing but Python is needed. Setting both makes the same
-command use PostgreSQL and Redis. PORT picks the web port (default 8000).
+command use PostgreSQL and Redis. PORT picks the web port (default 8000). The site shows its
+own error pages unless DEBUG=1; it serves plain http on 127.0.0.1 (config/settings.py keeps
+production's HTTPS settings to CRUX_PRODUCTION).
 
 Every child runs in its own process group so that Ctrl-C (SIGINT) or SIGTERM here stops each of
 them and everything they forked; if any child dies on its own, the others are stopped and this
@@ -12,7 +14,6 @@ script exits non-zero, naming it.
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -46,15 +47,6 @@ def prepare_embedded(settings) -> None:
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
-
-
-def sqlite_use_wal(settings) -> None:
-    """Write-ahead logging lets the web server read while the worker writes (persists in the
-    file, so setting it once is enough)."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        with sqlite3.connect(db["NAME"]) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
 
 
 def manage(*args: str) -> None:
@@ -173,11 +165,13 @@ def main() -> int:
     db = settings.DATABASES["default"]
     log(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
     log(f"broker: {settings.CELERY_BROKER_URL.split('@')[-1]}")
+    if settings.DEBUG:
+        log("DEBUG=1: Django's debug pages (tracebacks, URL lists) are shown; for developers "
+            "only, never on a site others can reach.")
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
         log(f"emails (verification, notifications, password resets) are written to "
             f"{settings.EMAIL_FILE_PATH}")
     manage("migrate", "--noinput", "-v", "0")
-    sqlite_use_wal(settings)
     manage("collectstatic", "--noinput", "-v", "0")
     manage("load_demo")
     if demo_model_wanted():

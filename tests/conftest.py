@@ -50,6 +50,24 @@ def fresh_leaderboard_cache(request):
 
 
 @pytest.fixture
+def run_script(tmp_path):
+    """Start `make run`'s own stacks (scripts/run.py, each in tmp_path/varN on a free port;
+    tests/ops/embedded.py); every one is killed at the end."""
+    from tests.ops.embedded import RunScript
+
+    started = []
+
+    def start(**kwargs) -> RunScript:
+        script = RunScript(tmp_path / f"var{len(started)}", **kwargs)
+        started.append(script)
+        return script
+
+    yield start
+    for script in started:
+        script.finish()
+
+
+@pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real `celery worker` process on Redis, reading the test database.
 

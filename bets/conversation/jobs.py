@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,25 +26,48 @@ STAFF_SQL = f"SELECT id AS uid FROM {USERS} WHERE is_staff AND is_active"  # noq
 REMINDER_JOB = "forecast_reminders"
 
 
-def heartbeat_record(name: str, detail: str = "") -> None:
+SCHEDULER = "scheduler"
+
+
+def heartbeat_record(name: str, detail: str = "", *, now: datetime | None = None) -> None:
     JobHeartbeat.objects.update_or_create(
-        name=name, defaults={"last_run_at": timezone.now(), "detail": detail[:300]}
+        name=name, defaults={"last_run_at": now or timezone.now(), "detail": detail[:300]}
     )
 
 
+def scheduler_started(*, now: datetime | None = None) -> None:
+    """Beat records its start (config/celery.py): a job is late only once the periods it
+    should have run in have passed since the scheduler that runs it started."""
+    heartbeat_record(SCHEDULER, "beat started", now=now)
+
+
+def _database_created() -> datetime | None:
+    """When the first migration was applied: before beat has ever started, a fresh
+    deployment's jobs are measured from here, and a deployment whose beat never starts is
+    still reported."""
+    return (MigrationRecorder.Migration.objects.order_by("applied")
+            .values_list("applied", flat=True).first())
+
+
 def heartbeats(*, now: datetime | None = None) -> list[dict]:
-    """Every job expected to beat, when it last ran and whether that is too long ago (three
-    periods); a job that never ran is stale too."""
+    """Every job expected to beat, when it last ran and whether it is late: stale once three
+    of its periods have passed since it last ran, or, if it has not run since, since the
+    scheduler last started (or, before beat ever started, since the database was created).
+    A fresh deployment is therefore not stale before its jobs were due."""
     now = now or timezone.now()
     expected = {REMINDER_JOB: settings.CRUX_REMINDER_SECONDS}
-    seen = {h.name: h for h in JobHeartbeat.objects.filter(name__in=list(expected))}
+    seen = {h.name: h for h in JobHeartbeat.objects.filter(
+        name__in=[*expected, SCHEDULER])}
+    scheduler = seen.get(SCHEDULER)
+    started = scheduler.last_run_at if scheduler else _database_created()
     rows = []
     for name, period in expected.items():
         beat = seen.get(name)
         last = beat.last_run_at if beat else None
-        stale = last is None or now - last > timedelta(seconds=3 * period)
+        since = max((t for t in (last, started) if t is not None), default=None)
+        stale = since is None or now - since > timedelta(seconds=3 * period)
         rows.append({"name": name, "last_run_at": last, "stale": stale,
-                     "detail": beat.detail if beat else "never ran"})
+                     "detail": beat.detail if beat else "not run yet"})
     return rows
 
 

@@ -1,4 +1,4 @@
-"""Crux behind gunicorn with production settings (DEBUG=0), as bench/httpload.py runs it:
+"""Crux behind gunicorn with production settings (CRUX_PRODUCTION=1), as bench/httpload.py runs it:
 security headers on every response, no Server banner with a version, and request bodies
 sent chunked (no Content-Length) read whole, or refused with 413 past the size limit."""
 
@@ -38,7 +38,8 @@ def gunicorn(tmp_path) -> Iterator[int]:
     port = _free_port()
     env = os.environ | {
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "0", "CRUX_PRODUCTION": "1", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "CRUX_VAR_DIR": str(tmp_path), "LOG_LEVEL": "WARNING",
         "CRUX_API_ANON_RATE": "none", "CRUX_API_WRITE_RATE": "none",
     }

@@ -5,12 +5,18 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.urls import reverse
 from django.utils import timezone
 
 from bets.claims.forecasts import forecast_submit
 from bets.conversation.delivery import emails_due, emails_send, unsubscribe_token
-from bets.conversation.jobs import digests_send, heartbeats, notifications_periodic
+from bets.conversation.jobs import (
+    digests_send,
+    heartbeats,
+    notifications_periodic,
+    scheduler_started,
+)
 from bets.conversation.notify import Message, notify_users
 from bets.models import Forecast, JobHeartbeat, Notification, NotificationPreference
 from tests.celery_worker import dead_port, publishing_to
@@ -120,16 +126,39 @@ def test_staff_hear_of_proposals_waiting_once(ann, mod):
         ("mod", "Proposal waiting: “Waiting”")]
 
 
-def test_the_heartbeat_shows_when_the_reminder_job_stopped(client, settings):
-    assert heartbeats()[0]["stale"]  # never ran
+def test_the_heartbeat_shows_when_the_reminder_job_stopped(settings):
+    scheduler_started()
     notifications_periodic()
     assert not heartbeats()[0]["stale"]
-    JobHeartbeat.objects.update(last_run_at=timezone.now() - timedelta(
+    late = timezone.now() + timedelta(seconds=3 * settings.CRUX_REMINDER_SECONDS + 5)
+    assert heartbeats(now=late)[0]["stale"]
+
+
+def test_a_job_not_run_yet_is_stale_only_once_its_periods_since_the_scheduler_started_passed(
+    settings,
+):
+    started = timezone.now() - timedelta(days=1)
+    scheduler_started(now=started)
+    period = timedelta(seconds=settings.CRUX_REMINDER_SECONDS)
+    row = heartbeats(now=started + period)[0]
+    assert (row["stale"], row["last_run_at"], row["detail"]) == (False, None, "not run yet")
+    assert heartbeats(now=started + 3 * period + timedelta(seconds=1))[0]["stale"]
+    # A scheduler restarted after the job had stopped gives it its periods again.
+    JobHeartbeat.objects.create(name="forecast_reminders", last_run_at=started - 10 * period)
+    assert not heartbeats(now=started + period)[0]["stale"]
+    assert heartbeats(now=started + 4 * period)[0]["stale"]
+
+
+def test_before_beat_ever_started_jobs_are_measured_from_the_database_creation(settings):
+    created = MigrationRecorder.Migration.objects.order_by("applied").first().applied
+    period = timedelta(seconds=settings.CRUX_REMINDER_SECONDS)
+    assert not heartbeats(now=created + period)[0]["stale"]
+    assert heartbeats(now=created + 3 * period + timedelta(seconds=1))[0]["stale"]
+
+
+def test_healthz_reports_the_database_the_broker_and_stale_jobs(client, settings):
+    scheduler_started(now=timezone.now() - timedelta(
         seconds=3 * settings.CRUX_REMINDER_SECONDS + 5))
-    assert heartbeats()[0]["stale"]
-
-
-def test_healthz_reports_the_database_the_broker_and_stale_jobs(client):
     body = client.get("/healthz")
     assert body.status_code == 503
     assert body.json()["stale_jobs"] == ["forecast_reminders"]
@@ -137,6 +166,14 @@ def test_healthz_reports_the_database_the_broker_and_stale_jobs(client):
     notifications_periodic()
     body = client.get("/healthz")
     assert body.status_code == 200 and body.json()["status"] == "ok"
+
+
+def test_healthz_is_ok_on_a_fresh_deployment_before_the_reminder_job_was_due(client):
+    scheduler_started()
+    body = client.get("/healthz")
+    assert body.status_code == 200, body.json()
+    assert body.json()["jobs"] == [
+        {"name": "forecast_reminders", "stale": False, "last_run_at": None}]
 
 
 def test_healthz_fails_while_an_event_stays_without_its_notifications(client, settings):

@@ -1,17 +1,9 @@
-"""`make run` for real: scripts/run.py as a subprocess, its web, worker and beat, and Ctrl-C.
-
-Each test starts the whole stack in a temporary CRUX_VAR_DIR on a free port, so it never
-touches the developer's var/ or another test's processes.
-"""
+"""`make run` for real: scripts/run.py as a subprocess, its web, worker and beat, and Ctrl-C
+(tests/ops/embedded.py starts each stack apart from every other)."""
 
 import os
-import re
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -20,88 +12,11 @@ from django.conf import settings
 
 from bets.demo.data import AWAITING_RESOLUTION, SHOWCASE
 from tests.celery_worker import wait_for
+from tests.ops.embedded import group_alive
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 120
 # Beat first sends claims_close_due one period after it starts; the tests shorten the period
 # from 30 s to 2 s so that waiting for it does not dominate the suite.
 BEAT_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class RunScript:
-    def __init__(self, var_dir: Path, extra_env: dict | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log_path = var_dir.parent / f"{var_dir.name}-run.log"
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        env |= {"CRUX_VAR_DIR": str(var_dir), "PORT": str(self.port), "PYTHONUNBUFFERED": "1",
-                "CRUX_CLOSE_SECONDS": "2"}
-        env |= extra_env or {}
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in finish)
-        self.proc = subprocess.Popen(
-            [sys.executable, "scripts/run.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def child_pids(self) -> dict[str, int]:
-        found = re.findall(r"started (\w+) \(pid (\d+)\)", self.log())
-        return {name: int(pid) for name, pid in found}
-
-    def home(self) -> str | None:
-        assert self.proc.poll() is None, f"run.py exited early:\n{self.log()}"
-        try:
-            with urllib.request.urlopen(self.url, timeout=3) as response:  # noqa: S310
-                return response.read().decode() if response.status == 200 else None
-        except OSError:
-            return None
-
-    def wait_until_serving(self) -> str:
-        return wait_for(self.home, timeout=STARTUP_SECONDS, interval=0.5,
-                        message="the home page never answered 200")
-
-    def finish(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        for pid in self.child_pids().values():
-            if group_alive(pid):
-                os.killpg(pid, signal.SIGKILL)
-        self._log.close()
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-@pytest.fixture
-def run_script(tmp_path):
-    started = []
-
-    def start(**kwargs) -> RunScript:
-        script = RunScript(tmp_path / f"var{len(started)}", **kwargs)
-        started.append(script)
-        return script
-
-    yield start
-    for script in started:
-        script.finish()
 
 
 def sqlite_status(var_dir: Path, title: str) -> str:

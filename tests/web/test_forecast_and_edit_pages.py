@@ -177,3 +177,12 @@ def test_the_500_page_renders_on_its_own_without_a_request():
 
     html = render_to_string("500.html")
     assert "Something went wrong" in html and "favicon.svg" in html and "<script" not in html
+
+
+def test_a_bad_request_gets_the_site_400_page(client):
+    # A Host header outside ALLOWED_HOSTS is refused with Django's bad_request view, which
+    # renders 400.html without a request or context.
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bad request" in html and "favicon.svg" in html and "<script" not in html
