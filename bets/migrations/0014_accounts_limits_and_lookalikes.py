@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             name='UsernameKey',
             fields=[
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='username_key', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('key', models.CharField(max_length=600, unique=True)),
+                ('key', models.TextField(unique=True)),
             ],
         ),
         migrations.DeleteModel(

@@ -255,7 +255,7 @@ class UsernameKey(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 primary_key=True, related_name="username_key")
-    key = models.CharField(max_length=600, unique=True)
+    key = models.TextField(unique=True)  # a skeleton can be longer than the name
 
     def __str__(self) -> str:
         return self.key
