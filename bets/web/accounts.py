@@ -27,8 +27,8 @@ BACKEND = "bets.accounts.backends.LimitedModelBackend"
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         required=False,
-        help_text="Optional. Needed for notification emails and password resets; we send a "
-                  "link to confirm it.",
+        help_text="Optional. Needed for notification emails and password resets, once you "
+                  "confirm it with the link we send.",
     )
 
     class Meta(UserCreationForm.Meta):
