@@ -20,7 +20,7 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from bets.models import AttemptCounter
 
@@ -82,6 +82,17 @@ def attempt_count(*, key: str, window_seconds: int, delta: int = 1) -> int:
         return int(cursor.fetchone()[0])
 
 
+# Every window is at most a day: a counter whose window opened before this is stale.
+STALE_SECONDS = 2 * 24 * 3600
+
+
+def _prune() -> None:
+    """Keep the table to the counters that still count. Run after the attempt's transaction
+    commits, as a statement of its own: a request holding counter locks never also waits
+    on another's (no deadlock), and PostgreSQL skips a row another request reopened."""
+    AttemptCounter.objects.filter(window_start__lt=int(time.time()) - STALE_SECONDS).delete()
+
+
 def _login_keys(username: str, address: str) -> list[tuple[str, int]]:
     # Sorted, so two attempts lock their rows in the same order and never deadlock.
     return sorted([
@@ -93,6 +104,7 @@ def _login_keys(username: str, address: str) -> list[tuple[str, int]]:
 def login_attempt_begin(*, username: str, address: str) -> bool:
     """Count a log-in attempt before its password is checked; False when the username from
     this address, or this address, has used up its failures: refuse without checking."""
+    transaction.on_commit(_prune, robust=True)
     window = settings.CRUX_LOGIN_WINDOW_SECONDS
     allowed = True
     for key, limit in _login_keys(username, address):
@@ -122,6 +134,7 @@ def signup_attempt_begin(*, address: str) -> bool:
     """Count a sign-up from this address; False past CRUX_SIGNUPS_PER_ADDRESS_PER_DAY in a
     day. Called inside the sign-up's transaction, so a sign-up that fails (a taken name) does
     not count."""
+    transaction.on_commit(_prune, robust=True)
     count = attempt_count(key=f"signup:{address}", window_seconds=24 * 3600)
     return count <= settings.CRUX_SIGNUPS_PER_ADDRESS_PER_DAY
 

@@ -26,8 +26,11 @@ def reset_recipients(*, email: str) -> list:
 
 @transaction.atomic
 def password_reset_finish(*, user) -> bool:
-    """After a reset set the new password: revoke the API token and clear the log-in limits.
-    True when a token was revoked, so the page can say so."""
+    """After a reset set the new password: revoke the API token and, once committed, clear
+    the log-in limits. True when a token was revoked, so the page can say so."""
     deleted, _ = Token.objects.filter(user=user).delete()
-    limits.login_limits_clear(username=user.get_username())
+    # After commit, as a statement of its own: this transaction holds the user's row (the new
+    # password), and a log-in holding a counter's lock may be waiting to write that row.
+    username = user.get_username()
+    transaction.on_commit(lambda: limits.login_limits_clear(username=username), robust=True)
     return bool(deleted)

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('key', models.CharField(max_length=400, primary_key=True, serialize=False)),
                 ('count', models.IntegerField(default=0)),
-                ('window_start', models.BigIntegerField()),
+                ('window_start', models.BigIntegerField(db_index=True)),
             ],
         ),
         migrations.CreateModel(

@@ -242,7 +242,7 @@ class AttemptCounter(models.Model):
     count = models.IntegerField(default=0)
     # Unix seconds when the current window opened: plain integers compare alike on
     # PostgreSQL and SQLite inside the raw upsert.
-    window_start = models.BigIntegerField()
+    window_start = models.BigIntegerField(db_index=True)  # stale counters are pruned by it
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"

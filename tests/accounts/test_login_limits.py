@@ -120,3 +120,22 @@ def test_twelve_parallel_guesses_get_no_more_password_checks_than_the_limit(
     statuses = run_together([guess] * 12)
     assert all(status == 200 for status in statuses), statuses
     assert slow_hasher.checks == 5
+
+
+@pytest.mark.django_db
+def test_counters_whose_window_closed_days_ago_are_pruned_by_the_next_attempt(
+    client, django_capture_on_commit_callbacks
+):
+    import time
+
+    from bets.models import AttemptCounter
+
+    make_user("hal")
+    AttemptCounter.objects.create(key="login:192.0.2.1|old", count=5,
+                                  window_start=int(time.time()) - 3 * 24 * 3600)
+    AttemptCounter.objects.create(key="login:192.0.2.1|recent", count=2,
+                                  window_start=int(time.time()) - 600)
+    with django_capture_on_commit_callbacks(execute=True):
+        _log_in(client, "hal", "guess", STRANGER)
+    keys = set(AttemptCounter.objects.values_list("key", flat=True))
+    assert "login:192.0.2.1|old" not in keys and "login:192.0.2.1|recent" in keys
