@@ -2,9 +2,9 @@
 
 Every log-in with a password goes through `django.contrib.auth.authenticate()` and so through
 this backend: the site's /login/, the admin's /admin/login/, and any later path that
-authenticates with a password (the API takes none: tokens and sessions only). The one check
-outside it is the admin's password-change form, which compares a signed-in staff member's old
-password directly (docs/security.md). Each attempt is
+authenticates with a password (the API takes none: tokens and sessions only). The admin's
+password change, which Django checks directly, is replaced by one that calls authenticate()
+(bets/admin/accounts.py). Each attempt is
 counted before the password is checked (bets.accounts.limits); a refused attempt raises
 PermissionDenied, which makes authenticate() stop and fail without checking the password.
 """

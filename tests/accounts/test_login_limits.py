@@ -139,3 +139,42 @@ def test_counters_whose_window_closed_days_ago_are_pruned_by_the_next_attempt(
         _log_in(client, "hal", "guess", STRANGER)
     keys = set(AttemptCounter.objects.values_list("key", flat=True))
     assert "login:192.0.2.1|old" not in keys and "login:192.0.2.1|recent" in keys
+
+
+@pytest.mark.django_db
+def test_the_admins_password_change_counts_old_password_guesses_and_obeys_the_limit(
+    client, settings
+):
+    settings.CRUX_LOGIN_MAX_FAILURES = 3
+    boss = make_user("boss", staff=True)
+    client.force_login(boss)
+    change = "/admin/password_change/"
+
+    def attempt(old):
+        return client.post(change, {"old_password": old, "new_password1": "a-new-horse-battery",
+                                    "new_password2": "a-new-horse-battery"},
+                           REMOTE_ADDR=STRANGER)
+
+    for _ in range(3):
+        assert "Your old password was entered incorrectly" in attempt("guess").content.decode()
+    response = attempt(PASSWORD)
+    assert REFUSED in response.content.decode()
+    boss.refresh_from_db()
+    assert boss.check_password(PASSWORD)
+    # The same guesses count on the log-in pages.
+    assert REFUSED in _log_in(Client(), "boss", PASSWORD, STRANGER).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admins_password_change_works_with_the_right_old_password(client):
+    boss = make_user("boss", staff=True)
+    assert Client().get("/admin/password_change/").status_code == 302  # to the admin log-in
+    client.force_login(boss)
+    page = client.get("/admin/password_change/")
+    assert page.status_code == 200 and 'name="old_password"' in page.content.decode()
+    response = client.post("/admin/password_change/", {
+        "old_password": PASSWORD, "new_password1": "a-new-horse-battery",
+        "new_password2": "a-new-horse-battery"})
+    assert response.status_code == 302
+    boss.refresh_from_db()
+    assert boss.check_password("a-new-horse-battery")
