@@ -141,7 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL;",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
+AUTHENTICATION_BACKENDS = ["bets.accounts.backends.LimitedModelBackend"]  # log-in limits
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -372,9 +372,8 @@ CRUX_LIVE_TASK_RETRY_WAIT = env_int("CRUX_LIVE_TASK_RETRY_WAIT", 5)
 CRUX_LIVE_ENDPOINT_RETRIES = env_int("CRUX_LIVE_ENDPOINT_RETRIES", 3)
 
 # --- Conversation: comments, notifications, email, accounts ---------------------------------
-# Email goes through Django's email framework. The default writes each message to a file under
-# var/emails so `make run` shows what would be sent; production sets EMAIL_BACKEND to
-# django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST* variables.
+# Email: the default writes each message to a file under var/emails (`make run` shows what
+# would be sent); production sets EMAIL_BACKEND to ...smtp.EmailBackend and EMAIL_HOST*.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -386,6 +385,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crux <crux@localhost>")
 # Absolute links in emails (verification, unsubscribe, the notification itself).
 CRUX_SITE_URL = os.environ.get("CRUX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CRUX_SITE_NAME = os.environ.get("CRUX_SITE_NAME", "Crux")  # in email subjects and texts
 CRUX_COMMENT_MAX_CHARS = env_int("CRUX_COMMENT_MAX_CHARS", 10_000)
 CRUX_COMMENT_EDIT_SECONDS = env_int("CRUX_COMMENT_EDIT_SECONDS", 15 * 60)
 # At most CRUX_COMMENT_RATE_LIMIT comments per participant in CRUX_COMMENT_RATE_WINDOW seconds.
@@ -406,10 +406,10 @@ CRUX_REMINDER_SECONDS = env_int("CRUX_REMINDER_SECONDS", 300)
 # lost, and the reminder job dispatches it again (at most CRUX_EVENT_REDISPATCH_BATCH a run).
 CRUX_EVENT_GRACE_SECONDS = env_int("CRUX_EVENT_GRACE_SECONDS", 60)
 CRUX_EVENT_REDISPATCH_BATCH = env_int("CRUX_EVENT_REDISPATCH_BATCH", 500)
-# Log-in throttling: after this many failures for one username within the window, log-ins
-# for it are refused until the window passes.
-CRUX_LOGIN_MAX_FAILURES = env_int("CRUX_LOGIN_MAX_FAILURES", 5)
+CRUX_LOGIN_MAX_FAILURES = env_int("CRUX_LOGIN_MAX_FAILURES", 5)  # per (username, address)
+CRUX_LOGIN_ADDRESS_MAX_FAILURES = env_int("CRUX_LOGIN_ADDRESS_MAX_FAILURES", 50)  # per address
 CRUX_LOGIN_WINDOW_SECONDS = env_int("CRUX_LOGIN_WINDOW_SECONDS", 15 * 60)
+CRUX_SIGNUPS_PER_ADDRESS_PER_DAY = env_int("CRUX_SIGNUPS_PER_ADDRESS_PER_DAY", 5)
 
 # --- Production hardening (CRUX_PRODUCTION; see DEBUG at the top) --------------------------
 if CRUX_PRODUCTION:

@@ -1,18 +1,15 @@
-"""Profiles (display name, bio), email addresses verified by a signed link, and log-in
-throttling against password guessing.
+"""Profiles (display name, bio) and email addresses verified by a signed link.
 
 Crux uses Django's own auth views (log-in, log-out, password reset) rather than
 django-allauth: they are already in use, need no extra app, tables or templates of a
 framework, and what Crux asks of accounts (an optional email, verified by a signed link,
-reset by email) is a few lines on top of them. Throttling is a limiter of Crux's own rather
-than django-axes: axes needs the request in every authenticate() call (the test client's
-login and API token checks have none) and its own tables and middleware; counting failures
-per username in one small table works across web processes and is easy to reason about.
+reset by email) is a few lines on top of them. One verified address belongs to one account
+(case-insensitive, a unique index on Profile): a password reset goes only to the account that
+verified the address (bets/accounts/passwords.py), so signing up with someone else's address
+gains nothing. Log-in and sign-up limits are in bets/accounts/limits.py.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,13 +17,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from bets.common.errors import InvalidInput
+from bets.common.errors import Conflict, InvalidInput
 from bets.common.types import AuthUser
-from bets.models import LoginFailure, Profile
+from bets.models import Profile
 
 VERIFY_SALT = "crux.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -64,21 +60,45 @@ def _clean_email(email) -> str:
     return email
 
 
+ADDRESS_TAKEN = ("This address is already confirmed for another account. One address "
+                 "belongs to one account: use another address here, or reset that account's "
+                 "password by email.")
+
+
 def verification_token(*, user_id: int, email: str) -> str:
     return signing.dumps({"u": user_id, "e": email}, salt=VERIFY_SALT)
 
 
+def _verified_elsewhere(*, user: AuthUser, email: str) -> bool:
+    return Profile.objects.filter(verified_email__iexact=email).exclude(user=user).exists()
+
+
 def email_verification_send(*, user: AuthUser) -> None:
-    """Send a signed link to the user's current address (valid for three days)."""
+    """Send a signed link to the user's current address (valid for three days); for an
+    address another account has verified, tell its holder instead (no link: it could not
+    work, and the holder learns that someone tried)."""
     if not user.email:
+        return
+    site = settings.CRUX_SITE_NAME
+    if _verified_elsewhere(user=user, email=user.email):
+        send_mail(
+            f"{site}: this address is already in use",
+            f"Someone signing up or editing a profile on {site} gave this address. It is "
+            "already confirmed for another account (one address belongs to one account), so "
+            "nothing changes and no link is sent.\n\nIf that was you and you lost access to "
+            f"your account, reset its password:\n\n{settings.CRUX_SITE_URL}"
+            f"{reverse('password_reset')}\n\nOtherwise, ignore this email.",
+            None,
+            [user.email],
+        )
         return
     link = settings.CRUX_SITE_URL + reverse(
         "email-verify", args=[verification_token(user_id=user.pk, email=user.email)])
     send_mail(
-        "Crux: confirm your email address",
-        f"Hello {user.username},\n\nConfirm that this address is yours, so Crux can email you "
-        f"the notifications you choose:\n\n{link}\n\nThe link works for three days. If you "
-        "did not sign up for Crux, ignore this email.",
+        f"{site}: confirm your email address",
+        f"Hello {user.username},\n\nConfirm that this address is yours, so {site} can email "
+        f"you the notifications you choose:\n\n{link}\n\nThe link works for three days. If "
+        f"you did not sign up for {site}, ignore this email.",
         None,
         [user.email],
     )
@@ -86,7 +106,8 @@ def email_verification_send(*, user: AuthUser) -> None:
 
 def email_verify(*, token: str):
     """Mark the address a link was made for as verified; the user, or None for a link that
-    was altered, expired, or names an address the user no longer has."""
+    was altered, expired, or names an address the user no longer has. Raises Conflict when
+    another account has verified the address meanwhile (in any case)."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError):
@@ -96,14 +117,22 @@ def email_verify(*, token: str):
     user = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
     if user is None or not user.email or user.email != data.get("e"):
         return None
-    Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})
+    if _verified_elsewhere(user=user, email=user.email):
+        raise Conflict(ADDRESS_TAKEN)
+    try:
+        with transaction.atomic():  # the unique index decides a race between two accounts
+            Profile.objects.update_or_create(user=user,
+                                             defaults={"verified_email": user.email})
+    except IntegrityError:
+        raise Conflict(ADDRESS_TAKEN) from None
     return user
 
 
 @transaction.atomic
 def profile_update(*, user: AuthUser, display_name, bio, email) -> Profile:
     """Save the profile; a new email address is verified again (a link is sent after
-    commit), and until then gets no notification emails."""
+    commit), and until then gets no notification emails. The old verified address is
+    released, so its next holder may verify it."""
     display_name = (display_name or "").strip()
     bio = (bio or "").strip()
     if len(display_name) > DISPLAY_NAME_MAX:
@@ -117,30 +146,8 @@ def profile_update(*, user: AuthUser, display_name, bio, email) -> Profile:
     if email != user.email:
         user.email = email
         user.save(update_fields=["email"])
+        profile.verified_email = ""
+        profile.save(update_fields=["verified_email"])
         if email:
             transaction.on_commit(lambda: email_verification_send(user=user), robust=True)
     return profile
-
-
-# --- log-in throttling ---------------------------------------------------------------------
-
-
-def _window_start():
-    return timezone.now() - timedelta(seconds=settings.CRUX_LOGIN_WINDOW_SECONDS)
-
-
-def login_locked(username: str) -> bool:
-    recent = LoginFailure.objects.filter(username=username.lower()[:150],
-                                         created_at__gte=_window_start())
-    return recent.count() >= settings.CRUX_LOGIN_MAX_FAILURES
-
-
-def login_failed(username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=(username or "").lower()[:150], ip=ip or None)
-    # Keep the table small: failures older than the window no longer count.
-    LoginFailure.objects.filter(created_at__lt=_window_start()
-                                - timedelta(days=1)).delete()
-
-
-def login_succeeded(username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()[:150]).delete()

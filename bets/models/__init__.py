@@ -5,16 +5,17 @@ from bets.models.betting import Bet, Offer
 from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Tag
 from bets.models.community import ClaimCommunity, CommunityPoint
 from bets.models.conversation import (
+    AttemptCounter,
     ClaimFollow,
     Comment,
     CommentRevision,
     CommentVote,
     EventFanout,
     JobHeartbeat,
-    LoginFailure,
     Notification,
     NotificationPreference,
     Profile,
+    UsernameKey,
 )
 from bets.models.dryrun import ClaimDryRun
 from bets.models.evidence import ArtifactAccess
@@ -27,6 +28,7 @@ from bets.models.scores import Score
 __all__ = [
     "ArtifactAccess",
     "Account",
+    "AttemptCounter",
     "Bet",
     "Claim",
     "ClaimArtifact",
@@ -50,7 +52,6 @@ __all__ = [
     "LiveProgress",
     "LiveRun",
     "LiveShard",
-    "LoginFailure",
     "Notification",
     "NotificationPreference",
     "Offer",
@@ -60,4 +61,5 @@ __all__ = [
     "ResolutionProposal",
     "Score",
     "Tag",
+    "UsernameKey",
 ]

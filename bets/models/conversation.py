@@ -4,6 +4,7 @@ their delivery, notification preferences, profiles and the heartbeats of periodi
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Comment(models.Model):
@@ -194,6 +195,14 @@ class Profile(models.Model):
     verified_email = models.EmailField(blank=True)
     digest = models.BooleanField(default=False)
 
+    class Meta:
+        constraints = [
+            # One verified address belongs to one account, whatever its case: a password
+            # reset for an address goes to the one account that proved it holds it.
+            models.UniqueConstraint(Lower("verified_email"), condition=~Q(verified_email=""),
+                                    name="profile_verified_email_unique_ci"),
+        ]
+
     def __str__(self) -> str:
         return f"profile of {self.user_id}"
 
@@ -224,12 +233,29 @@ class EventFanout(models.Model):
 
 
 
-class LoginFailure(models.Model):
-    """A failed log-in, counted per username to throttle password guessing."""
+class AttemptCounter(models.Model):
+    """A fixed-window counter for the account limits (bets/accounts/limits.py): log-in
+    failures per (username, address) and per address, sign-ups per address. One row per key,
+    counted by a single upsert, so parallel requests cannot all read "under the limit"."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    key = models.CharField(max_length=400, primary_key=True)
+    count = models.IntegerField(default=0)
+    # Unix seconds when the current window opened: plain integers compare alike on
+    # PostgreSQL and SQLite inside the raw upsert.
+    window_start = models.BigIntegerField(db_index=True)  # stale counters are pruned by it
 
     def __str__(self) -> str:
-        return f"{self.username} at {self.created_at}"
+        return f"{self.key}: {self.count}"
+
+
+class UsernameKey(models.Model):
+    """The look-alike key of a participant's username (bets/accounts/usernames.py), unique:
+    two names that render alike (Cyrillic "а" for Latin "a", "1" for "l", an added accent,
+    case) cannot both exist, also when two sign-ups race."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="username_key")
+    key = models.TextField(unique=True)  # a skeleton can be longer than the name
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,53 +1,85 @@
-"""Account pages: sign-up (email optional), log-in with throttling, email verification,
-profile settings. Password reset uses Django's own views (bets/web/urls.py)."""
+"""Account pages: sign-up (email optional), log-in within the limits, email verification,
+profile settings, and password reset on Django's own views with Crux's rules (a link only to
+a verified address, named after the site; a reset ends the API token)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    UserCreationForm,
+)
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
-from bets.accounts import profiles
+from bets.accounts import limits, passwords, profiles, signups, usernames
+from bets.accounts.backends import LimitedLoginFormMixin
 from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
 from bets.web.plumbing.common import add_service_error
+
+BACKEND = "bets.accounts.backends.LimitedModelBackend"
 
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         required=False,
-        help_text="Optional. Needed for notification emails and password resets; we send a "
-                  "link to confirm it.",
+        help_text="Optional. Needed for notification emails and password resets, once you "
+                  "confirm it with the link we send.",
     )
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
+    def clean_username(self):
+        username = super().clean_username()
+        refusal = usernames.username_refusal(username) if username else None
+        if refusal:
+            raise forms.ValidationError(refusal, code="confusable")
+        return username
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses log-ins for a username after CRUX_LOGIN_MAX_FAILURES failures in the window,
-    before checking the password, so guessing gets nowhere even with the right one."""
 
-    def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if username and profiles.login_locked(username):
-            raise forms.ValidationError(
-                "Too many failed log-ins for this account. Wait 15 minutes and try again, or "
-                "reset your password.", code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-                profiles.login_failed(username, ip)
-            raise
-        profiles.login_succeeded(username)
-        return cleaned
+class LimitedAuthenticationForm(LimitedLoginFormMixin, AuthenticationForm):
+    """The site's log-in form; the limits themselves are in the authentication backend, so
+    the admin's log-in obeys the same ones."""
+
+
+class CruxPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        return passwords.reset_recipients(email=email)
+
+
+class CruxPasswordResetView(auth_views.PasswordResetView):
+    form_class = CruxPasswordResetForm
+    template_name = "bets/password/form.html"
+    email_template_name = "bets/password/email.txt"
+    subject_template_name = "bets/password/subject.txt"
+
+    def form_valid(self, form):
+        # The site's name and URL, not the request's Host header: a forged Host must not
+        # put another site's address in a reset link.
+        self.extra_email_context = {"site_name": settings.CRUX_SITE_NAME,
+                                    "site_url": settings.CRUX_SITE_URL}
+        return super().form_valid(form)
+
+
+class CruxPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "bets/password/confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if passwords.password_reset_finish(user=form.user):
+            messages.warning(self.request, "Your API token was revoked with the old password: "
+                                           "create a new one on your page when a script "
+                                           "needs it.")
+        return response
 
 
 class ProfileForm(forms.Form):
@@ -63,20 +95,31 @@ def signup(request: HttpRequest):
         return redirect("home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        if user.email:
-            transaction.on_commit(lambda: profiles.email_verification_send(user=user),
-                                  robust=True)
-            messages.info(request, f"We sent a link to {user.email}: open it to confirm your "
-                                   "address.")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("participant", username=user.username)
+        try:
+            user = signups.participant_sign_up(
+                username=form.cleaned_data["username"], email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                address=limits.client_address(request))
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            if user.email:
+                transaction.on_commit(lambda: profiles.email_verification_send(user=user),
+                                      robust=True)
+                messages.info(request, f"We sent a link to {user.email}: open it to confirm "
+                                       "your address.")
+            login(request, user, backend=BACKEND)
+            return redirect("participant", username=user.username)
     status = 400 if form.is_bound else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
 def email_verify(request: HttpRequest, token: str):
-    user = profiles.email_verify(token=token)
+    try:
+        user = profiles.email_verify(token=token)
+    except ServiceError as exc:
+        return render(request, "registration/email_verify.html",
+                      {"invalid": True, "reason": exc.message}, status=exc.status_code)
     if user is None:
         return render(request, "registration/email_verify.html", {"invalid": True}, status=400)
     return render(request, "registration/email_verify.html", {"verified": user})

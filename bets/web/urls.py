@@ -16,7 +16,7 @@ urlpatterns = [
     path("", claims.home, name="home"),
     path("signup/", accounts.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(
-        authentication_form=accounts.ThrottledAuthenticationForm), name="login"),
+        authentication_form=accounts.LimitedAuthenticationForm), name="login"),
     # Django's LogoutView accepts POST only, so a link or prefetch cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Claims and forecasts.
@@ -82,13 +82,11 @@ urlpatterns = [
     # Accounts: profile, email verification, password reset (Django's own views).
     path("account/profile/", accounts.profile_settings, name="profile-settings"),
     path("account/verify/<str:token>/", accounts.email_verify, name="email-verify"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
-        template_name="bets/password/form.html", email_template_name="bets/password/email.txt"),
-        name="password_reset"),
+    path("password-reset/", accounts.CruxPasswordResetView.as_view(), name="password_reset"),
     path("password-reset/done/", auth_views.PasswordResetDoneView.as_view(
         template_name="bets/password/done.html"), name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="bets/password/confirm.html"), name="password_reset_confirm"),
+    path("reset/<uidb64>/<token>/", accounts.CruxPasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="bets/password/complete.html"), name="password_reset_complete"),
 ]
