@@ -86,3 +86,19 @@ def test_closing_due_claims_closes_only_those_past_close_time_and_is_idempotent(
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.status, later.status) == (Claim.Status.CLOSED, Claim.Status.OPEN)
+
+
+@pytest.mark.parametrize("field", ["statement", "resolution_criteria", "fine_print"])
+def test_a_claim_text_over_twenty_thousand_characters_is_refused(field):
+    with pytest.raises(InvalidInput, match="At most 20000 characters") as err:
+        propose(make_user("ann"), **{field: "x" * 200_000})
+    assert err.value.field == field
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_a_title_with_a_direction_changing_character_is_refused(control):
+    with pytest.raises(InvalidInput, match=f"U\\+{ord(control):04X}") as err:
+        propose(make_user("ann"), title=f"Models get {control}live")
+    assert err.value.field == "title"
+    assert not Claim.objects.exists()
