@@ -8,7 +8,7 @@ from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from bets.betting.ledger import user_balance
-from bets.betting.offers import max_taker_stake
+from bets.betting.prices import max_taker_stake
 from bets.models import Bet, Claim, Offer
 
 User = get_user_model()

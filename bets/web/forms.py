@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
-from bets.betting.offers import NOTE_MAX, parse_stake
+from bets.betting.offers import NOTE_MAX
+from bets.betting.prices import parse_stake
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
 from bets.claims.services import claim_time_problem
 from bets.common.errors import InvalidInput
@@ -28,11 +28,6 @@ from bets.scoring.selectors import LEADERBOARD_TYPES
 # <input type="datetime-local"> sends "2030-01-31T14:05" (seconds optional); read as UTC.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 UTC_HELP = "UTC (not your local time)."
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
 
 
 class MarkedErrorsForm(forms.Form):

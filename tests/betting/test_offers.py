@@ -5,15 +5,12 @@ from django.utils import timezone
 
 from bets.betting.checks import ledger_violations, system_balances
 from bets.betting.ledger import user_balance
-from bets.betting.offers import (
+from bets.betting.offers import offer_accept, offer_cancel, offer_create, offers_expire_due
+from bets.betting.prices import (
     PRICE_TOLERANCE,
     fair_stakes_near,
     max_taker_stake,
-    offer_accept,
-    offer_cancel,
-    offer_create,
     offerer_stake_for,
-    offers_expire_due,
     stake_is_fair,
 )
 from bets.claims.resolution import claim_resolve

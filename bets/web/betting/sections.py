@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from bets.betting import selectors as sel
-from bets.betting.offers import Quote, claim_accepts_bets, offerer_stake_for, price_ratio
+from bets.betting.offers import Quote, claim_accepts_bets
+from bets.betting.prices import offerer_stake_for, price_ratio
 from bets.models import Bet, Claim
 from bets.web.forms import AcceptForm, OfferForm
 
