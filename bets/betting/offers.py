@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -234,7 +235,9 @@ class Quote:
         return "no" if self.offer.side == "yes" else "yes"
 
 
-def offer_quote(*, offer_id: int, taker, stake, now: datetime | None = None) -> Quote:
+def offer_quote(
+    *, offer_id: int, taker: AbstractBaseUser, stake: object, now: datetime | None = None
+) -> Quote:
     """The bet that offer_accept would match, refused for the same reasons (and for a stake
     beyond the taker's balance), for the taker to confirm before any credit moves. Reads
     only: offer_accept checks everything again under its locks."""

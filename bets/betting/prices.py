@@ -96,7 +96,7 @@ def unfair_stake_message(probability: float, side: str, taker_stake: int, *, mos
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")  # ASCII digits: "²".isdigit() but int() fails
 
 
-def parse_stake(value, *, field: str = "stake") -> int:
+def parse_stake(value: object, *, field: str = "stake") -> int:
     """A positive whole number of credits; floats with a fraction, bools and text refused.
     A negative or zero stake is told so, not that it is no whole number."""
     whole = "A stake is a whole number of credits, e.g. 25."
