@@ -61,7 +61,7 @@ def close_broken_or_expired_db_connections(**kwargs: object) -> None:
 
 
 @beat_init.connect
-def record_scheduler_start(**kwargs):
+def record_scheduler_start(**kwargs: object) -> None:
     """A periodic job counts as late only once its periods since beat started have passed
     (bets.conversation.jobs.heartbeats), so a fresh deployment is not reported stale."""
     from bets.conversation.jobs import scheduler_started

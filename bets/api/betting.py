@@ -16,6 +16,7 @@ from bets.api.plumbing.idempotency import idempotent
 from bets.api.serializers import AwareDateTimeField, ProbabilityField
 from bets.betting import offers as offer_services
 from bets.betting import selectors as sel
+from bets.betting.prices import MAX_STAKE_LIMIT, max_taker_stake
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import NotFound
 from bets.common.ids import MAX_ID
@@ -44,14 +45,14 @@ class OfferSerializer(serializers.ModelSerializer):
     def get_max_taker_stake(self, offer) -> int:
         if offer.status != Offer.Status.OPEN:
             return 0
-        return offer_services.max_taker_stake(offer.probability, offer.remaining_stake)
+        return max_taker_stake(offer.probability, offer.remaining_stake)
 
 
 class OfferCreateSerializer(serializers.Serializer):
     claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     side = serializers.ChoiceField(choices=Offer.Side.choices)
     probability = ProbabilityField()
-    max_stake = serializers.IntegerField(min_value=1, max_value=offer_services.MAX_STAKE_LIMIT)
+    max_stake = serializers.IntegerField(min_value=1, max_value=MAX_STAKE_LIMIT)
     # Naive and far-future times are refused, as everywhere a user gives a time.
     expires_at = AwareDateTimeField()
     counterparty = serializers.CharField(required=False, allow_blank=True, allow_null=True,
@@ -60,7 +61,7 @@ class OfferCreateSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    stake = serializers.IntegerField(min_value=1, max_value=offer_services.MAX_STAKE_LIMIT)
+    stake = serializers.IntegerField(min_value=1, max_value=MAX_STAKE_LIMIT)
 
 
 class BetSerializer(serializers.ModelSerializer):

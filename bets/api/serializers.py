@@ -17,6 +17,7 @@ from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
 from bets.claims.services import claim_time_problem
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
+from bets.models.claims import CLAIM_TEXT_MAX, TITLE_MAX
 from bets.scoring.selectors import LEADERBOARD_TYPES
 
 LATEST_YEAR = 9000
@@ -189,10 +190,11 @@ class SpecField(serializers.JSONField):
 
 
 class ClaimProposeSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    statement = serializers.CharField(max_length=20_000)
-    resolution_criteria = serializers.CharField(max_length=20_000)
-    fine_print = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    statement = serializers.CharField(max_length=CLAIM_TEXT_MAX)
+    resolution_criteria = serializers.CharField(max_length=CLAIM_TEXT_MAX)
+    fine_print = serializers.CharField(max_length=CLAIM_TEXT_MAX, required=False,
+                                       allow_blank=True)
     open_time = AwareDateTimeField()
     close_time = AwareDateTimeField()
     resolve_after = AwareDateTimeField()

@@ -7,17 +7,14 @@ in two offers. Accepting moves the offerer's matched stake from the reserve and 
 stake from the taker's account into escrow (`match:<bet_id>`); cancelling or expiring
 releases the unfilled remainder (`offer-release:<offer_id>`).
 
-Price maths: an offer on side S at probability p says "I stake p/(1-p) for every 1 you
-stake". The taker names their stake t (integer credits); the offerer's stake is
-round_half_even(t * p / (1-p)) computed exactly (p is read as the decimal it was written as,
-via Fraction(repr(p))). An acceptance is refused when either stake would be 0 or when the
-offerer's stake exceeds what is left, so an offer can never overfill.
+Price maths, and the rule that no bet strays a point from its offer's price, live in
+bets/betting/prices.py.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import SupportsFloat
 
 from django.contrib.auth import get_user_model
@@ -31,8 +28,16 @@ from bets.betting.ledger import (
     accounts_for,
     participant_account,
     post_transaction,
+    user_balance,
 )
 from bets.betting.ledger import system_account as _system
+from bets.betting.prices import (
+    max_taker_stake,
+    offerer_stake_for,
+    parse_stake,
+    stake_is_fair,
+    unfair_stake_message,
+)
 from bets.claims.arbiters import arbiter_may_not_bet
 from bets.claims.forecasts import probability_parse
 from bets.claims.locking import claim_lock
@@ -44,53 +49,7 @@ from bets.models import Account, Bet, Claim, LedgerTransaction, Offer
 
 Kind = LedgerTransaction.Kind
 User = get_user_model()
-MAX_STAKE_LIMIT = 10**12
 NOTE_MAX = 300
-
-
-# --- price maths --------------------------------------------------------------------------
-
-
-def price_ratio(probability: float) -> Fraction:
-    """Offerer credits staked per taker credit: p / (1 - p), exactly."""
-    p = Fraction(repr(float(probability)))
-    return p / (1 - p)
-
-
-def offerer_stake_for(probability: float, taker_stake: int) -> int:
-    """The offerer's stake matching `taker_stake`, rounded half to even."""
-    return round(taker_stake * price_ratio(probability))
-
-
-def max_taker_stake(probability: float, remaining: int) -> int:
-    """The largest taker stake whose matching offerer stake fits in `remaining` (0 if none)."""
-    if remaining <= 0:
-        return 0
-    ratio = price_ratio(probability)
-    t = int((remaining + Fraction(1, 2)) / ratio) + 1
-    while t > 0 and round(t * ratio) > remaining:
-        t -= 1
-    return t if t > 0 and round(t * ratio) > 0 else 0
-
-
-def parse_stake(value: object, *, field: str = "stake") -> int:
-    """A positive whole number of credits; floats with a fraction, bools and text refused."""
-    if isinstance(value, bool):
-        raise InvalidInput("A stake must be a whole number of credits.", field=field)
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise InvalidInput("A stake must be a whole number of credits.", field=field)
-        value = int(value)
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.isdigit():
-            raise InvalidInput("A stake must be a whole number of credits.", field=field)
-        value = int(value)
-    if not isinstance(value, int):
-        raise InvalidInput("A stake must be a whole number of credits.", field=field)
-    if not 0 < value <= MAX_STAKE_LIMIT:
-        raise InvalidInput(f"A stake must be between 1 and {MAX_STAKE_LIMIT}.", field=field)
-    return value
 
 
 # --- locks and checks ---------------------------------------------------------------------
@@ -150,7 +109,9 @@ def offer_create(
     claim = _check_claim_open(claim_lock(claim_id), now)
     arbiter_may_not_bet(claim_id=claim.pk, user_id=offerer.pk)
     if max_taker_stake(p, stake) == 0:
-        raise InvalidInput("At this price no taker stake fits; raise max_stake.", field="max_stake")
+        raise InvalidInput(
+            "At this price no taker could match so small a stake at a fair price; raise your "
+            "max stake.", field="max_stake")
     if claim.criteria_frozen_at is None:
         Claim.objects.filter(pk=claim.pk).update(criteria_frozen_at=now)
     account = participant_account(offerer)
@@ -238,12 +199,7 @@ def offer_accept(*, offer_id: int, taker: AuthUser, stake: object, now: datetime
     _check_acceptable(offer, taker, now)
     _check_claim_open(claim, now)
     arbiter_may_not_bet(claim_id=claim.pk, user_id=taker.pk)
-    offerer_stake = offerer_stake_for(offer.probability, taker_stake)
-    if offerer_stake <= 0:
-        raise InvalidInput("That stake is too small to match at this price.", field="stake")
-    if offerer_stake > offer.remaining_stake:
-        most = max_taker_stake(offer.probability, offer.remaining_stake)
-        raise Conflict(f"That is more than what is left: stake at most {most}.", field="stake")
+    offerer_stake = offer_quote_check(offer, taker_stake)
     bet = _insert_bet(offer, taker, offerer_stake=offerer_stake, taker_stake=taker_stake)
     _post_match(bet)
     offer.filled_stake += offerer_stake
@@ -253,6 +209,55 @@ def offer_accept(*, offer_id: int, taker: AuthUser, stake: object, now: datetime
                "id = %s", [offer.pk])
     event_publish(event="bet.matched", object_id=bet.pk)
     return bet
+
+
+def offer_quote_check(offer: Offer, taker_stake: int) -> int:
+    """The offerer's stake that matches `taker_stake` on this offer, or the refusal: more than
+    is left, or a stake whose whole credits would move the price (PRICE_TOLERANCE)."""
+    offerer_stake = offerer_stake_for(offer.probability, taker_stake)
+    if offerer_stake > offer.remaining_stake:
+        most = max_taker_stake(offer.probability, offer.remaining_stake)
+        raise Conflict(f"That is more than what is left: stake at most {most}.", field="stake")
+    if not stake_is_fair(offer.probability, taker_stake):
+        most = max_taker_stake(offer.probability, offer.remaining_stake)
+        raise InvalidInput(
+            unfair_stake_message(offer.probability, offer.side, taker_stake, most=most),
+            field="stake")
+    return offerer_stake
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What accepting an offer with a stake would do, before anything is written."""
+
+    offer: Offer
+    taker_stake: int
+    offerer_stake: int  # what the taker wins
+
+    @property
+    def taker_side(self) -> str:
+        return "no" if self.offer.side == "yes" else "yes"
+
+
+def offer_quote(
+    *, offer_id: int, taker: AuthUser, stake: object, now: datetime | None = None
+) -> Quote:
+    """The bet that offer_accept would match, refused for the same reasons (and for a stake
+    beyond the taker's balance), for the taker to confirm before any credit moves. Reads
+    only: offer_accept checks everything again under its locks."""
+    now = now or timezone.now()
+    taker_stake = parse_stake(stake)
+    offer = Offer.objects.select_related("claim", "offerer").filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("No such offer.")
+    _check_acceptable(offer, taker, now)
+    _check_claim_open(offer.claim, now)
+    arbiter_may_not_bet(claim_id=offer.claim_id, user_id=taker.pk)
+    offerer_stake = offer_quote_check(offer, taker_stake)
+    balance = user_balance(taker)
+    if taker_stake > balance:
+        raise Conflict(f"That is more than your balance ({balance} credits).", field="stake")
+    return Quote(offer=offer, taker_stake=taker_stake, offerer_stake=offerer_stake)
 
 
 def _insert_bet(offer: Offer, taker: AuthUser, *, offerer_stake: int, taker_stake: int) -> Bet:

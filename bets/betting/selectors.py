@@ -11,7 +11,7 @@ from django.db.models import Case, F, Model, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from bets.betting.ledger import user_balance
-from bets.betting.offers import max_taker_stake
+from bets.betting.prices import max_taker_stake
 from bets.common.types import AuthUser
 from bets.models import Bet, Claim, Offer
 

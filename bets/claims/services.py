@@ -12,10 +12,11 @@ from django.utils import timezone
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
+from bets.common.text import bidi_controls_refuse
 from bets.common.types import AuthUser
 from bets.models import Claim, ClaimClarification, Tag
+from bets.models.claims import CLAIM_TEXT_MAX, TITLE_MAX
 
-TITLE_MAX = 200
 TAG_MAX = 10
 
 
@@ -149,9 +150,9 @@ def _cleaned(fields: dict) -> dict:
     resolver registry). Proposing and editing share it, so both refuse the same input."""
     cleaned = {
         "title": _require_text(fields["title"], "title", max_length=TITLE_MAX),
-        "statement": _require_text(fields["statement"], "statement", max_length=20_000),
+        "statement": _require_text(fields["statement"], "statement", max_length=CLAIM_TEXT_MAX),
         "resolution_criteria": _require_text(
-            fields["resolution_criteria"], "resolution_criteria", max_length=20_000
+            fields["resolution_criteria"], "resolution_criteria", max_length=CLAIM_TEXT_MAX
         ),
         "fine_print": fields.get("fine_print") or "",
         "open_time": fields["open_time"],
@@ -160,8 +161,9 @@ def _cleaned(fields: dict) -> dict:
         "tags": _normalize_tags(fields.get("tags") or ()),
         "resolver_spec": fields.get("resolver_spec"),
     }
-    if len(cleaned["fine_print"]) > 20_000:
-        raise InvalidInput("At most 20000 characters.", field="fine_print")
+    if len(cleaned["fine_print"]) > CLAIM_TEXT_MAX:
+        raise InvalidInput(f"At most {CLAIM_TEXT_MAX} characters.", field="fine_print")
+    bidi_controls_refuse(cleaned["title"], field="title")
     claim_validate_times(
         open_time=cleaned["open_time"],
         close_time=cleaned["close_time"],

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from bets.common.errors import InvalidInput
 from bets.common.ids import MAX_ID
+from bets.common.text import bidi_controls_problem
 from bets.models import Claim
-from bets.models.claims import PROBABILITY_MAX, PROBABILITY_MIN
+from bets.models.claims import CLAIM_TEXT_MAX, PROBABILITY_MAX, PROBABILITY_MIN, TITLE_MAX
 
 FORMAT = "crux-export"
 VERSION = 1
@@ -95,6 +96,8 @@ def _text(value, where, name, problems, *, required=True, max_length=200) -> str
         problems.add(f"{where}.{name}", f"at most {max_length} characters.")
     if "\x00" in value:
         problems.add(f"{where}.{name}", "must not contain NUL characters.")
+    if name in ("title", "username") and (problem := bidi_controls_problem(value)):
+        problems.add(f"{where}.{name}", problem)
     return value.strip() if required else value
 
 
@@ -246,9 +249,10 @@ def _claim(raw, index: int, known: set[str], problems, now: datetime) -> ClaimPl
         )
     plan = ClaimPlan(
         id=claim_id or 0,
-        title=_text(raw.get("title"), where, "title", problems),
+        title=_text(raw.get("title"), where, "title", problems, max_length=TITLE_MAX),
         statement=_text(
-            raw.get("statement"), where, "statement", problems, required=False, max_length=20_000
+            raw.get("statement"), where, "statement", problems, required=False,
+            max_length=CLAIM_TEXT_MAX,
         ),
         open_time=_time(raw.get("open_time"), where, "open_time", problems),
         close_time=_time(raw.get("close_time"), where, "close_time", problems),

@@ -6,8 +6,21 @@ from django.db.models import Q
 from django.db.models.expressions import CombinedExpression
 from django.urls import reverse
 
+# The one definition of the probability bounds: the forecast and offer services, the API's
+# schema, the import checks and the web forms (in percent) all read these.
 PROBABILITY_MIN = 0.001
 PROBABILITY_MAX = 0.999
+PERCENT_MIN = round(PROBABILITY_MIN * 100, 9)  # 0.1
+PERCENT_MAX = round(PROBABILITY_MAX * 100, 9)  # 99.9
+# Longest texts of a claim, the same for the model, forms, API, services and imports.
+TITLE_MAX = 200
+CLAIM_TEXT_MAX = 20_000  # statement, resolution criteria, fine print
+
+
+def percent_in_bounds(value: float) -> bool:
+    """Whether a probability given in percent is one Crux takes (rounding noise forgiven:
+    99.9 is in, although 99.9 / 100 is 0.9990000000000001)."""
+    return PERCENT_MIN <= round(value, 9) <= PERCENT_MAX
 
 
 def claim_search_vector() -> CombinedExpression:
@@ -50,7 +63,7 @@ class Claim(models.Model):
         AUTOMATIC = "automatic", "Automatic"
         IMPORT = "import", "Import"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX)
     statement = models.TextField()
     resolution_criteria = models.TextField()
     fine_print = models.TextField(blank=True)

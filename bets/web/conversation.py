@@ -1,10 +1,6 @@
 """Pages of the conversation: comments and arguments on a claim, votes, follows, the inbox,
 notification settings and the one-click unsubscribe."""
 
-from __future__ import annotations
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
@@ -25,34 +21,11 @@ from bets.conversation.delivery import unsubscribe_read
 from bets.conversation.jobs import heartbeats
 from bets.conversation.kinds import KINDS
 from bets.models import Comment
+from bets.web.claims.pages import claim_page_context
+from bets.web.forms import CommentForm
 from bets.web.plumbing.common import staff_required
 
 INBOX_PAGE = 50
-
-
-def claim_conversation_section(request: HttpRequest, claim) -> dict:
-    """The claim page's conversation section: the thread as this viewer may read it, whether
-    they follow the claim, and the comment length limit."""
-    user = request.user
-    signed_in = user.is_authenticated
-    return {
-        "claim": claim,
-        "user": user,
-        "signed_in": signed_in,
-        "thread": selectors.claim_thread(claim_id=claim.pk, user=user),
-        "following": selectors.claim_is_followed(claim_id=claim.pk, user=user) if signed_in
-        else False,
-        "max_chars": settings.CRUX_COMMENT_MAX_CHARS,
-    }
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=True,
-                           help_text="Markdown. Mention someone with @username.")
-    stance = forms.ChoiceField(choices=Comment.Stance.choices, required=False,
-                               label="This is")
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1,
-                                max_value=10**18)
 
 
 def notifications_context(request: HttpRequest) -> dict:
@@ -69,24 +42,26 @@ def _back(claim_id: int, anchor: str = "conversation"):
 
 @require_POST
 @login_required
-def comment_create(request: SignedInRequest, claim_id: int):
+def comment_create(request, claim_id: int):
+    """Post a comment or a reply. Refused (too long, too many in a while, a reply to a
+    comment that is gone), the claim page comes back with the text kept in its box and the
+    reason beside it."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{field}: {e}" if field != "__all__" else str(e))
-        return _back(claim.pk)
-    try:
-        comment = services.comment_create(
-            claim_id=claim.pk, author=request.user, body=form.cleaned_data["body"],
-            stance=form.cleaned_data["stance"] or "", parent_id=form.cleaned_data["parent"],
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return _back(claim.pk)
-    messages.success(request, "Your comment is posted.")
-    return _back(claim.pk, f"comment-{comment.pk}")
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                claim_id=claim.pk, author=request.user, body=form.cleaned_data["body"],
+                stance=form.cleaned_data["stance"] or "", parent_id=form.cleaned_data["parent"],
+            )
+        except ServiceError as exc:
+            # The rate limit names no field: its message belongs beside the box too.
+            form.add_error(exc.field if exc.field in ("body", "stance") else "body", exc.message)
+        else:
+            messages.success(request, "Your comment is posted.")
+            return _back(claim.pk, f"comment-{comment.pk}")
+    context = claim_page_context(request, claim, conversation={"comment_form": form})
+    return render(request, "bets/claim_detail.html", context, status=400)
 
 
 @login_required

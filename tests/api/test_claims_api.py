@@ -271,3 +271,12 @@ def test_a_browser_session_can_forecast_only_with_its_csrf_token(bob, claim):
     )
     assert accepted.status_code == 201
     assert Forecast.objects.get().participant == bob
+
+
+def test_the_api_refuses_a_long_statement_and_a_reversed_title_with_field_errors(ann_client):
+    long = ann_client.post("/api/claims/", proposal_body(statement="x" * 200_000), format="json")
+    assert long.status_code == 400 and "statement" in long.json()
+    bidi = ann_client.post("/api/claims/", proposal_body(title="Models get \u202elive"),
+                           format="json")
+    assert bidi.status_code == 400 and "U+202E" in bidi.json()["title"][0]
+    assert not Claim.objects.exists()

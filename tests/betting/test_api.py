@@ -153,3 +153,20 @@ def test_the_bettors_leaderboard_ranks_by_realized_profit(claim, ann, bob, mod):
     board = APIClient().get("/api/leaderboard/bettors/").json()
     assert [(r["username"], r["profit"]) for r in board] == [("bob", 70), ("ann", -70)]
     assert ledger_violations() == []
+
+
+def test_the_api_refuses_a_stake_that_would_move_the_price_and_names_stakes_that_work(
+    claim, ann, bob
+):
+    offer = client_for(ann).post("/api/offers/", offer_body(claim, probability=0.333,
+                                                             max_stake=300), format="json").json()
+    refused = client_for(bob).post(f"/api/offers/{offer['id']}/accept/", {"stake": 3},
+                                   format="json")
+    assert refused.status_code == 400, refused.content
+    assert "Stake 2 or 4 instead" in refused.json()["stake"][0]
+    assert not Bet.objects.exists() and user_balance(bob) == 1000
+    matched = client_for(bob).post(f"/api/offers/{offer['id']}/accept/", {"stake": 4},
+                                   format="json")
+    assert matched.status_code == 201, matched.content
+    assert (matched.json()["taker_stake"], matched.json()["offerer_stake"]) == (4, 2)
+    assert ledger_violations() == []

@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from bets.betting.checks import ledger_violations, system_balances
 from bets.betting.ledger import user_balance
-from bets.betting.offers import (
+from bets.betting.offers import offer_accept, offer_cancel, offer_create, offers_expire_due
+from bets.betting.prices import (
+    PRICE_TOLERANCE,
+    fair_stakes_near,
     max_taker_stake,
-    offer_accept,
-    offer_cancel,
-    offer_create,
     offerer_stake_for,
-    offers_expire_due,
+    stake_is_fair,
 )
 from bets.claims.resolution import claim_resolve
 from bets.common.errors import Conflict, Forbidden, InvalidInput
@@ -37,13 +37,18 @@ def test_offerer_stake_rounds_half_to_even_exactly():
     assert [offerer_stake_for(0.6, t) for t in (1, 3, 5)] == [2, 4, 8]
 
 
-def test_max_taker_stake_is_the_largest_stake_that_fits():
+def test_max_taker_stake_is_the_largest_fair_stake_that_fits():
     for p in (0.001, 0.1, 0.33, 0.5, 0.6, 0.7, 0.999):
         for remaining in (1, 2, 3, 7, 70, 1000):
             t = max_taker_stake(p, remaining)
             if t:
                 assert 0 < offerer_stake_for(p, t) <= remaining
-            assert offerer_stake_for(p, t + 1) > remaining
+                assert stake_is_fair(p, t)
+            # Every larger stake overfills the offer or moves the price.
+            s = t + 1
+            while offerer_stake_for(p, s) <= remaining:
+                assert not stake_is_fair(p, s)
+                s += 1
 
 
 def test_making_an_offer_reserves_its_max_stake(claim, ann):
@@ -198,3 +203,60 @@ def test_offers_on_a_resolved_claim_are_expired_by_the_sweep(claim, ann, mod):
     claim_resolve(claim_id=claim.pk, outcome="no", actor=mod)
     assert offers_expire_due() == 1
     assert user_balance(ann) == 1000
+
+
+# --- the price rule: whole credits never move a bet's price more than a point ------------
+
+
+def _effective_price(bet) -> float:
+    return bet.offerer_stake / (bet.offerer_stake + bet.taker_stake)
+
+
+@pytest.mark.parametrize(
+    ("stake", "matched_against", "refusal"),
+    [
+        (1, None, "too small to win anything at 66.7% for NO. Stake 2 instead."),
+        (2, 1, None),
+        (3, None, "would win 1: that is 75% for NO, not the offer's 66.7%. Stake 2 or 4"),
+        (5, None, "would win 2: that is 71.4% for NO, not the offer's 66.7%. Stake 4 or 6"),
+        (7, None, "would win 3: that is 70% for NO, not the offer's 66.7%. Stake 6 or 8"),
+    ],
+)
+def test_a_bet_at_33_3_percent_is_matched_within_a_point_or_refused_with_stakes_that_work(
+    claim, ann, bob, stake, matched_against, refusal
+):
+    offer = make_offer(claim, ann, side="yes", probability=0.333, max_stake=300)
+    if refusal is None:
+        bet = offer_accept(offer_id=offer.pk, taker=bob, stake=stake)
+        assert (bet.taker_stake, bet.offerer_stake) == (stake, matched_against)
+        assert abs(_effective_price(bet) - 0.333) <= 0.01
+    else:
+        with pytest.raises(InvalidInput, match=refusal.replace(".", r"\.")) as err:
+            offer_accept(offer_id=offer.pk, taker=bob, stake=stake)
+        assert err.value.field == "stake"
+        assert not Bet.objects.exists()
+        assert user_balance(bob) == 1000
+        # Every stake the refusal names is matched, within the point.
+        named = [int(w) for w in err.value.message.split("Stake ")[1].split() if w.isdigit()]
+        for good in named:
+            bet = offer_accept(offer_id=offer.pk, taker=bob, stake=good)
+            assert abs(_effective_price(bet) - 0.333) <= 0.01
+    assert ledger_violations() == []
+
+
+def test_no_matched_bet_strays_a_point_from_its_offer_at_any_price_or_stake():
+    for p in (0.001, 0.01, 0.05, 0.1, 0.333, 0.4, 0.5, 0.6, 0.667, 0.9, 0.99, 0.999):
+        for t in range(1, 120):
+            o = offerer_stake_for(p, t)
+            fair = o > 0 and abs(o / (o + t) - p) <= float(PRICE_TOLERANCE) + 1e-12
+            assert stake_is_fair(p, t) == fair
+            if not fair:
+                assert all(stake_is_fair(p, s) for s in fair_stakes_near(p, t, most=10**6))
+
+
+def test_a_negative_stake_is_told_it_must_be_at_least_one_credit(claim, ann, bob):
+    offer = make_offer(claim, ann)
+    with pytest.raises(InvalidInput, match="at least 1 credit; -5 is not"):
+        offer_accept(offer_id=offer.pk, taker=bob, stake="-5")
+    with pytest.raises(InvalidInput, match="whole number of credits"):
+        offer_accept(offer_id=offer.pk, taker=bob, stake="²")

@@ -25,13 +25,8 @@ from hypothesis.stateful import (
 )
 
 from bets.betting.checks import ledger_violations
-from bets.betting.offers import (
-    max_taker_stake,
-    offer_accept,
-    offer_cancel,
-    offer_create,
-    offers_expire_due,
-)
+from bets.betting.offers import offer_accept, offer_cancel, offer_create, offers_expire_due
+from bets.betting.prices import max_taker_stake
 from bets.betting.settlement import SettlementBlocked, claim_settle_bets
 from bets.claims.resolution import claim_annul, claim_resolve, claim_unresolve
 from bets.common.errors import ServiceError

@@ -44,8 +44,11 @@ def test_a_second_participant_accepts_an_offer_and_both_see_the_bet_and_their_pa
     assert "Take NO at 40%: you stake 40 to win 60" in offer.inner_text()
     accept = offer.locator("form.accept-form")
     accept.locator("input[name=stake]").fill("40")
+    assert accept.locator("[data-take-preview]").inner_text() == "You stake 40 on NO to win 60."
     accept.locator("button[type=submit]").click()
-    bob.wait_for_selector("text=Bet matched: you stake 40 against 60")
+    # The exact bet is shown and asked about before any credit moves.
+    bob.get_by_role("button", name="Confirm: stake 40 to win 60").click()
+    bob.wait_for_selector("text=Bet matched: you stake 40 on NO against 60")
 
     assert "bob backs NO with 40" in bob.locator("ul.bets").inner_text()
     ann.goto(claim_url)

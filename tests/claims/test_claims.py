@@ -86,3 +86,34 @@ def test_closing_due_claims_closes_only_those_past_close_time_and_is_idempotent(
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.status, later.status) == (Claim.Status.CLOSED, Claim.Status.OPEN)
+
+
+@pytest.mark.parametrize("field", ["statement", "resolution_criteria", "fine_print"])
+def test_a_claim_text_over_twenty_thousand_characters_is_refused(field):
+    with pytest.raises(InvalidInput, match="At most 20000 characters") as err:
+        propose(make_user("ann"), **{field: "x" * 200_000})
+    assert err.value.field == field
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_a_title_with_a_direction_changing_character_is_refused(control):
+    with pytest.raises(InvalidInput, match=f"U\\+{ord(control):04X}") as err:
+        propose(make_user("ann"), title=f"Models get {control}live")
+    assert err.value.field == "title"
+    assert not Claim.objects.exists()
+
+
+def test_the_shared_name_check_refuses_every_direction_changing_character_and_nothing_else():
+    from django.core.exceptions import ValidationError
+
+    from bets.common.text import BIDI_CONTROLS, validate_no_bidi_controls
+
+    assert {f"U+{ord(c):04X}" for c in BIDI_CONTROLS} == {
+        "U+202A", "U+202B", "U+202C", "U+202D", "U+202E",
+        "U+2066", "U+2067", "U+2068", "U+2069"}
+    for control in BIDI_CONTROLS:
+        with pytest.raises(ValidationError):
+            validate_no_bidi_controls(f"ev{control}il")
+    for fine in ("eli", "Zoë", "مريم", "李雷", "a-b_c.d"):
+        validate_no_bidi_controls(fine)

@@ -194,6 +194,63 @@ def test_an_empty_comment_from_the_page_is_refused_with_a_message(client, claim,
     assert not Comment.objects.exists()
 
 
+def test_a_too_long_comment_comes_back_in_its_box_with_the_reason_beside_it(
+    client, claim, bob, settings
+):
+    settings.CRUX_COMMENT_MAX_CHARS = 50
+    client.force_login(bob)
+    body = ("A careful argument that runs on " + "and on " * 10).strip()
+    response = client.post(reverse("comment-create", args=[claim.pk]),
+                           {"body": body, "stance": "no"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (f'<p class="error" id="new-comment-error">A comment is at most 50 characters; this '
+            f'one has {len(body)}.</p>') in page
+    assert f">{body}</textarea>" in page
+    assert 'aria-invalid="true" autofocus' in page
+    assert '<option value="no" selected>' in page
+    assert not Comment.objects.exists()
+
+
+def test_line_breaks_count_once_so_a_comment_at_the_limit_is_taken(client, claim, bob, settings):
+    settings.CRUX_COMMENT_MAX_CHARS = 20
+    client.force_login(bob)
+    # What a browser sends for 20 characters typed with two line breaks: 22 with CRLF.
+    response = client.post(reverse("comment-create", args=[claim.pk]),
+                           {"body": "one line\r\ntwo\r\nthree l"})
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "one line\ntwo\nthree l"
+
+
+def test_a_rate_limited_comment_is_kept_with_the_reason_beside_it(client, claim, bob, settings):
+    settings.CRUX_COMMENT_RATE_LIMIT = 1
+    client.force_login(bob)
+    client.post(reverse("comment-create", args=[claim.pk]), {"body": "First"})
+    response = client.post(reverse("comment-create", args=[claim.pk]),
+                           {"body": "Second, carefully written"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ">Second, carefully written</textarea>" in page
+    assert 'id="new-comment-error">You have written 1 comments in the last' in page
+    assert Comment.objects.count() == 1
+
+
+def test_a_refused_reply_shows_open_under_its_comment_with_the_text_kept(
+    client, claim, ann, bob, settings
+):
+    parent = svc.comment_create(claim_id=claim.pk, author=ann, body="Why?")
+    settings.CRUX_COMMENT_MAX_CHARS = 10
+    client.force_login(bob)
+    response = client.post(reverse("comment-create", args=[claim.pk]),
+                           {"body": "Because of the data", "parent": str(parent.pk)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<details class="reply-form" open>' in page
+    assert ">Because of the data</textarea>" in page
+    assert f'id="reply-{parent.pk}-error">A comment is at most 10 characters' in page
+    assert Comment.objects.count() == 1
+
+
 def test_the_claim_page_shows_arguments_votes_and_the_follow_button(client, claim, ann, bob):
     svc.comment_create(claim_id=claim.pk, author=ann, body="Because scaling", stance="yes")
     client.force_login(bob)

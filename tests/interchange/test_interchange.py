@@ -223,6 +223,7 @@ BAD = [
     ("id negative", lambda d: claim0(d).update(id=-1), "claims[0].id"),
     ("blank title", lambda d: claim0(d).update(title=" "), "claim 101 (claims[0]).title"),
     ("title with NUL", lambda d: claim0(d).update(title="a\u0000"), "claims[0]).title"),
+    ("title reversed", lambda d: claim0(d).update(title="a\u202elive"), "claims[0]).title"),
     ("duplicate ids", lambda d: d["claims"][1].update(id=101), "appears more than once"),
     (
         "close before open",

@@ -198,11 +198,23 @@ def test_forecast_form_refuses_get(ann_client, claim):
     assert ann_client.get(reverse("forecast-submit", args=[claim.pk])).status_code == 405
 
 
-def test_withdrawing_ends_the_standing_forecast_and_keeps_it(ann_client, claim, ann):
+def test_withdrawing_asks_first_then_ends_the_standing_forecast_and_says_so(
+    ann_client, claim, ann
+):
     forecast_submit(claim_id=claim.pk, participant=ann, probability=0.4)
-    response = ann_client.post(reverse("forecast-withdraw", args=[claim.pk]))
-    assert response.status_code == 302
+    asked = ann_client.post(reverse("forecast-withdraw", args=[claim.pk]))
+    assert asked.status_code == 200
+    assert "Withdraw your forecast of 40.0%?" in asked.content.decode()
+    assert Forecast.objects.get(participant=ann).end_time is None
+    response = ann_client.post(reverse("forecast-withdraw", args=[claim.pk]),
+                               {"confirmed": "1"}, follow=True)
     assert Forecast.objects.get(participant=ann).end_time is not None
+    page = response.content.decode()
+    assert "Your forecast of 40.0% is withdrawn" in page
+    # The box and the slider both show the withdrawn forecast, not 50 and an empty box.
+    assert 'value="40"' in page and 'name="percent"' in page
+    assert 'id="forecast-slider" min="0.1" max="99.9" step="0.1" value="40"' in page
+    assert "Forecast again" in page
 
 
 def test_withdrawing_with_nothing_standing_says_so(ann_client, claim):

@@ -69,7 +69,8 @@ def test_the_claim_page_shows_the_last_matched_price_beside_the_community(
     offer = offer_create(claim_id=claim.pk, offerer=ann, side="no", probability=0.6,
                          max_stake=60, expires_at=timezone.now() + timedelta(hours=1))
     page = ann_client.get(claim.get_absolute_url()).content.decode()
-    assert "Take YES at 40%: you stake 40 to win 60." in page
+    # ann made the offer: she sees it as hers, not as one she could take.
+    assert "Your offer: you back NO at 60%." in page
     offer_accept(offer_id=offer.pk, taker=bob, stake=20)
     page = ann_client.get(claim.get_absolute_url()).content.decode()
     assert "Last matched bet: <strong>40.0%</strong> for YES" in page
@@ -83,8 +84,8 @@ def test_an_offer_price_below_one_is_questioned_not_recorded(ann_client, claim):
     assert response.status_code == 200
     assert "Did you mean 60% or 0.6%?" in page
     assert "Offer at 60%" in page and "Offer at 0.6%" in page
-    # Each button posts the whole offer again, the note escaped.
-    assert page.count('name="max_stake" value="10"') == 2
+    # Each button posts the whole offer again, the note escaped; the form keeps it too.
+    assert page.count('name="max_stake" value="10"') == 3
     assert 'value="a &lt;b&gt;"' in page
     assert not claim.offers.exists()
 
@@ -179,10 +180,13 @@ def test_the_500_page_renders_on_its_own_without_a_request():
     assert "Something went wrong" in html and "favicon.svg" in html and "<script" not in html
 
 
-def test_a_bad_request_gets_the_site_400_page(client):
-    # A Host header outside ALLOWED_HOSTS is refused with Django's bad_request view, which
-    # renders 400.html without a request or context.
-    response = client.get("/", HTTP_HOST="elsewhere.example")
+def test_the_propose_form_refuses_a_reversed_title_beside_the_field_and_keeps_the_rest(
+    ann_client
+):
+    response = ann_client.post(reverse("claim-propose"),
+                               _propose_data(title="Models get \u202elive"))
     assert response.status_code == 400
-    html = response.content.decode()
-    assert "Bad request" in html and "favicon.svg" in html and "<script" not in html
+    page = response.content.decode()
+    assert "direction-changing character (U+202E)" in page
+    assert "It **happens**." in page
+    assert not Claim.objects.exists()

@@ -1,16 +1,12 @@
-"""Web forms for betting: make an offer, accept one, cancel one. Thin: parse, call the
-service, show its message, redirect back to the claim page."""
-
-from __future__ import annotations
-
-from datetime import timedelta
+"""Web forms for betting: make an offer, accept one, cancel one. Thin: a Form class parses,
+the service decides. A refused offer or stake comes back on the claim page with everything
+typed kept and the message beside its field; taking an offer shows exactly what the stake
+wins and asks for a confirmation before any credit moves."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.betting import offers as offer_services
@@ -19,39 +15,26 @@ from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
 from bets.models import Claim, Offer
 from bets.web.claims.pages import claim_page_context
-from bets.web.forms import parse_percent, percent_question
-
-User = get_user_model()
+from bets.web.forms import AcceptForm, OfferForm
 
 
 def _back(claim_id: int):
     return redirect(f"{get_object_or_404(Claim, pk=claim_id).get_absolute_url()}#betting")
 
 
-# What the offer form posts besides the price: the question's buttons post them again.
-OFFER_FIELDS = ("side", "max_stake", "hours", "counterparty", "note")
+# The service's names for fields the offer form asks for in other words.
+FIELD_ALIASES = {"probability": "price", "expires_at": "hours"}
 
 
-def _probability(raw) -> float:
-    """The offer's price from the form, given in percent like forecasts (60 -> 0.6). An
-    ambiguous "0.6" never reaches here unconfirmed: offer_create asks about it first."""
-    try:
-        value, _has_sign = parse_percent(raw or "")
-    except ValidationError:
-        raise ServiceError("Give your price in percent, e.g. 60.", field="price") from None
-    if not 0.1 <= value <= 99.9:
-        raise ServiceError("A price is between 0.1% and 99.9%.", field="price")
-    return value / 100
+def _form_error(form, exc: ServiceError) -> None:
+    """A service's refusal beside the field it names, else at the top of the form."""
+    field = FIELD_ALIASES.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
 
 
-def _hours(value) -> int:
-    try:
-        hours = int(str(value).strip())
-    except ValueError:
-        raise ServiceError("Give the expiry in whole hours.", field="hours") from None
-    if not 1 <= hours <= 8760:
-        raise ServiceError("An offer expires within 1 to 8760 hours.", field="hours")
-    return hours
+def _claim_page(request: HttpRequest, claim: Claim, status: int, **betting):
+    return render(request, "bets/claim_detail.html",
+                  claim_page_context(request, claim, betting=betting), status=status)
 
 
 @login_required
@@ -60,57 +43,55 @@ def offer_create(request: SignedInRequest, claim_id: int):
     # A hidden claim (proposed, rejected) answers 404 like a missing one, never a redirect
     # that would tell its id exists.
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
-    data = request.POST
-    question = percent_question(data.get("price", ""), confirmed=data.get("confirmed") == "1")
-    if question:
-        # "0.6" is 60% or 0.6%: ask with one button per reading, each posting the whole
-        # offer again, and make no offer until one is chosen (as the forecast form does).
-        messages.info(request, "Your offer needs one more answer: see Betting below.")
-        context = claim_page_context(request, claim, offer_question={
-            "options": question, "fields": {name: data.get(name, "") for name in OFFER_FIELDS},
-        })
-        return render(request, "bets/claim_detail.html", context)
-    try:
-        counterparty = None
-        if data.get("counterparty", "").strip():
-            counterparty = User.objects.filter(username=data["counterparty"].strip()).first()
-            if counterparty is None:
-                raise ServiceError("No participant by that username.", field="counterparty")
-        offer_services.offer_create(
-            claim_id=claim_id,
-            offerer=request.user,
-            side=data.get("side", ""),
-            probability=_probability(data.get("price")),
-            max_stake=data.get("max_stake", ""),
-            expires_at=timezone.now() + timedelta(hours=_hours(data.get("hours", ""))),
-            counterparty=counterparty,
-            note=data.get("note", ""),
-        )
-    except ServiceError as exc:
-        messages.error(request, f"Offer not made: {exc.message}")
-    else:
-        messages.success(request, "Offer made; your max stake is reserved.")
-    return _back(claim_id)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            offer_services.offer_create(
+                claim_id=claim.pk, offerer=request.user, side=data["side"],
+                probability=data["price"], max_stake=data["max_stake"],
+                expires_at=form.expires_at(), counterparty=data["counterparty"],
+                note=data["note"],
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Offer made; your max stake is reserved.")
+            return _back(claim.pk)
+    # "0.6" is 60% or 0.6%: the page asks, with one button per reading, each posting the
+    # whole offer again; no offer is made until one is chosen (as the forecast form does).
+    return _claim_page(request, claim, 200 if form.ambiguous else 400, offer_form=form)
 
 
 @login_required
 @require_POST
-def offer_accept(request: SignedInRequest, offer_id: int):
+def offer_accept(request, offer_id: int):
+    """Without `confirmed`: the bet this stake would make, to confirm (nothing written).
+    With it: the bet, matched by the service, which checks everything again."""
     offer = get_object_or_404(Offer, pk=offer_id)
-    try:
-        bet = offer_services.offer_accept(
-            offer_id=offer.pk, taker=request.user, stake=request.POST.get("stake", "")
-        )
-    except ServiceError as exc:
-        messages.error(request, f"Not accepted: {exc.message}")
-    else:
-        your_side = "NO" if bet.offerer_side == "yes" else "YES"
-        messages.success(
-            request,
-            f"Bet matched: you stake {bet.taker_stake} against {bet.offerer_stake}. "
-            f"If {your_side} happens you win {bet.offerer_stake}.",
-        )
-    return _back(offer.claim_id)
+    claim = claim_visible_or_404(claim_id=offer.claim_id, user=request.user)
+    form = AcceptForm.for_offer(offer.pk, request.POST)
+    if form.is_valid():
+        stake = form.cleaned_data["stake"]
+        try:
+            if not form.cleaned_data["confirmed"]:
+                quote = offer_services.offer_quote(offer_id=offer.pk, taker=request.user,
+                                                   stake=stake)
+                return _claim_page(request, claim, 200, accept_form=form,
+                                   accept_offer_id=offer.pk, quote=quote)
+            bet = offer_services.offer_accept(offer_id=offer.pk, taker=request.user,
+                                              stake=stake)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            your_side = "NO" if bet.offerer_side == "yes" else "YES"
+            messages.success(
+                request,
+                f"Bet matched: you stake {bet.taker_stake} on {your_side} against "
+                f"{bet.offerer_stake}. If {your_side} happens you win {bet.offerer_stake}.",
+            )
+            return _back(offer.claim_id)
+    return _claim_page(request, claim, 400, accept_form=form, accept_offer_id=offer.pk)
 
 
 @login_required

@@ -19,10 +19,11 @@ from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
 from bets.models import Claim, Forecast, Score
+from bets.models.claims import PERCENT_MAX, PERCENT_MIN
 from bets.web.autoresolve.pages import autoresolve_panel
 from bets.web.betting.sections import claim_betting_section
-from bets.web.conversation import claim_conversation_section
-from bets.web.forms import ClaimFilterForm, ForecastForm
+from bets.web.conversation_section import claim_conversation_section
+from bets.web.forms import ClaimFilterForm, ForecastForm, WithdrawForm
 from bets.web.plumbing.charts import community_chart, histogram_chart
 
 PAGE_SIZE = 20
@@ -64,11 +65,13 @@ def home(request: HttpRequest):
 
 
 def claim_page_context(
-    request: HttpRequest, claim: Claim, *, forecast_form=None, offer_question: dict | None = None
+    request, claim: Claim, *, forecast_form=None, betting: dict | None = None,
+    conversation: dict | None = None, withdraw_question: bool = False,
 ) -> dict:
     """Everything claim_detail.html needs, each domain's section composed by its builder;
-    the forecast and offer forms' views render the page with it too, when they answer with a
-    question or an error in place."""
+    the forecast, offer, accept and comment forms' views render the page with it too, when
+    they answer with a question, a confirmation or an error in place (`betting` and
+    `conversation` are those sections' form states)."""
     user = request.user
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     summary, points = selectors.claim_community_stored(
@@ -80,10 +83,14 @@ def claim_page_context(
         else []
     )
     standing = next((f for f in mine if f.end_time is None), None)
+    # The latest forecast ended with none after it: withdrawn. The box and the slider show
+    # it, so they agree with each other and with what the person last said.
+    withdrawn = mine[0] if mine and standing is None else None
+    shown = standing or withdrawn
     bets = claim_recent_bets(claim=claim)  # the betting section's list, read once
     mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)]
     form = forecast_form or ForecastForm(
-        initial={"percent": f"{standing.probability * 100:g}" if standing else ""}
+        initial={"percent": f"{shown.probability * 100:g}" if shown else ""}
     )
     return {
         "claim": claim,
@@ -103,7 +110,10 @@ def claim_page_context(
         "last_price": claim_last_matched_price(bets),
         "my_forecasts": mine,
         "standing": standing,
-        "slider_value": f"{(standing.probability if standing else 0.5) * 100:g}",
+        "withdrawn": withdrawn,
+        "slider_value": f"{(shown.probability if shown else 0.5) * 100:g}",
+        "percent_min": f"{PERCENT_MIN:g}",
+        "percent_max": f"{PERCENT_MAX:g}",
         "accepts_forecasts": claim_services.claim_accepts_forecasts(claim),
         "can_edit": user.is_authenticated
         and (user.is_staff or user.pk == claim.author_id)
@@ -115,8 +125,9 @@ def claim_page_context(
         if claim.status == Claim.Status.RESOLVED
         else [],
         "autoresolve": autoresolve_panel(request, claim),
-        "betting": claim_betting_section(request, claim, bets=bets, offer_question=offer_question),
-        "conversation": claim_conversation_section(request, claim),
+        "withdraw_question": withdraw_question,
+        "betting": claim_betting_section(request, claim, bets=bets, **(betting or {})),
+        "conversation": claim_conversation_section(request, claim, **(conversation or {})),
     }
 
 
@@ -151,12 +162,26 @@ def forecast_submit(request: SignedInRequest, claim_id: int):
 
 @require_POST
 @login_required
-def forecast_withdraw(request: SignedInRequest, claim_id: int):
+def forecast_withdraw(request, claim_id: int):
+    """First the question (what withdrawing does, nothing changed), then, confirmed, the
+    withdrawal and a message that says what happened."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    form = WithdrawForm(request.POST)
+    standing = Forecast.objects.filter(claim=claim, participant=request.user,
+                                       end_time__isnull=True).exists()
+    if standing and not (form.is_valid() and form.cleaned_data["confirmed"]):
+        context = claim_page_context(request, claim, withdraw_question=True)
+        return render(request, "bets/claim_detail.html", context)
     try:
-        forecast_services.forecast_withdraw(claim_id=claim.pk, participant=request.user)
+        withdrawn = forecast_services.forecast_withdraw(claim_id=claim.pk,
+                                                        participant=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Your forecast is withdrawn; your history is kept.")
+        messages.success(
+            request,
+            f"Your forecast of {withdrawn.probability:.1%} is withdrawn. It no longer counts "
+            "in the community forecast, and until you forecast again the time counts as "
+            "not forecast in your scores. Your history is kept.",
+        )
     return redirect(f"{claim.get_absolute_url()}#forecast")

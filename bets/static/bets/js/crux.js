@@ -14,6 +14,9 @@
     var confirmed = form.querySelector("input[name=confirmed]");
     var question = form.querySelector("#percent-question");
     if (!box || !slider || !confirmed) return;
+    // The bounds come from the slider's min and max, which the server sets from its own.
+    var low = parseFloat(slider.min), high = parseFloat(slider.max);
+    function inBounds(v) { v = Math.round(v * 1e6) / 1e6; return v >= low && v <= high; }
     slider.hidden = false;
     if (box.value !== "") slider.value = box.value.replace("%", "");
     slider.addEventListener("input", function () {
@@ -25,16 +28,14 @@
     box.addEventListener("input", function () {
       confirmed.value = "";
       var v = parseFloat(box.value.replace("%", "").replace(",", "."));
-      if (isFinite(v) && v >= 0.1 && v <= 99.9) slider.value = v;
+      if (isFinite(v) && inBounds(v)) slider.value = v;
     });
     form.addEventListener("submit", function (event) {
       var raw = box.value.trim();
       var v = parseFloat(raw.replace("%", "").replace(",", "."));
       if (confirmed.value === "1" || /%$/.test(raw) || !(v > 0 && v < 1) || !question) return;
       event.preventDefault();
-      var options = [v * 100, v].filter(function (o) {
-        return Math.round(o * 1e6) / 1e6 >= 0.1 && Math.round(o * 1e6) / 1e6 <= 99.9;
-      });
+      var options = [v * 100, v].filter(inBounds);
       var buttons = question.querySelectorAll("[data-choice]");
       question.querySelector("[data-question-text]").textContent =
         "Did you mean " + options.map(function (o) { return fmt(o) + "%"; }).join(" or ") + "?";
@@ -84,7 +85,49 @@
     update();
   }
 
+  /* Taking an offer: say exactly what the typed stake stakes and wins, with the server's
+     arithmetic (the offerer's stake is stake * num / den rounded half to even, and a bet
+     is matched only within a point of the offer's price), before anything is sent. */
+  function enhanceAcceptForm(form) {
+    var out = form.querySelector("[data-take-preview]");
+    var parts = (form.getAttribute("data-ratio") || "").split("/");
+    if (!out || parts.length !== 2) return;
+    var num = BigInt(parts[0]), den = BigInt(parts[1]);
+    var most = parseInt(form.getAttribute("data-max"), 10);
+    var side = form.getAttribute("data-side");
+    function win(t) {
+      var n = BigInt(t) * num, q = n / den, twice = 2n * (n - q * den);
+      if (twice > den || (twice === den && q % 2n === 1n)) q += 1n;
+      return Number(q);
+    }
+    function fair(t) {
+      var o = win(t);
+      // |o/(o+t) - num/(num+den)| <= 1/100, in integers.
+      var diff = BigInt(o) * (num + den) - num * BigInt(o + t);
+      if (diff < 0n) diff = -diff;
+      return o > 0 && 100n * diff <= (num + den) * BigInt(o + t);
+    }
+    function update() {
+      var raw = form.elements.stake.value.trim();
+      var t = /^[0-9]{1,12}$/.test(raw) ? parseInt(raw, 10) : NaN;
+      if (!(t >= 1 && t <= most)) { out.textContent = ""; return; }
+      if (fair(t)) {
+        out.textContent = "You stake " + t + " on " + side + " to win " + win(t) + ".";
+        return;
+      }
+      var near = [];
+      for (var d = t - 1; d >= 1 && d > t - 2000; d--) if (fair(d)) { near.push(d); break; }
+      for (var u = t + 1; u <= most && u < t + 2000; u++) if (fair(u)) { near.push(u); break; }
+      out.textContent = "Whole credits cannot match " + t + " at this price" +
+        (near.length ? ": stake " + near.join(" or ") + " instead." : ".");
+    }
+    form.addEventListener("input", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var takes = document.querySelectorAll("form[data-accept-form]");
+    for (var k = 0; k < takes.length; k++) enhanceAcceptForm(takes[k]);
     var forms = document.querySelectorAll("form[data-percent-form]");
     for (var i = 0; i < forms.length; i++) enhancePercentForm(forms[i]);
     var offers = document.querySelectorAll("form[data-offer-form]");
