@@ -101,12 +101,40 @@ class Evidence:
         raise NotImplementedError
 
 
+# The largest integer a spec may hold: every integer up to it is exact as a float and in
+# JSON readers of other languages, and far beyond any sample count, epoch, seed or threshold.
+# A 400-digit integer parses as JSON but cannot become a float (OverflowError): it is refused
+# as bad input, never carried into arithmetic.
+MAX_SPEC_INTEGER = 2**53 - 1
+
+
 def number(x: Any) -> float | None:
-    """A finite float from a reported value, else None (NaN, "N/A", strings, bools)."""
+    """A finite float from a reported value, else None (NaN, "N/A", strings, bools, integers
+    too large for a float)."""
     if isinstance(x, bool) or not isinstance(x, int | float):
         return None
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:
+        return None
     return x if math.isfinite(x) else None
+
+
+def oversized_integers(value: Any, path: str) -> list[str]:
+    """Spec problems for every integer beyond MAX_SPEC_INTEGER, with its JSON path (walked
+    iteratively: a spec may be nested deeply)."""
+    found, stack = [], [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) \
+                and abs(node) > MAX_SPEC_INTEGER:
+            found.append(f"{where or 'spec'}: the number is too large (a {len(str(abs(node)))}"
+                         f"-digit integer; at most {MAX_SPEC_INTEGER} in magnitude)")
+    return sorted(found)
 
 
 # --- spec checking -------------------------------------------------------------------------
@@ -130,10 +158,10 @@ def is_type(value: Any, kind: str) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-            value)
+        return number(value) is not None
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) \
+            and abs(value) <= MAX_SPEC_INTEGER
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "object":
