@@ -6,6 +6,7 @@ Pure Python: no Django, no database. The Django app imports this; never the othe
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,10 @@ class RunContext:
     data_dir: Path | None = None  # {"data": "relative/glob"}
     allow_loopback: bool = False  # URL sources: only tests and demos set this
     cache: LogCache | None = None
-    fetch_timeout: float = 10.0
+    fetch_timeout: float = 10.0  # seconds for one whole fetch (connect, headers, body)
+    # time.monotonic() by which every fetch of this run must have ended, or None: previews
+    # run inside a web request and get a budget for all their fetches together.
+    fetch_deadline: float | None = None
     fetch_max_bytes: int = 20 * 1024 * 1024
     # Live runs (source kind inspect_run): where its inspect logs are written and read, and
     # whether they are already complete (a worker ran the shards: read, never run again).
@@ -67,6 +71,17 @@ class RunContext:
     # thousands of claims list the same directory once per window, not once per claim. 0 (the
     # default) lists it every time, as a resolver run must.
     glob_ttl: float = 0.0
+
+    def fetch_seconds(self) -> float:
+        """Seconds the next fetch may take: the per-fetch timeout, or what is left of the
+        run's budget when that is less. Raises SourceError when the budget is spent."""
+        if self.fetch_deadline is None:
+            return self.fetch_timeout
+        left = self.fetch_deadline - time.monotonic()
+        if left <= 0:
+            raise SourceError("the time allowed for fetching sources is spent; the rest "
+                              "were not fetched", retryable=True)
+        return min(self.fetch_timeout, left)
 
 
 @dataclass(frozen=True)
