@@ -149,9 +149,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
-# Archives (an inspect .eval is a zip) are judged from their central directory before any
-# entry is inflated: none may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, and none over 1 MiB
-# more than CRUX_ARCHIVE_MAX_RATIO times its stored size (resolvers/archives.py).
+# Archives (an inspect .eval is a zip; anything zipfile opens, leading bytes or not) are judged
+# before any reader inflates them: no entry may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, none
+# over 1 MiB more than CRUX_ARCHIVE_MAX_RATIO times its stored size, and none past the size its
+# directory states (resolvers/archives.py, docs/security.md).
 CRUX_ARCHIVE_MAX_ENTRY_BYTES = env_int("CRUX_ARCHIVE_MAX_ENTRY_BYTES", 256 * 1024 * 1024)
 CRUX_ARCHIVE_MAX_RATIO = env_int("CRUX_ARCHIVE_MAX_RATIO", 200)
 # Beat: how often every open claim with a spec is dry-run ("would resolve as ... today").
