@@ -178,9 +178,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
-# Archives (an inspect .eval is a zip) are judged from their central directory before any
-# entry is inflated: none may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, and none over 1 MiB
-# more than CRUX_ARCHIVE_MAX_RATIO times its stored size (resolvers/archives.py).
+# Archives (an inspect .eval is a zip; anything zipfile opens, leading bytes or not) are judged
+# before any reader inflates them: no entry may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, none
+# over 1 MiB more than CRUX_ARCHIVE_MAX_RATIO times its stored size, and none past the size its
+# directory states (resolvers/archives.py, docs/security.md).
 CRUX_ARCHIVE_MAX_ENTRY_BYTES = env_int("CRUX_ARCHIVE_MAX_ENTRY_BYTES", 256 * 1024 * 1024)
 CRUX_ARCHIVE_MAX_RATIO = env_int("CRUX_ARCHIVE_MAX_RATIO", 200)
 # Beat: how often every open claim with a spec is dry-run ("would resolve as ... today").
@@ -342,11 +343,25 @@ CRUX_RESOLVER_RECHECK_SECONDS = env_int("CRUX_RESOLVER_RECHECK_SECONDS", 3600)
 CRUX_RESOLVER_DEADLINE_SECONDS = env_int("CRUX_RESOLVER_DEADLINE_SECONDS", 7 * 24 * 3600)
 # Well under CELERY_VISIBILITY_TIMEOUT, or a still-running resolver is delivered again.
 CRUX_RESOLVER_SOFT_TIME_LIMIT = env_int("CRUX_RESOLVER_SOFT_TIME_LIMIT", 120)
+# A resolver run that failed in a way a retry may mend (a source down or too slow) is retried
+# after a step that doubles from this many seconds, up to the maximum (bets.autoresolve.tasks);
+# the countdowns stay well under CELERY_VISIBILITY_TIMEOUT.
+CRUX_RESOLVER_RETRY_SECONDS = env_int("CRUX_RESOLVER_RETRY_SECONDS", 30)
+CRUX_RESOLVER_RETRY_MAX_SECONDS = env_int("CRUX_RESOLVER_RETRY_MAX_SECONDS", 600)
 # A spec's `schedule` (re-run every N days until resolve_after) may make at most this many
 # measurement runs per claim; a denser schedule is refused at proposal.
 CRUX_SCHEDULE_MAX_RUNS = env_int("CRUX_SCHEDULE_MAX_RUNS", 60)
-# Loopback may be allowed for URL sources only in tests and local demos.
+# Loopback may be allowed for URL sources only in tests and local demos. The same switch lets
+# an endpoint that is *not* marked private live on loopback (tests of the live-run guard);
+# redirects of model calls are refused either way (docs/security.md).
 CRUX_URL_SOURCE_ALLOW_LOOPBACK = env_bool("CRUX_URL_SOURCE_ALLOW_LOOPBACK", False)
+# Seconds one URL fetch of a resolver run may take in all: resolving, connecting, headers and
+# body (a server sending a byte every few seconds is cut off here, not after minutes).
+CRUX_URL_FETCH_SECONDS = env_int("CRUX_URL_FETCH_SECONDS", 10)
+# Seconds all the fetches of one preview may take together (the spec builder's and a claim's
+# "would resolve as" preview run inside a web request: they must end well inside the web
+# server's worker timeout, whatever the source does).
+CRUX_PREVIEW_FETCH_SECONDS = env_int("CRUX_PREVIEW_FETCH_SECONDS", 4)
 
 # --- Live evaluation runs (docs/live-runs.md) ----------------------------------------------
 # Each attempt's inspect logs live under CRUX_LIVE_DIR/attempt-<id>/. Budgets cap what one

@@ -6,6 +6,7 @@ Pure Python: no Django, no database. The Django app imports this; never the othe
 from __future__ import annotations
 
 import math
+import time
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,10 @@ class RunContext:
     data_dir: Path | None = None  # {"data": "relative/glob"}
     allow_loopback: bool = False  # URL sources: only tests and demos set this
     cache: LogCache | None = None
-    fetch_timeout: float = 10.0
+    fetch_timeout: float = 10.0  # seconds for one whole fetch (connect, headers, body)
+    # time.monotonic() by which every fetch of this run must have ended, or None: previews
+    # run inside a web request and get a budget for all their fetches together.
+    fetch_deadline: float | None = None
     fetch_max_bytes: int = 20 * 1024 * 1024
     # Live runs (source kind inspect_run): where its inspect logs are written and read, and
     # whether they are already complete (a worker ran the shards: read, never run again).
@@ -68,6 +72,17 @@ class RunContext:
     # thousands of claims list the same directory once per window, not once per claim. 0 (the
     # default) lists it every time, as a resolver run must.
     glob_ttl: float = 0.0
+
+    def fetch_seconds(self) -> float:
+        """Seconds the next fetch may take: the per-fetch timeout, or what is left of the
+        run's budget when that is less. Raises SourceError when the budget is spent."""
+        if self.fetch_deadline is None:
+            return self.fetch_timeout
+        left = self.fetch_deadline - time.monotonic()
+        if left <= 0:
+            raise SourceError("the time allowed for fetching sources is spent; the rest "
+                              "were not fetched", retryable=True)
+        return min(self.fetch_timeout, left)
 
 
 @dataclass(frozen=True)
@@ -161,12 +176,40 @@ class Criterion(Protocol):
         ...
 
 
+# The largest integer a spec may hold: every integer up to it is exact as a float and in
+# JSON readers of other languages, and far beyond any sample count, epoch, seed or threshold.
+# A 400-digit integer parses as JSON but cannot become a float (OverflowError): it is refused
+# as bad input, never carried into arithmetic.
+MAX_SPEC_INTEGER = 2**53 - 1
+
+
 def number(x: Any) -> float | None:
-    """A finite float from a reported value, else None (NaN, "N/A", strings, bools)."""
+    """A finite float from a reported value, else None (NaN, "N/A", strings, bools, integers
+    too large for a float)."""
     if isinstance(x, bool) or not isinstance(x, int | float):
         return None
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:
+        return None
     return x if math.isfinite(x) else None
+
+
+def oversized_integers(value: Any, path: str) -> list[str]:
+    """Spec problems for every integer beyond MAX_SPEC_INTEGER, with its JSON path (walked
+    iteratively: a spec may be nested deeply)."""
+    found, stack = [], [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) \
+                and abs(node) > MAX_SPEC_INTEGER:
+            found.append(f"{where or 'spec'}: the number is too large (a {len(str(abs(node)))}"
+                         f"-digit integer; at most {MAX_SPEC_INTEGER} in magnitude)")
+    return sorted(found)
 
 
 # --- spec checking -------------------------------------------------------------------------
@@ -190,10 +233,10 @@ def is_type(value: Any, kind: str) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-            value)
+        return number(value) is not None
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) \
+            and abs(value) <= MAX_SPEC_INTEGER
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "object":

@@ -11,19 +11,23 @@ Redirects are followed by hand, each target checked the same way.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from typing import cast
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
 from urllib3 import BaseHTTPResponse, HTTPHeaderDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from urllib3.exceptions import SSLError
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from resolvers.base import SourceError
 
@@ -105,8 +109,10 @@ class Target:
     ip: str  # the checked address we connect to
 
 
-def check_url(url: str, *, allow_loopback: bool = False) -> Target:
-    """Resolve `url` and return the checked address to connect to; raise RefusedURL."""
+def check_url(url: str, *, allow_loopback: bool = False,
+              timeout: float | None = None) -> Target:
+    """Resolve `url` and return the checked address to connect to; raise RefusedURL.
+    `timeout` bounds the name lookup (getaddrinfo itself has no timeout)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -121,7 +127,7 @@ def check_url(url: str, *, allow_loopback: bool = False) -> Target:
     if not host:
         raise RefusedURL(f"URL {url!r} has no host")
     port = port or (443 if scheme == "https" else 80)
-    ips = _resolve(host, port)
+    ips = _resolve(host, port) if timeout is None else _resolve_within(host, port, timeout)
     for ip in ips:
         problem = address_problem(ip, allow_loopback=allow_loopback)
         if problem:
@@ -130,6 +136,38 @@ def check_url(url: str, *, allow_loopback: bool = False) -> Target:
     if parts.query:
         target += "?" + parts.query
     return Target(scheme, host, port, target, str(ips[0]))
+
+
+def _resolve_within(host: str, port: int, seconds: float) -> list[IPAddress]:
+    """_resolve in a daemon thread, waited for at most `seconds`: a resolver that hangs
+    then costs the thread until the system's own lookup timeout, never the caller."""
+    try:  # numeric forms need no lookup and no thread
+        return _resolve_numeric(host)
+    except ValueError:
+        pass
+    outcome: list = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(_resolve(host, port))
+        except BaseException as e:  # noqa: BLE001 (handed to the caller below)
+            outcome.append(e)
+
+    worker = threading.Thread(target=lookup, daemon=True, name=f"resolve {host}")
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        raise SourceError(f"cannot resolve {host}: no answer within {seconds:.1f} s",
+                          retryable=True)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _resolve_numeric(host: str) -> list[IPAddress]:
+    # Only the canonical forms: getaddrinfo reads 0x7f000001, 2130706433 and 127.1 as
+    # addresses too, and goes through _resolve for them.
+    return [ipaddress.ip_address(host.strip("[]"))]
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
@@ -155,14 +193,19 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
 def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
           allow_loopback: bool = False, max_redirects: int = MAX_REDIRECTS,
           ca_certs: str | None = None) -> Fetched:
-    """GET `url` with every hop checked, a deadline, and at most `max_bytes` of body.
+    """GET `url` with every hop checked, at most `max_bytes` of body, and `timeout` seconds
+    for the whole of it: resolving, connecting, TLS, the headers and the body of every hop.
 
-    `ca_certs` replaces the system trust store (tests use their own CA)."""
+    A per-read timeout alone does not bound a fetch: a server that sends one byte every two
+    seconds never trips it, in the headers or in the body. So a watchdog cuts the connection
+    at the deadline, whatever it is waiting for. `ca_certs` replaces the system trust store
+    (tests use their own CA)."""
     deadline = time.monotonic() + timeout
     current = url
     hops: list[str] = []
     while True:
-        target = check_url(current, allow_loopback=allow_loopback)
+        target = check_url(current, allow_loopback=allow_loopback,
+                           timeout=_left(deadline, current, timeout))
         status, headers, body = _get(target, deadline, timeout, max_bytes, ca_certs)
         if status in REDIRECT_CODES:
             location = headers.get("location")
@@ -179,6 +222,42 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
         return Fetched(url, current, status, body, sha, tuple(hops))
 
 
+def _left(deadline: float, where: str, timeout: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _late(where, timeout)
+    return left
+
+
+def _late(where: str, timeout: float) -> SourceError:
+    # Retryable: a slow source may be quick later; the task's retries back off.
+    return SourceError(f"{where}: took longer than the {timeout:g} s fetch deadline",
+                       retryable=True)
+
+
+class _Watchdog:
+    """Shuts the connection's socket down at the deadline, from a timer thread: whatever the
+    fetching thread is blocked on (a TLS handshake, a header line, a body read) then returns
+    at once, and the fetch reports the deadline."""
+
+    def __init__(self, connection: HTTPConnection, seconds: float) -> None:
+        self.connection = connection
+        self.fired = False
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cut(self) -> None:
+        self.fired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+
 def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
          ca_certs: str | None) -> tuple[int, HTTPHeaderDict, bytes]:
     host_header = f"[{target.host}]" if ":" in target.host else target.host
@@ -186,40 +265,44 @@ def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
         host_header += f":{target.port}"
     headers = {"Host": host_header, "User-Agent": "crux-resolver",
                "Accept": "application/json, text/csv, */*", "Accept-Encoding": "identity"}
-    timeouts = urllib3.Timeout(connect=timeout, read=timeout)
-    pool: urllib3.HTTPConnectionPool
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(target.ip, target.port, server_hostname=target.host,
-                                           assert_hostname=target.host,
-                                           cert_reqs="CERT_REQUIRED", ca_certs=ca_certs,
-                                           timeout=timeouts, retries=False, maxsize=1)
-    else:
-        pool = urllib3.HTTPConnectionPool(target.ip, target.port, timeout=timeouts,
-                                          retries=False, maxsize=1)
     where = f"{target.scheme}://{host_header}{target.request_target}"
+    left = _left(deadline, where, timeout)
+    # One connection to the checked address; no pool, no retries, no second lookup.
+    connection: HTTPConnection
+    if target.scheme == "https":
+        connection = HTTPSConnection(target.ip, target.port, timeout=left,
+                                     server_hostname=target.host, assert_hostname=target.host,
+                                     cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
+    else:
+        connection = HTTPConnection(target.ip, target.port, timeout=left)
+    watchdog = _Watchdog(connection, left)
     try:
-        with pool:
-            response = pool.urlopen("GET", target.request_target, headers=headers,
-                                    redirect=False, retries=False, preload_content=False,
-                                    assert_same_host=False)
-            try:
-                if response.status in REDIRECT_CODES or response.status != 200:
-                    return response.status, response.headers, b""
-                return 200, response.headers, _read_capped(response, where, deadline,
-                                                           max_bytes)
-            finally:
-                response.release_conn()
+        connection.request("GET", target.request_target, headers=headers,
+                           preload_content=False, decode_content=False)
+        response = connection.getresponse()
+        if response.status != 200:
+            return response.status, response.headers, b""
+        return 200, response.headers, _read_capped(response, where, deadline, max_bytes,
+                                                   timeout)
     except SourceError:
         raise
-    except (SSLError, ssl.SSLError) as e:
+    except (SSLError, ssl.SSLError, CertificateError) as e:
+        if watchdog.fired:
+            raise _late(where, timeout) from None
         # A certificate that does not match or is not trusted will not fix itself soon.
         raise SourceError(f"{where}: TLS verification failed: {e}", retryable=False) from None
-    except (Urllib3HTTPError, OSError) as e:
-        # Timeouts, refused connections, resets and TLS failures: the far end may recover.
+    except (Urllib3HTTPError, OSError, http.client.HTTPException) as e:
+        if watchdog.fired or time.monotonic() >= deadline:
+            raise _late(where, timeout) from None
+        # Timeouts, refused connections, resets: the far end may recover.
         raise SourceError(f"{where}: {type(e).__name__}: {e}", retryable=True) from None
+    finally:
+        watchdog.cancel()
+        connection.close()
 
 
-def _read_capped(response: BaseHTTPResponse, where: str, deadline: float, max_bytes: int) -> bytes:
+def _read_capped(response: BaseHTTPResponse, where: str, deadline: float, max_bytes: int,
+                 timeout: float) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(f"{where}: body of {declared} bytes exceeds the {max_bytes}-byte cap",
@@ -230,8 +313,9 @@ def _read_capped(response: BaseHTTPResponse, where: str, deadline: float, max_by
         if total > max_bytes:
             raise SourceError(f"{where}: body exceeds the {max_bytes}-byte cap",
                               retryable=False)
-        # A server trickling bytes never trips the per-read timeout; the deadline does.
         if time.monotonic() > deadline:
-            raise SourceError(f"{where}: took longer than the fetch timeout", retryable=True)
+            raise _late(where, timeout)
         chunks.append(chunk)
+    if time.monotonic() > deadline:  # the watchdog cut it short: the body is not whole
+        raise _late(where, timeout)
     return b"".join(chunks)

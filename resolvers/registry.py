@@ -28,6 +28,7 @@ from resolvers.base import (
     SpecError,
     Verdict,
     describe,
+    oversized_integers,
 )
 from resolvers.sources import locations
 
@@ -92,6 +93,10 @@ def validate_spec(spec: object) -> None:
     check = Checker()
     if not isinstance(spec, dict):
         raise SpecError([f"spec: expected an object, got {describe(spec)}"])
+    # Before any check does arithmetic on a value: an integer too large for a float is named
+    # once, with its path, instead of failing deep inside a criterion's check.
+    if oversized := oversized_integers(spec, ""):
+        raise SpecError(oversized)
     for key in ("source", "criterion"):
         if key not in spec:
             check.error(key, "required field is missing (expected an object)")
@@ -213,6 +218,9 @@ def preview_spec(spec: Any, *, context: RunContext) -> dict:
     out: dict = {"runs": [], "errors": [], "verdict": None, "reason": "", "error": ""}
     if not isinstance(spec, dict) or not isinstance(spec.get("source"), dict):
         out["errors"] = ["source: choose where the results are"]
+        return out
+    if oversized := oversized_integers(spec, ""):
+        out["errors"] = oversized
         return out
     check = Checker()
     source_kind = _kind(spec["source"], "source", SOURCES, check)

@@ -1,6 +1,7 @@
 """The one bridge between Crux and the resolvers package: how a spec runs against a claim's
 evidence. Reads only: no lock, no write, no transaction."""
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -9,8 +10,11 @@ from bets.models import ClaimArtifact
 
 
 def run_context(
-    claim_id: int | None, *, base_dir: Path | None = None, reads_artifacts: bool = True
+    claim_id: int | None, *, base_dir: Path | None = None, reads_artifacts: bool = True,
+    fetch_budget: float | None = None,
 ):
+    """`fetch_budget`: seconds all the run's URL fetches may take together (previews, which
+    run inside a web request); None: each fetch gets CRUX_URL_FETCH_SECONDS."""
     from resolvers.base import RunContext
 
     artifacts = {}
@@ -18,7 +22,10 @@ def run_context(
         artifacts = {
             a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
         }
+    timeout = float(settings.CRUX_URL_FETCH_SECONDS)
     return RunContext(
+        fetch_timeout=timeout if fetch_budget is None else min(timeout, fetch_budget),
+        fetch_deadline=None if fetch_budget is None else time.monotonic() + fetch_budget,
         base_dir=base_dir,
         artifacts=artifacts,
         data_dir=Path(settings.CRUX_DATA_DIR),
@@ -56,6 +63,7 @@ def execute_spec(
     artifacts_dir: Path | None = None,
     keep_logs: Path | None = None,
     glob_ttl: float = 0.0,
+    fetch_budget: float | None = None,
 ):
     """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
 
@@ -65,7 +73,8 @@ def execute_spec(
     from resolvers.registry import run_spec, spec_locators
 
     reads_artifacts = any(x.startswith("artifact:") for x in spec_locators(spec))
-    context = run_context(claim_id, base_dir=base_dir, reads_artifacts=reads_artifacts)
+    context = run_context(claim_id, base_dir=base_dir, reads_artifacts=reads_artifacts,
+                          fetch_budget=fetch_budget)
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
     context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
@@ -78,7 +87,8 @@ def preview_spec(spec, claim_id: int | None = None) -> dict:
     Reads through the same context as a real run: the SSRF guard, size and archive caps."""
     from resolvers.registry import preview_spec as preview
 
-    return preview(spec, context=run_context(claim_id))
+    return preview(spec, context=run_context(
+        claim_id, fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS)))
 
 
 def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):

@@ -355,7 +355,9 @@ def claim_preview_resolver(*, claim_id: int, actor: Viewer | None) -> dict:
                 "the benchmark against the endpoint. An admin can run it now.",
                 "measurement": {}, "evidence": {}}
     try:
-        verdict = execute_spec(claim.resolver_spec, claim.pk)
+        # Inside a web request: all its fetches together get the preview's budget.
+        verdict = execute_spec(claim.resolver_spec, claim.pk,
+                               fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS))
     except SpecError as exc:
         return {"verdict": "inconclusive", "reason": "; ".join(exc.errors),
                 "measurement": {}, "evidence": {}}

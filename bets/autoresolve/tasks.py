@@ -2,6 +2,7 @@
 CELERY_TASK_ROUTES) so a long evaluation never delays settlement and scoring."""
 
 import logging
+import random
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
@@ -29,20 +30,38 @@ def resolver_sweep_task() -> int:
     return len(dispatched)
 
 
+MAX_RETRIES = 5
+
+
+def resolver_retry_countdown(retries: int) -> float:
+    """Seconds before the retry after `retries` earlier ones: a step doubling from
+    CRUX_RESOLVER_RETRY_SECONDS up to CRUX_RESOLVER_RETRY_MAX_SECONDS, of which the upper
+    half is drawn at random (many claims failing on one source spread out).
+
+    Never less than half the step: Celery's full jitter drew from 0 s up, so a claim whose
+    source had just been slow for a whole attempt was often tried again 0-4 s later, and a
+    few of them kept the workers busy with one slow source for minutes."""
+    step = min(float(settings.CRUX_RESOLVER_RETRY_MAX_SECONDS),
+               float(settings.CRUX_RESOLVER_RETRY_SECONDS) * 2 ** retries)
+    return step / 2 + random.uniform(0, step / 2)
+
+
 @shared_task(
     name="bets.tasks.claim_run_resolver",
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(TransientResolverFailure,),
-    retry_backoff=5,
-    retry_backoff_max=300,  # countdowns stay far below the visibility timeout
-    retry_jitter=True,
-    max_retries=5,
+    max_retries=MAX_RETRIES,
     soft_time_limit=RUN_SOFT_LIMIT,
     time_limit=RUN_HARD_LIMIT,
 )
-def claim_run_resolver_task(claim_id: int, run_key: str) -> str | None:
-    attempt = claim_run_resolver(claim_id=claim_id, run_key=run_key)
+def claim_run_resolver_task(self, claim_id: int, run_key: str) -> str | None:
+    try:
+        attempt = claim_run_resolver(claim_id=claim_id, run_key=run_key)
+    except TransientResolverFailure as exc:
+        # After the last retry Celery raises exc itself: the attempt already says why.
+        raise self.retry(exc=exc, countdown=resolver_retry_countdown(self.request.retries)) \
+            from exc
     return attempt.status if attempt else None
 
 

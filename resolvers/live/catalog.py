@@ -46,15 +46,19 @@ class Environment:
     endpoint: Callable[[str], EndpointInfo | None] = lambda name: None
     limits: Limits = field(default_factory=Limits)
     data_dir: Path | None = None
+    # Tests only (CRUX_URL_SOURCE_ALLOW_LOOPBACK): a public-policy endpoint may be on
+    # loopback. Redirects of model calls stay refused (resolvers/live/guard.py).
+    allow_loopback: bool = False
 
 
 _ENV = Environment()
 
 
 def set_environment(*, endpoint: Callable[[str], EndpointInfo | None], limits: Limits,
-                    data_dir: Path | None) -> None:
+                    data_dir: Path | None, allow_loopback: bool = False) -> None:
     global _ENV
-    _ENV = Environment(endpoint=endpoint, limits=limits, data_dir=data_dir)
+    _ENV = Environment(endpoint=endpoint, limits=limits, data_dir=data_dir,
+                       allow_loopback=allow_loopback)
 
 
 def environment() -> Environment:

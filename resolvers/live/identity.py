@@ -14,7 +14,7 @@ from typing import Any
 
 from resolvers import netguard
 from resolvers.base import SourceError
-from resolvers.live.catalog import EndpointInfo
+from resolvers.live.catalog import EndpointInfo, environment
 
 FILE = "identity.json"
 MAX_MODELS_ANSWER = 64 * 1024
@@ -39,7 +39,8 @@ def probe_models(endpoint: EndpointInfo, *, timeout: float) -> list[str]:
         if endpoint.allow_private:
             content = _plain_get(url, endpoint, timeout)
         else:
-            content = netguard.fetch(url, timeout=timeout, max_bytes=MAX_MODELS_ANSWER).content
+            content = netguard.fetch(url, timeout=timeout, max_bytes=MAX_MODELS_ANSWER,
+                                     allow_loopback=environment().allow_loopback).content
         body = json.loads(content)
         return sorted(str(m.get("id")) for m in body.get("data", []) if isinstance(m, dict))
     except netguard.RefusedURL:

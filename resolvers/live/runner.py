@@ -20,8 +20,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from resolvers.live import identity
-from resolvers.live.catalog import EndpointInfo, Limits
+from resolvers.live import guard, identity
+from resolvers.live.catalog import EndpointInfo, Limits, environment
 from resolvers.live.identity import EndpointUnavailable  # noqa: F401 (re-exported)
 
 POLL_SECONDS = 0.25  # how often the event loop asks the Observer whether to stop
@@ -109,6 +109,10 @@ def _run_shard(plan: ShardPlan, endpoint: EndpointInfo, log_dir: Path, *,
     for m, condition in plan.pairs():
         model = get_model(model_name(endpoint, m), base_url=endpoint.base_url, api_key=key,
                           memoize=False)
+        # Every model call through the SSRF guard: no redirects, addresses checked after
+        # DNS resolution (private endpoints skip the address check, as their probe does).
+        guard.guard_model(model, check_addresses=not endpoint.allow_private,
+                          allow_loopback=environment().allow_loopback)
         tasks.append(bundled.build_task(
             plan.task, condition, data_dir=data_dir, model=model,
             metadata={"crux_model": m, "crux_endpoint": endpoint.name,

@@ -184,7 +184,7 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
          parse: Callable[[bytes, str], Any]) -> ReadResult:
     """Bytes of `ref`, hashed and parsed once per distinct content (through the cache)."""
     if ref.url is not None:
-        fetched = netguard.fetch(ref.url, timeout=context.fetch_timeout,
+        fetched = netguard.fetch(ref.url, timeout=context.fetch_seconds(),
                                  max_bytes=context.fetch_max_bytes,
                                  allow_loopback=context.allow_loopback)
         check_archive(ref, fetched.content, context)

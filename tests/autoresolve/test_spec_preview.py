@@ -84,3 +84,32 @@ def test_a_claims_uploads_are_read_only_for_its_author(ann, bob, mod, settings):
     assert len(mine["runs"]) == 1
     assert theirs["runs"] == [] and "artifact 'x.eval' has not been uploaded" in str(
         theirs["notes"])
+
+
+def test_a_preview_of_a_source_sending_a_byte_every_two_seconds_ends_within_its_budget(
+        ann, mod, settings):
+    """Two URLs of a server trickling one byte every 2 s: the preview's fetches share one
+    budget (CRUX_PREVIEW_FETCH_SECONDS), so a web worker is back in seconds, for the spec
+    builder and for a claim's "would resolve as". It used to be held until the server stopped
+    (a gunicorn WORKER TIMEOUT and a 500 in production)."""
+    import time
+
+    from tests.fixtures.slow_server import TricklingServer
+
+    settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK = True
+    settings.CRUX_PREVIEW_FETCH_SECONDS = 3
+    with TricklingServer(phase="body", interval=2.0, limit=20.0) as slow:
+        source = {**GAP_YES["source"], "location": [{"url": f"{slow.url}/a.eval"},
+                                                    {"url": f"{slow.url}/b.eval"}]}
+        spec = {"source": source, "criterion": GAP_YES["criterion"]}
+        client_of(ann).post(URL, {"spec": GAP_YES}, format="json")  # imports, caches warm
+        started = time.monotonic()
+        data = client_of(ann).post(URL, {"spec": spec}, format="json").json()
+        builder = time.monotonic() - started
+        claim = make_spec_claim(author=ann, moderator=mod, spec=spec, due=False)
+        started = time.monotonic()
+        preview = client_of(ann).post(f"/api/claims/{claim.pk}/resolver/preview/").json()
+        claim_preview = time.monotonic() - started
+    assert "fetch deadline" in data["error"], data
+    assert "fetch deadline" in preview["reason"], preview
+    assert builder < 3 + 2 and claim_preview < 3 + 2, (builder, claim_preview)

@@ -236,3 +236,37 @@ def test_an_upload_that_would_inflate_past_the_cap_is_refused_and_nothing_stored
     assert response.status_code == 400
     assert "would inflate" in str(response.json())
     assert nothing_stored(settings)
+
+
+def padded_log(log: bytes, padding: int) -> bytes:
+    """The same log with `padding` bytes of spaces inside header.json (still valid JSON),
+    rewritten in chunks so building it never holds the padding in memory."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(log)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in source.infolist():
+            if info.filename != "header.json":
+                z.writestr(info.filename, source.read(info.filename))
+                continue
+            with z.open("header.json", "w", force_zip64=True) as entry:
+                entry.write(source.read("header.json"))
+                chunk, left = b" " * (1024 * 1024), padding
+                while left > 0:
+                    entry.write(chunk[:min(left, len(chunk))])
+                    left -= len(chunk)
+    return out.getvalue()
+
+
+def test_a_padded_log_behind_leading_bytes_is_refused_at_upload_and_nothing_stored(
+        claim, ann, client_for, settings, eval_dir):
+    """The log is valid and the claim's spec reads it, so the upload check used to inflate
+    its header (a web process went from 206 to 1,002 MiB) and store it, for every resolver
+    run to inflate again: zipfile opens an archive after leading bytes, so the guard must."""
+    log = find_log(eval_dir, "gen2", "cot").read_bytes()
+    data = b"JUNKJUNK" + padded_log(log, 64 * 1024 * 1024)
+    response = upload(client_for(ann), claim, "gen2-cot.eval", data)
+    assert response.status_code == 400, response.json()
+    assert "header.json would inflate" in response.json()["file"][0]
+    assert nothing_stored(settings)

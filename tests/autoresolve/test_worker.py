@@ -150,9 +150,9 @@ def test_a_transient_source_failure_is_retried_with_backoff_until_it_decides(
     start_worker, json_server
 ):
     json_server.failures = 2  # two 503s, then the document
-    # Retry countdowns (5 s, then 10 s, ...) must stay under the visibility timeout, or the
+    # Retry countdowns (2-4 s, then 4-8 s, ...) must stay under the visibility timeout, or the
     # broker hands the waiting retry out a second time (FIELD-NOTES); production has 3600 s.
-    worker = start_worker(CELERY_VISIBILITY_TIMEOUT="120")
+    worker = start_worker(CELERY_VISIBILITY_TIMEOUT="120", CRUX_RESOLVER_RETRY_SECONDS="4")
     ann, mod = make_user("ann"), make_user("mod", staff=True)
     claim = make_spec_claim(author=ann, moderator=mod, spec=http_spec(json_server.url))
     [(_, run_key)] = autoresolve.resolver_sweep()
@@ -161,6 +161,29 @@ def test_a_transient_source_failure_is_retried_with_backoff_until_it_decides(
     assert json_server.requests == 3, worker.log()[-3000:]
     assert ResolutionAttempt.objects.filter(claim=claim).count() == 1
     assert "Retry in" in worker.log()
+
+
+def test_a_slow_source_fails_at_the_fetch_deadline_and_its_retry_backs_off(start_worker):
+    """A source sending one byte every 2 s used to hold a worker for a minute per attempt,
+    and the retry came 0-4 s later. Now the attempt ends at CRUX_URL_FETCH_SECONDS and the
+    first retry waits at least half of CRUX_RESOLVER_RETRY_SECONDS (30 s by default)."""
+    import re
+
+    from tests.fixtures.slow_server import TricklingServer
+
+    with TricklingServer(phase="body", interval=2.0, limit=40.0) as slow:
+        worker = start_worker(CELERY_VISIBILITY_TIMEOUT="120", CRUX_URL_FETCH_SECONDS="2")
+        ann, mod = make_user("ann"), make_user("mod", staff=True)
+        make_spec_claim(author=ann, moderator=mod, spec=http_spec(f"{slow.url}/r.json"))
+        [(_, run_key)] = autoresolve.resolver_sweep()
+        attempt = wait_for(
+            lambda: ResolutionAttempt.objects.filter(run_key=run_key,
+                                                     status="failed_transient").first(),
+            timeout=15, message=f"the attempt did not end in time:\n{worker.log()[-3000:]}")
+        assert "took longer than the 2 s fetch deadline" in attempt.error
+        retry = wait_for(lambda: re.search(r"Retry in ([0-9.]+)s", worker.log()), timeout=10,
+                         message=worker.log()[-3000:])
+    assert float(retry.group(1)) >= 15, retry.group(0)
 
 
 def _worker_backends() -> set[tuple[int, object]]:

@@ -167,6 +167,10 @@ def pytest_terminal_summary(terminalreporter):
 class _Handler(BaseHTTPRequestHandler):
     routes: dict = {}
 
+    def do_POST(self):  # noqa: N802 (model calls are POSTs; routes answer them like GETs)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
     def do_GET(self):  # noqa: N802 (http.server's naming)
         self.server.requests.append(self.path)
         route = self.server.routes.get(self.path.split("?")[0])

@@ -262,3 +262,22 @@ def test_https_with_a_certificate_for_another_name_is_refused_for_good(https_ser
         fetch(f"https://evals.localtest:{port}/r.json", timeout=5, max_bytes=100,
               allow_loopback=True)
     assert https_server.requests == []
+
+
+@pytest.mark.parametrize("phase", ["headers", "body"])
+def test_a_source_sending_one_byte_every_two_seconds_is_cut_at_the_whole_fetch_deadline(
+        network, phase):
+    """The per-read timeout never fires against a server that trickles (each read gets a
+    byte in time); the deadline holds for the whole fetch, in the headers as in the body.
+    Before, the fetch lasted as long as the server kept trickling."""
+    import time
+
+    from tests.fixtures.slow_server import TricklingServer
+
+    with TricklingServer(phase=phase, interval=2.0, limit=20.0) as slow:
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="took longer than the 3 s fetch deadline") as e:
+            fetch(f"{slow.url}/r.json", timeout=3, max_bytes=1000, allow_loopback=True)
+        elapsed = time.monotonic() - started
+    assert e.value.retryable is True
+    assert elapsed < 3 + 2, f"the 3 s fetch took {elapsed:.1f} s"

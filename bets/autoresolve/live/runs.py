@@ -69,7 +69,8 @@ def install_environment() -> None:
     from resolvers.live import catalog
 
     catalog.set_environment(endpoint=endpoint_info, limits=limits(),
-                            data_dir=Path(settings.CRUX_DATA_DIR))
+                            data_dir=Path(settings.CRUX_DATA_DIR),
+                            allow_loopback=settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK)
 
 
 # --- starting a run ---------------------------------------------------------------------------
