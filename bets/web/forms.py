@@ -192,6 +192,25 @@ class ResolutionForm(forms.Form):
             del self.fields["actual_resolve_time"]
 
 
+class StaffResolutionForm(ResolutionForm):
+    """Resolve or annul from the claim's page: the reason, when the answer became known,
+    the decision (one button each) and, for a claim still open, whether to close it now."""
+
+    DECISIONS = {"yes": "Resolve YES", "no": "Resolve NO", "annul": "Annul"}
+    decision = forms.ChoiceField(choices=list(DECISIONS.items()), widget=forms.HiddenInput,
+                                 error_messages={"required": "Choose Resolve YES, Resolve NO "
+                                                 "or Annul."})
+    close_early = forms.BooleanField(
+        label="Close it now", required=False,
+        help_text="The claim is still open: resolving it ends forecasting and betting early.")
+
+    def __init__(self, *args, claim_open: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = "Reason"
+        if not claim_open:
+            del self.fields["close_early"]
+
+
 class LeaderboardFilterForm(forms.Form):
     score = forms.ChoiceField(
         choices=[(k, k.capitalize()) for k in LEADERBOARD_TYPES], required=False, initial="peer"

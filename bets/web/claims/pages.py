@@ -18,8 +18,9 @@ from bets.common.errors import ServiceError
 from bets.models import Claim, Forecast, Score
 from bets.web.autoresolve.pages import autoresolve_panel
 from bets.web.betting.sections import claim_betting_section
+from bets.web.claims.rows import claim_badge
 from bets.web.conversation import claim_conversation_section
-from bets.web.forms import ClaimFilterForm, ForecastForm
+from bets.web.forms import ClaimFilterForm, ForecastForm, StaffResolutionForm
 from bets.web.plumbing.charts import community_chart, histogram_chart
 
 PAGE_SIZE = 20
@@ -60,13 +61,38 @@ def home(request):
     )
 
 
+def _waiting_for(claim: Claim, *, badge: str) -> str:
+    """Who the claim waits on once forecasting has closed, said on its page."""
+    if badge != "closed":
+        return ""
+    if claim.resolver_spec:
+        after = claim.resolve_after.strftime("%Y-%m-%d %H:%M UTC")
+        return (f"Forecasting has closed. This claim is waiting for its automatic resolver, "
+                f"which may decide from {after}; a moderator resolves it if the resolver "
+                f"cannot.")
+    return "Forecasting has closed. This claim is waiting for a moderator to resolve it."
+
+
+def _resolve_form(user, claim: Claim, form) -> StaffResolutionForm | None:
+    """The moderators' Resolve / Annul form, for claims that can still be resolved."""
+    if not (user.is_authenticated and user.is_staff):
+        return None
+    if form is not None:  # a refusal is shown where it was made, whatever the status now
+        return form
+    if claim.status not in (Claim.Status.OPEN, Claim.Status.CLOSED):
+        return None
+    return StaffResolutionForm(claim_open=claim.status == Claim.Status.OPEN)
+
+
 def claim_page_context(
-    request, claim: Claim, *, forecast_form=None, offer_question: dict | None = None
+    request, claim: Claim, *, forecast_form=None, offer_question: dict | None = None,
+    resolve_form=None,
 ) -> dict:
     """Everything claim_detail.html needs, each domain's section composed by its builder;
-    the forecast and offer forms' views render the page with it too, when they answer with a
-    question or an error in place."""
+    the forecast, offer and resolution forms' views render the page with it too, when they
+    answer with a question or an error in place."""
     user = request.user
+    badge, badge_label = claim_badge(claim, now=timezone.now())
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     summary, points = selectors.claim_community_stored(
         claim=claim, start=claim.open_time.timestamp(), end=chart_end
@@ -84,6 +110,10 @@ def claim_page_context(
     )
     return {
         "claim": claim,
+        "badge": badge,
+        "badge_label": badge_label,
+        "waiting_for": _waiting_for(claim, badge=badge),
+        "resolve_form": _resolve_form(user, claim, resolve_form),
         "tags": claim.tags.all(),
         "clarifications": claim.clarifications.select_related("author"),
         "events": claim.resolution_events.select_related("actor"),
