@@ -197,7 +197,7 @@ def unsubscribe(request, token: str):
     if found is None:
         return render(request, "bets/unsubscribe.html", {"invalid": True}, status=400)
     user_id, kind = found
-    label = "all Crux emails" if kind == "all" else f"emails about {KINDS[kind].label.lower()}"
+    label = "all Crux emails" if kind == "all" else f"emails about {KINDS[kind].about}"
     if request.method == "POST":
         scope = "all" if request.POST.get("scope") == "all" else kind
         preferences.unsubscribe(user_id=user_id, kind=scope)
