@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from bets.accounts import profiles
 from bets.common.errors import ServiceError
-from bets.web.plumbing.common import add_service_error
+from bets.web.plumbing.common import WELCOME_KEY, add_service_error
 
 
 class SignupForm(UserCreationForm):
@@ -66,7 +66,9 @@ def signup(request):
             messages.info(request, f"We sent a link to {user.email}: open it to confirm your "
                                    "address.")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("participant", username=user.username)
+        # The home page, not the empty profile: it welcomes them once and points at claims.
+        request.session[WELCOME_KEY] = True
+        return redirect("home")
     status = 400 if form.is_bound else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 

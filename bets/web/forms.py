@@ -250,7 +250,10 @@ class ClaimFilterForm(forms.Form):
     tag = forms.SlugField(required=False, max_length=50)
     resolver = forms.ChoiceField(
         label="Resolution",
-        choices=[("", "Any"), ("yes", "Automatic resolver"), ("no", "Resolved by hand")],
+        # "no" is every claim without a resolver (open ones too); "hand" is what the words
+        # say: claims a moderator has resolved.
+        choices=[("", "Any"), ("yes", "Automatic resolver"), ("no", "A moderator resolves"),
+                 ("hand", "Resolved by hand")],
         required=False,
     )
     mine = forms.ChoiceField(label="Mine", choices=[("", "All claims"), *MINE.items()],
@@ -264,11 +267,13 @@ class ClaimFilterForm(forms.Form):
     def listing_query(self) -> ListingQuery:
         data = self.cleaned_data
         resolver = {"yes": True, "no": False}.get(data.get("resolver") or "")
+        resolved_by_hand = data.get("resolver") == "hand"
         return ListingQuery(
             search=data.get("q") or "",
             ordering=data.get("sort") or "",
             status=data.get("status") or "",
             tag=data.get("tag") or "",
             resolver=resolver,
+            resolved_by_hand=resolved_by_hand,
             mine=data.get("mine") or "",
         )

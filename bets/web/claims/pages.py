@@ -1,5 +1,6 @@
 """Claim pages: the list, a claim's page and forecasting on it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from bets.web.claims.rows import claim_badge
 from bets.web.conversation import claim_conversation_section
 from bets.web.forms import ClaimFilterForm, ForecastForm, StaffResolutionForm
 from bets.web.plumbing.charts import community_chart, histogram_chart
+from bets.web.plumbing.common import WELCOME_KEY
 
 PAGE_SIZE = 20
 
@@ -46,6 +48,8 @@ def home(request):
     )
     filtered = any(v for k, v in params.items())
     featured = claims_featured() if not filtered and page.number == 1 else []
+    # Sign-up lands here once with a next step; a visitor is told what Crux is.
+    welcome = request.session.pop(WELCOME_KEY, None) if signed_in else None
     return render(
         request,
         "bets/home.html",
@@ -54,6 +58,8 @@ def home(request):
             "page": page,
             "featured": featured,
             "filtered": filtered,
+            "intro": not signed_in and not filtered and page.number == 1,
+            "welcome": {"grant": settings.CRUX_STARTING_GRANT} if welcome else None,
             "previous_link": _page_link(params, page.number - 1) if page.has_previous() else "",
             "next_link": _page_link(params, page.number + 1) if page.has_next() else "",
         },
