@@ -66,7 +66,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def markdown_text(text: str) -> str:
     """The plain text a reader sees once `text` is rendered, for notifications and emails:
     no `*`, `_` or `#` markup left, a link's address after its words."""
-    rendered = _render(((text or "")[:MAX_SOURCE]))
+    rendered = _render((text or "")[:MAX_SOURCE])
 
     def link(match: re.Match) -> str:
         address, words = html.unescape(match.group(1)), match.group(2)

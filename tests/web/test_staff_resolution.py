@@ -32,7 +32,7 @@ def _resolve(client, claim, **data):
 
 def test_a_moderator_sees_resolve_and_annul_on_a_closed_claims_page(mod_client, closed):
     html = mod_client.get(closed.get_absolute_url()).content.decode()
-    assert 'action="/claims/%d/resolve/#resolve"' % closed.pk in html
+    assert f'action="/claims/{closed.pk}/resolve/#resolve"' in html
     assert "Resolve YES" in html and "Resolve NO" in html and ">Annul<" in html
 
 
