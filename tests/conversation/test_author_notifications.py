@@ -83,6 +83,13 @@ def test_notification_texts_are_plain_text_in_the_inbox_and_the_email(client, cl
     assert "*" not in mail.outbox[0].body
 
 
+def test_a_reply_reads_as_plain_text_in_its_notification(claim, ann, bob):
+    top = svc.comment_create(claim_id=claim.pk, author=ann, body="I say yes")
+    _comment(claim, bob, "It *can't* happen, see `table 2` and _this_", parent_id=top.pk)
+    assert Notification.objects.get(recipient=ann).body == (
+        "It can't happen, see table 2 and this")
+
+
 def test_the_email_footer_of_a_settled_bet_is_a_sentence(ann):
     verify_email(ann)
     notify_users(key="k", message=Message("bet_settled", "Your bets settled", "/"),
@@ -102,9 +109,10 @@ def test_every_kinds_footer_names_what_it_stops_as_a_noun_phrase(ann):
         assert kind.label.lower() not in body
 
 
-def test_the_digest_footer_offers_to_stop_all_emails(ann, claim, bob):
+def test_the_digest_footer_offers_to_stop_all_emails(ann):
     verify_email(ann)
     Profile.objects.filter(user=ann).update(digest=True)
-    _comment(claim, bob, "I doubt it")
+    notify_users(key="k", message=Message("offer_taken", "Your offer was taken", "/"),
+                 user_ids=[ann.pk])
     assert digests_send() == 1
     assert "Stop all Crux emails: http" in mail.outbox[0].body
