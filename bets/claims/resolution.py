@@ -38,11 +38,17 @@ def _check_resolve_time(claim: Claim, actual_resolve_time: datetime, now: dateti
         )
 
 
-def _check_not_open(claim: Claim, *, close_early: bool, verb: str) -> None:
+def claim_still_open(claim: Claim, *, now: datetime) -> bool:
+    """Before its close time an open claim takes forecasts (or will); after it, it only
+    waits for the periodic sweep to mark it closed."""
+    return claim.status == Claim.Status.OPEN and now < claim.close_time
+
+
+def _check_not_open(claim: Claim, *, close_early: bool, verb: str, now: datetime) -> None:
     """A claim still taking forecasts is resolved early only when the caller says so: the
     staff page asks the moderator to close it first, and the admin's bulk action (which has no
     such question) refuses it. The API's and resolvers' explicit requests are that decision."""
-    if claim.status == Claim.Status.OPEN and not close_early:
+    if claim_still_open(claim, now=now) and not close_early:
         closes = claim.close_time.strftime("%Y-%m-%d %H:%M UTC")
         raise Conflict(
             f"“{claim.title}” is still open (forecasting until {closes}). Close it first to "
@@ -112,7 +118,7 @@ def claim_resolve(
     claim = claim_lock(claim_id)
     if claim.status not in RESOLVABLE:
         raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
-    _check_not_open(claim, close_early=close_early, verb="resolve")
+    _check_not_open(claim, close_early=close_early, verb="resolve", now=now)
     actual_resolve_time = actual_resolve_time or now
     _check_resolve_time(claim, actual_resolve_time, now)
     _apply(
@@ -155,7 +161,7 @@ def claim_annul(
     claim = claim_lock(claim_id)
     if claim.status not in RESOLVABLE:
         raise Conflict(f"Only open or closed claims can be annulled; this one is {claim.status}.")
-    _check_not_open(claim, close_early=close_early, verb="annul")
+    _check_not_open(claim, close_early=close_early, verb="annul", now=now)
     if actual_resolve_time is not None:
         _check_resolve_time(claim, actual_resolve_time, now)
     _apply(

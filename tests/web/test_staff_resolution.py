@@ -129,3 +129,13 @@ def test_the_admin_action_refuses_a_claim_still_open(mod_client, open_claim):
     assert any("still open" in m for m in messages)
     open_claim.refresh_from_db()
     assert open_claim.status == Claim.Status.OPEN
+
+
+def test_a_claim_past_its_close_time_before_the_sweep_needs_no_closing(mod_client, open_claim):
+    Claim.objects.filter(pk=open_claim.pk).update(
+        close_time=timezone.now() - timedelta(minutes=5))
+    html = mod_client.get(open_claim.get_absolute_url()).content.decode()
+    assert "Close it now" not in html and "waiting for a moderator to resolve it" in html
+    assert _resolve(mod_client, open_claim, decision="yes", note="n").status_code == 302
+    open_claim.refresh_from_db()
+    assert open_claim.status == Claim.Status.RESOLVED

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.autoresolve import selectors as autoresolve_selectors
@@ -57,7 +58,8 @@ def claim_resolve_view(request, claim_id: int):
     open is refused unless the moderator ticked "Close it now"; a refusal comes back on the
     claim's page beside the field it concerns, with what was typed kept."""
     claim = get_object_or_404(Claim, pk=claim_id)
-    form = StaffResolutionForm(request.POST, claim_open=claim.status == Claim.Status.OPEN)
+    form = StaffResolutionForm(request.POST,
+                               claim_open=resolution.claim_still_open(claim, now=timezone.now()))
     if form.is_valid():
         data = form.cleaned_data
         common = {"claim_id": claim.pk, "actor": request.user, "note": data["note"],

@@ -14,6 +14,7 @@ from bets.claims import forecasts as forecast_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_featured, claims_listing
+from bets.claims.resolution import claim_still_open
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Forecast, Score
@@ -87,7 +88,7 @@ def _resolve_form(user, claim: Claim, form) -> StaffResolutionForm | None:
         return form
     if claim.status not in (Claim.Status.OPEN, Claim.Status.CLOSED):
         return None
-    return StaffResolutionForm(claim_open=claim.status == Claim.Status.OPEN)
+    return StaffResolutionForm(claim_open=claim_still_open(claim, now=timezone.now()))
 
 
 def claim_page_context(
