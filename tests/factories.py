@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bets.claims.services import claim_approve, claim_propose
+from bets.claims.services import claim_approve, claim_propose, claims_close_due
 from bets.models import Claim
 
 User = get_user_model()
@@ -42,6 +42,18 @@ def make_open_claim(
         **extra,
     )
     return claim_approve(claim_id=claim.pk, moderator=moderator)
+
+
+def make_closed_claim(*, author, moderator, title: str = "A closed claim", **extra) -> Claim:
+    """An approved claim whose close time passed an hour ago, closed by the periodic sweep
+    (the close time is moved back, as the passing of time would have)."""
+    claim = make_open_claim(author=author, moderator=moderator, title=title,
+                            opened_ago=timedelta(days=3), **extra)
+    Claim.objects.filter(pk=claim.pk).update(close_time=timezone.now() - timedelta(hours=1))
+    claims_close_due()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.CLOSED
+    return claim
 
 
 def client_for(user) -> APIClient:

@@ -10,7 +10,7 @@ from bets.claims import resolution
 from bets.claims import services as claim_services
 from bets.common.types import SignedInRequest
 from bets.models import Claim, ClaimClarification, Forecast, ResolutionEvent, Score, Tag
-from bets.web.forms import ResolutionForm
+from bets.web.forms.claims import ResolutionForm
 
 
 @admin.register(Claim)
@@ -65,10 +65,12 @@ class ClaimAdmin(ReadOnlyAdmin):
                 return resolution.claim_resolve(
                     claim_id=c.pk, outcome="yes" if action == "resolve_yes" else "no",
                     actor=request.user, actual_resolve_time=when, note=note,
+                    close_early=False,  # a ticked row is no decision to end forecasting
                 )
             if action == "annul":
                 return resolution.claim_annul(
-                    claim_id=c.pk, actor=request.user, actual_resolve_time=when, note=note
+                    claim_id=c.pk, actor=request.user, actual_resolve_time=when, note=note,
+                    close_early=False,
                 )
             return resolution.claim_unresolve(claim_id=c.pk, actor=request.user, note=note)
 

@@ -61,6 +61,7 @@ class ListingQuery:
     status: str = ""
     tag: str = ""
     resolver: bool | None = None  # has an automatic resolver
+    resolved_by_hand: bool = False  # resolved, and by a moderator rather than a resolver
     mine: str = ""
     featured: bool | None = None
 
@@ -156,6 +157,8 @@ def claims_listing(*, query: ListingQuery, user: Viewer | None) -> QuerySet:
         qs = qs.filter(tags__name=query.tag)
     if query.resolver is not None:
         qs = qs.filter(resolver_spec__isnull=not query.resolver)
+    if query.resolved_by_hand:
+        qs = qs.filter(status=Claim.Status.RESOLVED, resolution_method=Claim.Method.MANUAL)
     if query.featured is not None:
         qs = qs.filter(featured=query.featured)
     if query.mine and user is not None and user.is_authenticated:

@@ -41,6 +41,25 @@ def _check_resolve_time(claim: Claim, actual_resolve_time: datetime, now: dateti
         )
 
 
+def claim_still_open(claim: Claim, *, now: datetime) -> bool:
+    """Before its close time an open claim takes forecasts (or will); after it, it only
+    waits for the periodic sweep to mark it closed."""
+    return claim.status == Claim.Status.OPEN and now < claim.close_time
+
+
+def _check_not_open(claim: Claim, *, close_early: bool, verb: str, now: datetime) -> None:
+    """A claim still taking forecasts is resolved early only when the caller says so: the
+    staff page asks the moderator to close it first, and the admin's bulk action (which has no
+    such question) refuses it. The API's and resolvers' explicit requests are that decision."""
+    if claim_still_open(claim, now=now) and not close_early:
+        closes = claim.close_time.strftime("%Y-%m-%d %H:%M UTC")
+        raise Conflict(
+            f"“{claim.title}” is still open (forecasting until {closes}). Close it first to "
+            f"{verb} it early: tick “Close it now” on the claim's page.",
+            field="close_early",
+        )
+
+
 def _after_resolution_change(claim: Claim) -> None:
     dispatch_on_commit("bets.tasks.claim_score", claim.pk, claim.resolution_seq)
     dispatch_on_commit("bets.tasks.claim_settle", claim.pk, claim.resolution_seq)
@@ -92,9 +111,11 @@ def claim_resolve(
     method: str = Claim.Method.MANUAL,
     actual_resolve_time: datetime | None = None,
     note: str = "",
+    close_early: bool = True,
 ) -> Claim:
     """Resolve an open or closed claim YES or NO. Takes the claim's row lock, so of two
-    concurrent resolutions exactly one succeeds and the other gets a Conflict."""
+    concurrent resolutions exactly one succeeds and the other gets a Conflict. With
+    close_early=False a claim still open is refused (Conflict on `close_early`)."""
     _check_actor(actor, method)
     if outcome not in Claim.Outcome.values:
         raise InvalidInput("Outcome must be 'yes' or 'no'.", field="outcome")
@@ -102,6 +123,7 @@ def claim_resolve(
     claim = claim_lock(claim_id)
     if claim.status not in RESOLVABLE:
         raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
+    _check_not_open(claim, close_early=close_early, verb="resolve", now=now)
     actual_resolve_time = actual_resolve_time or now
     _check_resolve_time(claim, actual_resolve_time, now)
     _apply(
@@ -135,13 +157,16 @@ def claim_annul(
     method: str = Claim.Method.MANUAL,
     note: str = "",
     actual_resolve_time: datetime | None = None,
+    close_early: bool = True,
 ) -> Claim:
-    """Annul an open or closed claim: no scores, every bet refunded. Takes the row lock."""
+    """Annul an open or closed claim: no scores, every bet refunded. Takes the row lock.
+    With close_early=False a claim still open is refused, as in claim_resolve."""
     _check_actor(actor, method)
     now = timezone.now()
     claim = claim_lock(claim_id)
     if claim.status not in RESOLVABLE:
         raise Conflict(f"Only open or closed claims can be annulled; this one is {claim.status}.")
+    _check_not_open(claim, close_early=close_early, verb="annul", now=now)
     if actual_resolve_time is not None:
         _check_resolve_time(claim, actual_resolve_time, now)
     _apply(

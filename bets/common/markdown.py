@@ -5,6 +5,8 @@ Raw HTML in the source is never passed through: markdown's HTML handling is swit
 produces something unexpected. Links keep only http(s) and mailto targets.
 """
 
+import html
+import re
 from functools import lru_cache
 
 import markdown as md
@@ -55,3 +57,21 @@ def _render(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
+
+
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def markdown_text(text: str) -> str:
+    """The plain text a reader sees once `text` is rendered, for notifications and emails:
+    no `*`, `_` or `#` markup left, a link's address after its words."""
+    rendered = _render((text or "")[:MAX_SOURCE])
+
+    def link(match: re.Match) -> str:
+        address, words = html.unescape(match.group(1)), match.group(2)
+        return words if html.unescape(nh3.clean(words, tags=set())) == address else (
+            f"{words} ({html.escape(address)})")
+
+    plain = html.unescape(nh3.clean(_LINK.sub(link, rendered), tags=set()))
+    return _BLANK_LINES.sub("\n\n", plain).strip()

@@ -59,9 +59,10 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
 def build_email(*, to: str, user_id: int, kind: str, subject: str, lines: Sequence[str],
                 connection=None) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(user_id, kind)
-    label = KINDS[kind].label.lower() if kind in KINDS else "these emails"
+    stop = f"Stop emails about {KINDS[kind].about}" if kind in KINDS else (
+        "Stop all Crux emails")
     settings_url = absolute(reverse("notification-settings"))
-    text = "\n\n".join([*lines, f"Stop emails about {label}: {unsubscribe}",
+    text = "\n\n".join([*lines, f"{stop}: {unsubscribe}",
                         f"All your notification settings: {settings_url}"])
     return EmailMultiAlternatives(
         subject=subject[:200].replace("\n", " "),

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bets.claims.selectors import HIDDEN_STATUSES
+from bets.common.markdown import markdown_text
 from bets.common.outbox import event_done
 from bets.conversation import selectors
 from bets.conversation.comments import mentioned_usernames
@@ -200,6 +201,9 @@ def _reviewed(claim_id: int, seq: int) -> str | None:
 
 
 def _comment(comment_id: int, seq: int) -> str | None:
+    """Who hears of a new comment, each once, under the most specific kind that applies:
+    the author of the comment replied to, then the people mentioned, then the claim's
+    author. Someone who switched that kind off is not told under a broader one."""
     comment = (Comment.objects.select_related("claim", "author", "parent")
                .filter(pk=comment_id).first())
     if comment is None or not comment.visible:
@@ -209,19 +213,27 @@ def _comment(comment_id: int, seq: int) -> str | None:
         return key
     claim, author = comment.claim, comment.author
     url = _url(claim.pk, f"#comment-{comment.pk}")
-    replied = None
-    if comment.parent and comment.parent.author_id != author.pk:
+    # Inboxes and emails are plain text: the comment as it reads on the page, no markup.
+    body = markdown_text(comment.body)[:500]
+    told = {author.pk}
+    if comment.parent and comment.parent.author_id not in told:
         replied = comment.parent.author_id
+        told.add(replied)
         notify_users(key=key, user_ids=[replied], message=Message(
             "comment_reply", f"{author.username} replied to you on “{claim.title}”", url,
-            body=comment.body[:500], claim_id=claim.pk))
+            body=body, claim_id=claim.pk))
     names = mentioned_usernames(comment.body)
     if names and claim.status not in HIDDEN_STATUSES:
         users = get_user_model().objects.filter(username__in=list(names)[:50])
-        ids = [u for u in users.values_list("pk", flat=True) if u not in (author.pk, replied)]
+        ids = [u for u in users.values_list("pk", flat=True) if u not in told]
+        told.update(ids)
         notify_users(key=key, user_ids=ids, message=Message(
             "comment_mention", f"{author.username} mentioned you on “{claim.title}”", url,
-            body=comment.body[:500], claim_id=claim.pk))
+            body=body, claim_id=claim.pk))
+    if claim.author_id is not None and claim.author_id not in told:
+        notify_users(key=key, user_ids=[claim.author_id], message=Message(
+            "comment_on_claim", f"{author.username} commented on your claim “{claim.title}”",
+            url, body=body, claim_id=claim.pk))
     return key
 
 

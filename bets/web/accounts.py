@@ -23,7 +23,7 @@ from bets.accounts import limits, passwords, profiles, signups, usernames
 from bets.accounts.backends import LimitedLoginFormMixin
 from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
-from bets.web.plumbing.common import add_service_error
+from bets.web.plumbing.common import WELCOME_KEY, add_service_error
 
 BACKEND = "bets.accounts.backends.LimitedModelBackend"
 
@@ -109,7 +109,9 @@ def signup(request: HttpRequest):
                 messages.info(request, f"We sent a link to {user.email}: open it to confirm "
                                        "your address.")
             login(request, user, backend=BACKEND)
-            return redirect("participant", username=user.username)
+            # The home page, not the empty profile: it welcomes them once and points at claims.
+            request.session[WELCOME_KEY] = True
+            return redirect("home")
     status = 400 if form.is_bound else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 

@@ -22,7 +22,7 @@ from bets.conversation.jobs import heartbeats
 from bets.conversation.kinds import KINDS
 from bets.models import Comment
 from bets.web.claims.pages import claim_page_context
-from bets.web.forms import CommentForm
+from bets.web.forms.conversation import CommentForm
 from bets.web.plumbing.common import staff_required
 
 INBOX_PAGE = 50
@@ -175,7 +175,7 @@ def unsubscribe(request: HttpRequest, token: str):
     if found is None:
         return render(request, "bets/unsubscribe.html", {"invalid": True}, status=400)
     user_id, kind = found
-    label = "all Crux emails" if kind == "all" else f"emails about {KINDS[kind].label.lower()}"
+    label = "all Crux emails" if kind == "all" else f"emails about {KINDS[kind].about}"
     if request.method == "POST":
         scope = "all" if request.POST.get("scope") == "all" else kind
         preferences.unsubscribe(user_id=user_id, kind=scope)

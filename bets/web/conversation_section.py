@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from bets.conversation import selectors
-from bets.web.forms import CommentForm
+from bets.web.forms.conversation import CommentForm
 
 
 def claim_conversation_section(request: HttpRequest, claim, *,

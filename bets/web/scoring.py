@@ -24,7 +24,7 @@ from bets.models import Forecast
 from bets.scoring import maths as scoring
 from bets.scoring import selectors
 from bets.web.betting.sections import bettors_section, participant_betting_section
-from bets.web.forms import LeaderboardFilterForm
+from bets.web.forms.scoring import LeaderboardFilterForm
 from bets.web.plumbing.charts import calibration_chart, cumulative_chart
 
 PAGE_SIZE = 50

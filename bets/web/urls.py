@@ -26,6 +26,7 @@ urlpatterns = [
     path("claims/<dbid:claim_id>/", claims.claim_detail, name="claim-detail"),
     path("claims/<dbid:claim_id>/forecast/", claims.forecast_submit, name="forecast-submit"),
     path("claims/<dbid:claim_id>/withdraw/", claims.forecast_withdraw, name="forecast-withdraw"),
+    path("claims/<dbid:claim_id>/resolve/", moderation.claim_resolve_view, name="claim-resolve"),
     # Moderation.
     path("moderation/", moderation.moderation_queue, name="moderation"),
     path(

@@ -113,7 +113,8 @@ def test_a_reminder_email_arrives_before_close_and_its_unsubscribe_link_works(
     visitor = new_page()  # a fresh browser: no log-in needed
     visitor.goto(link)
     visitor.click("main button:has-text('Unsubscribe')")
-    visitor.wait_for_selector("text=you will get no more emails about a claim you forecast on")
+    visitor.wait_for_selector(
+        "text=you will get no more emails about claims closing soon while your forecast is old")
     assert NotificationPreference.objects.get(user=bob, kind="forecast_reminder").channel == (
         "inapp")
 

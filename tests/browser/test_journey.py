@@ -37,14 +37,13 @@ def _propose(page, base: str) -> str:
     return page.url
 
 
-def _resolve_yes_in_admin(page, base: str, claim_id: str) -> None:
-    page.goto(f"{base}/admin/bets/claim/")
-    page.check(f"input[name=_selected_action][value='{claim_id}']")
-    page.select_option("select[name=action]", "resolve_yes")
-    page.click("button[name=index]")
-    page.fill("textarea[name=note]", "The published results table shows CoT ahead.")
-    page.click("input[type=submit][value^='Resolve YES']")
-    page.wait_for_selector("text=Resolve YES: 1 claim(s)")
+def _resolve_yes_on_the_claim_page(page, claim_url: str) -> None:
+    """The claim is still open: the moderator closes it now and resolves it."""
+    page.goto(claim_url)
+    page.fill("#resolve textarea[name=note]", "The published results table shows CoT ahead.")
+    page.check("#resolve input[name=close_early]")
+    page.get_by_role("button", name="Resolve YES").click()
+    page.wait_for_selector("text=resolved YES.")
 
 
 def test_a_newcomer_proposes_forecasts_and_is_scored_after_resolution(
@@ -53,7 +52,6 @@ def test_a_newcomer_proposes_forecasts_and_is_scored_after_resolution(
     base = live_server.url
     _sign_up(page, base, "carol")
     claim_url = _propose(page, base)
-    claim_id = claim_url.rstrip("/").rsplit("/", 1)[-1]
     assert "Proposed" in page.inner_text("main")
 
     staff_page.goto(f"{base}/moderation/")
@@ -68,7 +66,7 @@ def test_a_newcomer_proposes_forecasts_and_is_scored_after_resolution(
     page.wait_for_selector("text=Forecast recorded: 80.0%")
     assert "80.0%" in page.inner_text(".community")
 
-    _resolve_yes_in_admin(staff_page, base, claim_id)
+    _resolve_yes_on_the_claim_page(staff_page, claim_url)
 
     def leaderboard_lists_carol():
         page.goto(f"{base}/leaderboard/?score=baseline")

@@ -70,7 +70,7 @@ def test_unsubscribing_from_the_email_link_stops_that_kind_and_keeps_the_inbox(c
     n = _pending_for(ann)
     url = reverse("unsubscribe", args=[unsubscribe_token(user_id=ann.pk, kind="offer_taken")])
     page = client.get(url)
-    assert page.status_code == 200 and "Stop emails about your offer is taken" in (
+    assert page.status_code == 200 and "Stop emails about your offers being taken" in (
         page.content.decode())
     client.post(url)
     assert NotificationPreference.objects.get(user=ann, kind="offer_taken").channel == "inapp"

@@ -60,7 +60,7 @@ def test_claim_page_draws_my_line_and_the_histogram_with_text_alternatives(
     page = ann_client.get(claim.get_absolute_url()).content.decode()
     assert 'class="line mine"' in page
     assert "Histogram of 2 standing forecasts" in page
-    assert "<title>" in page and "Date (UTC)" in page and "Probability of YES" in page
+    assert "<title>" in page and "UTC:" in page and "Probability of YES" in page
 
 
 def test_the_claim_page_shows_the_last_matched_price_beside_the_community(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bets.claims.services import claim_propose
 from bets.models import Claim, LedgerEntry, ResolutionEvent
-from tests.factories import make_user
+from tests.factories import make_closed_claim, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,12 @@ def test_an_overlong_review_note_is_refused(mod_client, proposal):
     assert proposal.status == Claim.Status.PROPOSED
 
 
+@pytest.fixture
+def closed(ann, mod):
+    """The admin resolves only claims whose forecasting has closed."""
+    return make_closed_claim(author=ann, moderator=mod, title="Gap closed")
+
+
 def _action(client, action, claim, **extra):
     data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [claim.pk], "index": 0} | extra
     return client.post(reverse("admin:bets_claim_changelist"), data)
@@ -75,17 +81,17 @@ def test_admin_resolve_asks_for_a_note_before_resolving(mod_client, claim):
     assert claim.status == Claim.Status.OPEN
 
 
-def test_admin_resolves_yes_with_the_note_and_time(mod_client, claim, mod):
+def test_admin_resolves_yes_with_the_note_and_time(mod_client, closed, mod):
     when = (timezone.now() - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
     response = _action(
-        mod_client, "resolve_yes", claim, apply="1", note="Table 2", actual_resolve_time=when
+        mod_client, "resolve_yes", closed, apply="1", note="Table 2", actual_resolve_time=when
     )
     assert response.status_code == 302
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.RESOLVED and claim.outcome == "yes"
-    event = ResolutionEvent.objects.get(claim=claim)
+    closed.refresh_from_db()
+    assert closed.status == Claim.Status.RESOLVED and closed.outcome == "yes"
+    event = ResolutionEvent.objects.get(claim=closed)
     assert (event.actor, event.note, event.method) == (mod, "Table 2", "manual")
-    assert claim.actual_resolve_time.strftime("%Y-%m-%dT%H:%M") == when
+    assert closed.actual_resolve_time.strftime("%Y-%m-%dT%H:%M") == when
 
 
 def test_admin_resolution_without_a_note_is_refused(mod_client, claim):
@@ -96,26 +102,26 @@ def test_admin_resolution_without_a_note_is_refused(mod_client, claim):
     assert claim.status == Claim.Status.OPEN
 
 
-def test_admin_resolution_with_a_future_time_is_refused_with_the_reason(mod_client, claim):
+def test_admin_resolution_with_a_future_time_is_refused_with_the_reason(mod_client, closed):
     future = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = _action(
-        mod_client, "annul", claim, apply="1", note="n", actual_resolve_time=future
+        mod_client, "annul", closed, apply="1", note="n", actual_resolve_time=future
     )
     assert response.status_code == 302
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("cannot have become known in the future" in m for m in messages)
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.OPEN
+    closed.refresh_from_db()
+    assert closed.status == Claim.Status.CLOSED
 
 
-def test_admin_annuls_then_unresolves_a_claim(mod_client, claim):
-    _action(mod_client, "annul", claim, apply="1", note="Benchmark withdrawn")
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.ANNULLED
-    _action(mod_client, "unresolve", claim, apply="1", note="Benchmark back")
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.OPEN
-    assert list(claim.resolution_events.values_list("action", flat=True)) == [
+def test_admin_annuls_then_unresolves_a_claim(mod_client, closed):
+    _action(mod_client, "annul", closed, apply="1", note="Benchmark withdrawn")
+    closed.refresh_from_db()
+    assert closed.status == Claim.Status.ANNULLED
+    _action(mod_client, "unresolve", closed, apply="1", note="Benchmark back")
+    closed.refresh_from_db()
+    assert closed.status == Claim.Status.CLOSED
+    assert list(closed.resolution_events.values_list("action", flat=True)) == [
         "annul",
         "unresolve",
     ]

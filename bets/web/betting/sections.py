@@ -13,7 +13,7 @@ from bets.betting import selectors as sel
 from bets.betting.offers import Quote, claim_accepts_bets
 from bets.betting.prices import offerer_stake_for, price_ratio
 from bets.models import Bet, Claim
-from bets.web.forms import AcceptForm, OfferForm
+from bets.web.forms.betting import AcceptForm, OfferForm
 
 
 @dataclass(frozen=True)

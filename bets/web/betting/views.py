@@ -15,7 +15,7 @@ from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
 from bets.models import Claim, Offer
 from bets.web.claims.pages import claim_page_context
-from bets.web.forms import AcceptForm, OfferForm
+from bets.web.forms.betting import AcceptForm, OfferForm
 
 
 def _back(claim_id: int):

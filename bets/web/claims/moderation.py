@@ -1,20 +1,22 @@
-"""The moderators' queue of proposed claims."""
+"""The moderators' queue of proposed claims, and resolving or annulling from a claim's page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.autoresolve import selectors as autoresolve_selectors
-from bets.claims import selectors
+from bets.claims import resolution, selectors
 from bets.claims import services as claim_services
 from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
 from bets.models import Claim
-from bets.web.forms import ReviewForm
-from bets.web.plumbing.common import staff_required
+from bets.web.claims.pages import claim_page_context
+from bets.web.forms.claims import ReviewForm, StaffResolutionForm
+from bets.web.plumbing.common import add_service_error, staff_required
 
 REVIEWS = {"approve": claim_services.claim_approve, "reject": claim_services.claim_reject}
 
@@ -50,3 +52,33 @@ def claim_review(request: SignedInRequest, claim_id: int, decision: str):
         verb = "approved" if decision == "approve" else "rejected"
         messages.success(request, f"{claim.title}: {verb}.")
     return redirect("moderation")
+
+
+@require_POST
+@staff_required
+def claim_resolve_view(request, claim_id: int):
+    """Resolve YES or NO, or annul, through the same services as the admin. A claim still
+    open is refused unless the moderator ticked "Close it now"; a refusal comes back on the
+    claim's page beside the field it concerns, with what was typed kept."""
+    claim = get_object_or_404(Claim, pk=claim_id)
+    form = StaffResolutionForm(request.POST,
+                               claim_open=resolution.claim_still_open(claim, now=timezone.now()))
+    if form.is_valid():
+        data = form.cleaned_data
+        common = {"claim_id": claim.pk, "actor": request.user, "note": data["note"],
+                  "actual_resolve_time": data.get("actual_resolve_time"),
+                  "close_early": bool(data.get("close_early"))}
+        try:
+            if data["decision"] == "annul":
+                resolution.claim_annul(**common)
+            else:
+                resolution.claim_resolve(outcome=data["decision"], **common)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            done = {"yes": "resolved YES", "no": "resolved NO", "annul": "annulled"}
+            messages.success(request, f"{claim.title}: {done[data['decision']]}.")
+            return redirect(f"{claim.get_absolute_url()}#resolution-record")
+    claim.refresh_from_db()
+    context = claim_page_context(request, claim, resolve_form=form)
+    return render(request, "bets/claim_detail.html", context, status=400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from bets.claims import forecasts as forecast_services
 from bets.claims import selectors
 from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_featured, claims_listing
+from bets.claims.resolution import claim_still_open
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.common.types import SignedInRequest
@@ -22,9 +24,11 @@ from bets.models import Claim, Forecast, Score
 from bets.models.claims import PERCENT_MAX, PERCENT_MIN
 from bets.web.autoresolve.pages import autoresolve_panel
 from bets.web.betting.sections import claim_betting_section
+from bets.web.claims.rows import claim_badge
 from bets.web.conversation_section import claim_conversation_section
-from bets.web.forms import ClaimFilterForm, ForecastForm, WithdrawForm
+from bets.web.forms.claims import ClaimFilterForm, ForecastForm, StaffResolutionForm, WithdrawForm
 from bets.web.plumbing.charts import community_chart, histogram_chart
+from bets.web.plumbing.common import WELCOME_KEY
 
 PAGE_SIZE = 20
 
@@ -49,6 +53,8 @@ def home(request: HttpRequest):
     )
     filtered = any(v for k, v in params.items())
     featured = claims_featured() if not filtered and page.number == 1 else []
+    # Sign-up lands here once with a next step; a visitor is told what Crux is.
+    welcome = request.session.pop(WELCOME_KEY, None) if signed_in else None
     return render(
         request,
         "bets/home.html",
@@ -57,6 +63,8 @@ def home(request: HttpRequest):
             "page": page,
             "featured": featured,
             "filtered": filtered,
+            "intro": not signed_in and not filtered and page.number == 1,
+            "welcome": {"grant": settings.CRUX_STARTING_GRANT} if welcome else None,
             "previous_link": _page_link(params, page.number - 1) if page.has_previous() else "",
             "next_link": _page_link(params, page.number + 1) if page.has_next() else "",
         },
@@ -64,15 +72,39 @@ def home(request: HttpRequest):
     )
 
 
+def _waiting_for(claim: Claim, *, badge: str) -> str:
+    """Who the claim waits on once forecasting has closed, said on its page."""
+    if badge != "closed":
+        return ""
+    if claim.resolver_spec:
+        after = claim.resolve_after.strftime("%Y-%m-%d %H:%M UTC")
+        return (f"Forecasting has closed. This claim is waiting for its automatic resolver, "
+                f"which may decide from {after}; a moderator resolves it if the resolver "
+                f"cannot.")
+    return "Forecasting has closed. This claim is waiting for a moderator to resolve it."
+
+
+def _resolve_form(user, claim: Claim, form) -> StaffResolutionForm | None:
+    """The moderators' Resolve / Annul form, for claims that can still be resolved."""
+    if not (user.is_authenticated and user.is_staff):
+        return None
+    if form is not None:  # a refusal is shown where it was made, whatever the status now
+        return form
+    if claim.status not in (Claim.Status.OPEN, Claim.Status.CLOSED):
+        return None
+    return StaffResolutionForm(claim_open=claim_still_open(claim, now=timezone.now()))
+
+
 def claim_page_context(
     request, claim: Claim, *, forecast_form=None, betting: dict | None = None,
-    conversation: dict | None = None, withdraw_question: bool = False,
+    conversation: dict | None = None, withdraw_question: bool = False, resolve_form=None,
 ) -> dict:
     """Everything claim_detail.html needs, each domain's section composed by its builder;
-    the forecast, offer, accept and comment forms' views render the page with it too, when
-    they answer with a question, a confirmation or an error in place (`betting` and
+    the forecast, offer, accept, comment and resolution forms' views render the page with it
+    too, when they answer with a question, a confirmation or an error in place (`betting` and
     `conversation` are those sections' form states)."""
     user = request.user
+    badge, badge_label = claim_badge(claim, now=timezone.now())
     chart_end = (claim.actual_resolve_time or min(timezone.now(), claim.close_time)).timestamp()
     summary, points = selectors.claim_community_stored(
         claim=claim, start=claim.open_time.timestamp(), end=chart_end
@@ -94,6 +126,10 @@ def claim_page_context(
     )
     return {
         "claim": claim,
+        "badge": badge,
+        "badge_label": badge_label,
+        "waiting_for": _waiting_for(claim, badge=badge),
+        "resolve_form": _resolve_form(user, claim, resolve_form),
         "tags": claim.tags.all(),
         "clarifications": claim.clarifications.select_related("author"),
         "events": claim.resolution_events.select_related("actor"),

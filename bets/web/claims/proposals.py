@@ -21,7 +21,7 @@ from bets.common.errors import ServiceError
 from bets.common.markdown import render_markdown
 from bets.common.types import SignedInRequest
 from bets.models import Claim
-from bets.web.forms import ClaimProposeForm, ClarificationForm
+from bets.web.forms.claims import ClaimProposeForm, ClarificationForm
 from bets.web.plumbing.common import add_service_error
 
 PREVIEWED = ("statement", "resolution_criteria", "fine_print")

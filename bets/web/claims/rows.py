@@ -9,10 +9,11 @@ of them, and most rows are the same from one request to the next.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
@@ -31,6 +32,23 @@ class DryRunShown:
     verdict: str
     reason: str
     checked_at: datetime
+
+
+def _utc(when: datetime, now: datetime) -> str:
+    """"14:00 UTC" today, "2031-01-05 14:00 UTC" on another day."""
+    when, now = when.astimezone(UTC), now.astimezone(UTC)
+    return when.strftime("%H:%M UTC" if when.date() == now.date() else "%Y-%m-%d %H:%M UTC")
+
+
+def claim_badge(claim: Any, *, now: datetime) -> tuple[str, str]:
+    """The status a person should read (CSS class suffix, label). An approved claim whose
+    open time is still ahead is not "Open" (it takes no forecasts yet), and an open claim
+    past its close time reads as closed before the periodic sweep catches up."""
+    if claim.status == "open" and now < claim.open_time:
+        return "upcoming", f"Opens at {_utc(claim.open_time, now)}"
+    if claim.status == "open" and now >= claim.close_time:
+        return "closed", "Closed"
+    return claim.status, claim.get_status_display()
 
 
 @dataclass(frozen=True)
@@ -57,11 +75,14 @@ def claim_row(claim: Any) -> ClaimRow:
     """The row of a Claim from bets.claims.listing, which annotates it with the community
     forecast, forecasters, comment count and 7-day move, and fetches its dry run and tags."""
     dry_run = getattr(claim, "dry_run", None)  # a reverse one-to-one: absent raises
+    # The badge depends on the time only through the open and close times: it is part of
+    # the row's key, so a row cached before the claim opened is not shown after.
+    status, label = claim_badge(claim, now=timezone.now())
     return ClaimRow(
         url=claim.get_absolute_url(),
         title=claim.title,
-        status=claim.status,
-        status_label=claim.get_status_display(),
+        status=status,
+        status_label=label,
         outcome_label=claim.get_outcome_display().upper() if claim.outcome else "",
         close_time=claim.close_time,
         resolved_at=claim.resolved_at,

@@ -2,13 +2,24 @@
 
 Every number is formatted by this module and every label is escaped, so the output can be
 marked safe in a template. Charts draw in a fixed viewBox and scale with the page via CSS.
+
+Text scales with the drawing, so the CSS (crux.css, "Chart text") sets the font size of a
+WIDTH-wide chart in viewBox units by the width of its container: up to MAX_FONT units in a
+phone-sized figure, which keeps labels at 11 CSS px or more there. The margins below leave
+room for labels of MAX_FONT units, labels are placed by their edges (text-anchor,
+dominant-baseline) rather than by offsets tuned to one size, and the axis title sits above
+the plot, clear of the tick labels at every size.
 """
 
 from datetime import UTC, datetime
 from html import escape
 
-WIDTH, HEIGHT = 600, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 28
+WIDTH, HEIGHT = 600, 240
+MAX_FONT = 23  # the largest font size crux.css gives a WIDTH-wide chart, in viewBox units
+# LEFT fits "100%" at MAX_FONT (about 2.6 em) and a gap; TOP fits the axis title's line;
+# BOTTOM fits the tick marks and one line of tick labels.
+LEFT, RIGHT, TOP, BOTTOM = 70, 12, 34, 38
+TICK_GAP = 6  # between an axis and its labels
 
 
 def _f(x: float) -> str:
@@ -21,12 +32,14 @@ def short(x: float) -> str:
 
 
 def _svg(body: list[str], *, label: str, width: int = WIDTH, height: int = HEIGHT,
-         role: str = "img", css: str = "chart") -> str:
+         role: str = "img", css: str = "chart", scaled_text: bool = False) -> str:
     """role "img": one picture with `label` as its text. role "group": a labelled picture
     whose points (_point) a keyboard reaches and a screen reader reads one by one (the
-    children of an "img" are hidden from assistive technology)."""
+    children of an "img" are hidden from assistive technology). scaled_text: a WIDTH-wide
+    chart laid out for text up to MAX_FONT units, which crux.css sizes by its figure."""
+    sized = ' data-text="scaled"' if scaled_text else ""
     return (
-        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="{role}" '
+        f'<svg class="{css}"{sized} viewBox="0 0 {width} {height}" role="{role}" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         + "".join(body)
         + "</svg>"
@@ -53,8 +66,30 @@ def _scale(lo: float, hi: float, out_lo: float, out_hi: float):
     return lambda v: out_lo + (v - lo) / span * (out_hi - out_lo)
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle") -> str:
-    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}">{escape(text)}</text>'
+def _text(x: float, y: float, text: str, anchor: str = "middle", *,
+          baseline: str = "auto", css: str = "") -> str:
+    """A label at (x, y): `anchor` says which end of it is at x, `baseline` which of its
+    edges is at y ("hanging": its top, "central": its middle, "auto": its baseline)."""
+    attrs = f' dominant-baseline="{baseline}"' if baseline != "auto" else ""
+    attrs += f' class="{css}"' if css else ""
+    return (f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{attrs}>'
+            f"{escape(text)}</text>")
+
+
+def _y_label(y: float, text: str) -> str:
+    """A tick label left of the vertical axis, centred on its gridline."""
+    return _text(LEFT - TICK_GAP, y, text, "end", baseline="central")
+
+
+def _x_label(x: float, y: float, text: str, anchor: str = "middle", css: str = "") -> str:
+    """A tick label under the horizontal axis at height y, its top just below the ticks."""
+    return _text(x, y + TICK_GAP, text, anchor, baseline="hanging", css=css)
+
+
+def _edge_anchor(i: int, last: int) -> str:
+    """The first label starts at its tick and the last ends at its own, so neither leaves
+    the drawing ("100%" was cut in half at the right edge); the others are centred."""
+    return "start" if i == 0 else "end" if i == last else "middle"
 
 
 def _probability_axis(y, width: int) -> list[str]:
@@ -65,7 +100,7 @@ def _probability_axis(y, width: int) -> list[str]:
         parts.append(
             f'<line class="grid" x1="{LEFT}" y1="{_f(yy)}" x2="{width - RIGHT}" y2="{_f(yy)}"/>'
         )
-        parts.append(_text(LEFT - 6, yy + 4, f"{pct}%", "end"))
+        parts.append(_y_label(yy, f"{pct}%"))
     return parts
 
 
@@ -128,13 +163,14 @@ def community_chart(points, *, start: float, end: float, mine=None) -> str:
             f'<line class="tick" x1="{_f(xx)}" y1="{HEIGHT - BOTTOM}" x2="{_f(xx)}" '
             f'y2="{HEIGHT - BOTTOM + 4}"/>'
         )
-        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
-        body.append(_text(xx, HEIGHT - 12, _tick_label(ts, end - start), anchor))
-    body.append(_text(WIDTH / 2, HEIGHT - 1, "Date (UTC)"))
-    body.append(
-        f'<text class="axis-label" transform="rotate(-90)" x="{_f(-(HEIGHT - BOTTOM) / 2)}" '
-        f'y="11" text-anchor="middle">Probability of YES</text>'
-    )
+        # In a narrow figure only the first, middle and last dates have room (crux.css
+        # hides the "minor" ones there).
+        body.append(_x_label(xx, HEIGHT - BOTTOM, _tick_label(ts, end - start),
+                             _edge_anchor(i, 4), css="minor" if i in (1, 3) else ""))
+    # The axis title reads across, above the plot and right of the tick labels' column, so
+    # it never overlaps them (rotated beside the axis, it ran into "100%" at every width).
+    body.append(_text(LEFT, MAX_FONT * 0.25, "Probability of YES", "start", baseline="hanging",
+                      css="axis-label"))
     body.append(f'<path class="line" d="{_step_path(points, x, y, end)}"/>')
     if mine:
         mine_end = [(t, p) for t, p in mine]
@@ -151,7 +187,7 @@ def community_chart(points, *, start: float, end: float, mine=None) -> str:
         f"{points[0][1] * 100:.1f}% at first, {p_last * 100:.1f}% at the end"
         + (", with your own forecasts as a dashed line" if mine else "")
     )
-    return _svg(body, label=label, role="group")  # its marks are focusable images
+    return _svg(body, label=label, role="group", scaled_text=True)  # focusable marks
 
 
 def histogram_chart(counts, *, mine: float | None = None) -> str:
@@ -159,15 +195,16 @@ def histogram_chart(counts, *, mine: float | None = None) -> str:
     total = sum(counts)
     if not total:
         return ""
-    width, height = WIDTH, 160
+    width, height = WIDTH, 170
     bins = len(counts)
     x = _scale(0.0, 1.0, LEFT, width - RIGHT)
     top = max(counts)
-    y = _scale(0.0, float(top), height - BOTTOM, TOP)
+    # No title above this one: the top needs only half a label's height.
+    y = _scale(0.0, float(top), height - BOTTOM, MAX_FONT * 0.6)
     body = [
         f'<line class="grid" x1="{LEFT}" y1="{_f(y(0))}" x2="{width - RIGHT}" y2="{_f(y(0))}"/>',
-        _text(LEFT - 6, y(top) + 4, str(top), "end"),
-        _text(LEFT - 6, y(0) + 4, "0", "end"),
+        _y_label(y(top), str(top)),
+        _y_label(y(0), "0"),
     ]
     bar_w = (x(1) - x(0)) / bins
     for i, c in enumerate(counts):
@@ -177,12 +214,12 @@ def histogram_chart(counts, *, mine: float | None = None) -> str:
             f'<rect class="bar" x="{_f(x(i / bins) + 1)}" y="{_f(y(c))}" '
             f'width="{_f(bar_w - 2)}" height="{_f(y(0) - y(c))}"><title>{label}</title></rect>'
         )
-    for pct in (0, 25, 50, 75, 100):
-        body.append(_text(x(pct / 100), height - 12, f"{pct}%"))
+    for i, pct in enumerate((0, 25, 50, 75, 100)):
+        body.append(_x_label(x(pct / 100), y(0), f"{pct}%", _edge_anchor(i, 4)))
     if mine is not None:
         body.append(
-            f'<line class="mine-marker" x1="{_f(x(mine))}" y1="{TOP}" x2="{_f(x(mine))}" '
-            f'y2="{_f(y(0))}"/>'
+            f'<line class="mine-marker" x1="{_f(x(mine))}" y1="{_f(y(top))}" '
+            f'x2="{_f(x(mine))}" y2="{_f(y(0))}"/>'
         )
     peak = max(range(bins), key=lambda i: counts[i])
     label = (
@@ -190,7 +227,7 @@ def histogram_chart(counts, *, mine: float | None = None) -> str:
         f"{100 // bins} points; the most ({counts[peak]}) between "
         f"{peak * 100 // bins}% and {(peak + 1) * 100 // bins}%"
     )
-    return _svg(body, label=label, width=width, height=height)
+    return _svg(body, label=label, width=width, height=height, scaled_text=True)
 
 
 def calibration_chart(bins, *, size: int = 320) -> str:
@@ -215,8 +252,8 @@ def calibration_chart(bins, *, size: int = 320) -> str:
             f'<circle class="dot" cx="{_f(cx)}" cy="{_f(y(b.observed_frequency))}" r="4">'
             f"<title>{escape(_bin_title(b))}</title></circle>"
         )
-    for pct in (0, 50, 100):
-        body.append(_text(x(pct / 100), size - 10, f"{pct}%"))
+    for i, pct in enumerate((0, 50, 100)):
+        body.append(_x_label(x(pct / 100), y(0), f"{pct}%", _edge_anchor(i, 2)))
     return _svg(body, label="Calibration", width=size, height=size)
 
 
@@ -244,10 +281,11 @@ def cumulative_chart(values, *, width: int = 600, height: int = 160) -> str:
     points = " ".join(f"{_f(x(i))},{_f(y(t))}" for i, t in enumerate(totals))
     body = [
         f'<line class="grid" x1="{LEFT}" y1="{_f(y(0))}" x2="{width - RIGHT}" y2="{_f(y(0))}"/>',
-        _text(LEFT - 6, y(0) + 4, "0", "end"),
-        _text(LEFT - 6, y(hi) + 4, f"{hi:.0f}", "end"),
-        _text(LEFT - 6, y(lo) + 4, f"{lo:.0f}", "end"),
+        _y_label(y(0), "0"),
+        _y_label(y(hi), f"{hi:.0f}"),
+        _y_label(y(lo), f"{lo:.0f}"),
         f'<polyline class="line" points="{points}"/>',
         _text(width - RIGHT, height - 8, f"{len(values)} resolved claims", "end"),
     ]
-    return _svg(body, label="Cumulative peer score", width=width, height=height)
+    return _svg(body, label="Cumulative peer score", width=width, height=height,
+                scaled_text=width == WIDTH)

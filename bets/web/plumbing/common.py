@@ -9,6 +9,9 @@ from django.http import HttpRequest
 
 from bets.common.errors import ServiceError
 
+# Set in the session by sign-up; the home page pops it and shows its welcome once.
+WELCOME_KEY = "crux.welcome"
+
 
 def staff_required(view):
     """403 for everyone but moderators (anonymous visitors included): never a login bounce

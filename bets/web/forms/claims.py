@@ -1,0 +1,209 @@
+"""Forms of the claim pages: propose and edit, forecast and withdraw, clarify, review,
+resolve, and the claim list's filters."""
+
+import json
+
+from django import forms
+from django.utils import timezone
+
+from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
+from bets.common.text import validate_no_bidi_controls
+from bets.models import Claim
+from bets.models.claims import (
+    CLAIM_TEXT_MAX,
+    TITLE_MAX,
+)
+from bets.web.forms.base import (
+    PERCENT_WORDS,
+    MarkedErrorsForm,
+    _computable,
+    _utc_field,
+    clean_probability_percent,
+)
+
+
+class ClaimProposeForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX, validators=[validate_no_bidi_controls])
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=CLAIM_TEXT_MAX, help_text="Markdown."
+    )
+    resolution_criteria = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=CLAIM_TEXT_MAX,
+        help_text="Markdown. Exactly what makes this resolve YES or NO.",
+    )
+    fine_print = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=CLAIM_TEXT_MAX,
+        help_text="Markdown. Edge cases, sources, what happens if a source disappears.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=600, help_text="Comma-separated, e.g. reasoning, benchmarks."
+    )
+    open_time = _utc_field("Opens for forecasts at")
+    close_time = _utc_field("Closes at")
+    resolve_after = _utc_field("Resolvable after")
+    resolver_spec = forms.CharField(
+        label="Resolver spec (optional)",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
+        help_text="JSON naming a source and a criterion, for automatic resolution. "
+        "Leave empty for a claim a moderator resolves by hand.",
+    )
+
+    def clean_open_time(self):
+        return _computable(self.cleaned_data["open_time"], "open_time")
+
+    def clean_close_time(self):
+        close_time = _computable(self.cleaned_data["close_time"], "close_time")
+        if close_time is not None and close_time <= timezone.now():
+            raise forms.ValidationError("The close time is in the past; choose a future time.")
+        return close_time
+
+    def clean_resolve_after(self):
+        return _computable(self.cleaned_data["resolve_after"], "resolve_after")
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean_resolver_spec(self):
+        text = self.cleaned_data["resolver_spec"].strip()
+        if not text:
+            return None
+        try:
+            spec = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc}") from None
+        if not isinstance(spec, dict):
+            raise forms.ValidationError("The spec must be a JSON object ({...}).")
+        return spec
+
+
+# A number as people write one: digits with an optional decimal point or comma, an
+# optional % sign. Not Python's float syntax: "1e1", "1_0", "inf" and "0x1p3" are no
+# percentages, and float() would read the first two as 10.
+class ForecastForm(MarkedErrorsForm):
+    """A probability in percent. A number below 1 without a % sign ("0.5") is ambiguous: the
+    page asks "Did you mean 50% or 0.5%?" and records nothing until the answer comes back
+    (with `confirmed` set)."""
+
+    percent = forms.CharField(
+        label="Your probability of YES, in percent",
+        max_length=32,
+        help_text=f"{PERCENT_WORDS.capitalize()}, e.g. 72 or 72.5%.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "class": "percent-box"}
+        ),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # Set by clean_percent when the number needs the question: its readings in percent that
+    # are valid forecasts (0.05 offers 5% only).
+    ambiguous: list[str] | None = None
+
+    def clean_percent(self) -> float:
+        """Returns the probability as a decimal (72 -> 0.72)."""
+        return clean_probability_percent(self, self.cleaned_data["percent"])
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing a forecast: asked first, done once `confirmed`."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ClarificationForm(forms.Form):
+    text = forms.CharField(
+        label="Add a clarification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Markdown. Appended below the frozen criteria; it cannot be edited later.",
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ResolutionForm(forms.Form):
+    """The admin's intermediate page for resolving or annulling claims."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Why: the source, the numbers, the reasoning. Shown on the claim page.",
+    )
+    actual_resolve_time = _utc_field("The answer became known at", required=False)
+
+    def __init__(self, *args, ask_time: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_time:
+            self.fields["actual_resolve_time"].help_text = "UTC. Leave empty for now."
+        else:  # unresolving erases the resolution time along with the rest
+            del self.fields["actual_resolve_time"]
+
+
+class StaffResolutionForm(ResolutionForm):
+    """Resolve or annul from the claim's page: the reason, when the answer became known,
+    the decision (one button each) and, for a claim still open, whether to close it now."""
+
+    DECISIONS = {"yes": "Resolve YES", "no": "Resolve NO", "annul": "Annul"}
+    decision = forms.ChoiceField(choices=list(DECISIONS.items()), widget=forms.HiddenInput,
+                                 error_messages={"required": "Choose Resolve YES, Resolve NO "
+                                                 "or Annul."})
+    close_early = forms.BooleanField(
+        label="Close it now", required=False,
+        help_text="The claim is still open: resolving it ends forecasting and betting early.")
+
+    def __init__(self, *args, claim_open: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = "Reason"
+        if not claim_open:
+            del self.fields["close_early"]
+
+
+class ClaimFilterForm(forms.Form):
+    """Search, sort and filter the claim list; every field optional, blank means "any"."""
+
+    STATUSES = [
+        ("", "Any status"),
+        (Claim.Status.OPEN, "Open"),
+        (Claim.Status.CLOSED, "Closed"),
+        (Claim.Status.RESOLVED, "Resolved"),
+        (Claim.Status.ANNULLED, "Annulled"),
+    ]
+    q = forms.CharField(label="Search", required=False, max_length=SEARCH_MAX)
+    sort = forms.ChoiceField(
+        label="Sort by", choices=[("", "Newest"), *list(ORDERINGS.items())[1:]], required=False
+    )
+    status = forms.ChoiceField(choices=STATUSES, required=False)
+    tag = forms.SlugField(required=False, max_length=50)
+    resolver = forms.ChoiceField(
+        label="Resolution",
+        # "no" is every claim without a resolver (open ones too); "hand" is what the words
+        # say: claims a moderator has resolved.
+        choices=[("", "Any"), ("yes", "Automatic resolver"), ("no", "A moderator resolves"),
+                 ("hand", "Resolved by hand")],
+        required=False,
+    )
+    mine = forms.ChoiceField(label="Mine", choices=[("", "All claims"), *MINE.items()],
+                             required=False)
+
+    def __init__(self, *args, signed_in: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not signed_in:
+            del self.fields["mine"]
+
+    def listing_query(self) -> ListingQuery:
+        data = self.cleaned_data
+        resolver = {"yes": True, "no": False}.get(data.get("resolver") or "")
+        resolved_by_hand = data.get("resolver") == "hand"
+        return ListingQuery(
+            search=data.get("q") or "",
+            ordering=data.get("sort") or "",
+            status=data.get("status") or "",
+            tag=data.get("tag") or "",
+            resolver=resolver,
+            resolved_by_hand=resolved_by_hand,
+            mine=data.get("mine") or "",
+        )
