@@ -19,6 +19,7 @@ import unicodedata
 
 from confusable_homoglyphs import categories
 
+from bets.common.text import bidi_controls_problem
 from bets.models import UsernameKey
 
 LOOKS_LIKE = ("This username looks like an existing participant's name; choose one that "
@@ -73,6 +74,11 @@ def username_mixes_scripts(username: str) -> bool:
 
 def username_refusal(username: str) -> str | None:
     """Why a new participant may not take this name, or None."""
+    # Django's username validator already refuses them at sign-up; this keeps every way in
+    # (a service call, an import) to the same rule as titles.
+    problem = bidi_controls_problem(username)
+    if problem:
+        return problem
     if UsernameKey.objects.filter(key=username_key(username)).exists():
         return LOOKS_LIKE
     if username_mixes_scripts(username):

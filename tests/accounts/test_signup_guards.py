@@ -96,3 +96,23 @@ def test_the_sign_up_limit_counts_a_whole_ipv6_64_as_one_address(settings):
     assert _sign_up(Client(), "six0", address="2001:db8:1:2::a").status_code == 302
     assert _sign_up(Client(), "six1", address="2001:db8:1:2::b").status_code == 302
     assert _sign_up(Client(), "six2", address="2001:db8:1:2:ffff::c").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["form", "service"])
+def test_a_username_with_a_direction_changing_character_is_refused(client, path):
+    """"\u202eevil" displays as "live": refused by the sign-up form and by the service
+    every other way in goes through."""
+    name = "\u202eevil"
+    if path == "form":
+        response = _sign_up(client, name)
+        assert response.status_code == 400
+        assert response.context["form"].errors["username"]
+    else:
+        from bets.accounts.signups import participant_sign_up
+        from bets.common.errors import InvalidInput
+
+        with pytest.raises(InvalidInput, match="direction-changing character"):
+            participant_sign_up(username=name, email="", password=PASSWORD,
+                                address="198.51.100.9")
+    assert not User.objects.exists()
