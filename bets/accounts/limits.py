@@ -20,8 +20,9 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
+from bets.common.dispatch import after_commit
 from bets.models import AttemptCounter
 
 LOGIN_REFUSED = ("Too many failed log-ins for this account from your network. Wait "
@@ -104,7 +105,7 @@ def _login_keys(username: str, address: str) -> list[tuple[str, int]]:
 def login_attempt_begin(*, username: str, address: str) -> bool:
     """Count a log-in attempt before its password is checked; False when the username from
     this address, or this address, has used up its failures: refuse without checking."""
-    transaction.on_commit(_prune, robust=True)
+    after_commit(_prune)
     window = settings.CRUX_LOGIN_WINDOW_SECONDS
     allowed = True
     for key, limit in _login_keys(username, address):
@@ -134,7 +135,7 @@ def signup_attempt_begin(*, address: str) -> bool:
     """Count a sign-up from this address; False past CRUX_SIGNUPS_PER_ADDRESS_PER_DAY in a
     day. Called inside the sign-up's transaction, so a sign-up that fails (a taken name) does
     not count."""
-    transaction.on_commit(_prune, robust=True)
+    after_commit(_prune)
     count = attempt_count(key=f"signup:{address}", window_seconds=24 * 3600)
     return count <= settings.CRUX_SIGNUPS_PER_ADDRESS_PER_DAY
 

@@ -14,6 +14,7 @@ from django.db.models import F
 from rest_framework.authtoken.models import Token
 
 from bets.accounts import limits
+from bets.common.dispatch import after_commit
 
 
 def reset_recipients(*, email: str) -> list:
@@ -32,5 +33,5 @@ def password_reset_finish(*, user) -> bool:
     # After commit, as a statement of its own: this transaction holds the user's row (the new
     # password), and a log-in holding a counter's lock may be waiting to write that row.
     username = user.get_username()
-    transaction.on_commit(lambda: limits.login_limits_clear(username=username), robust=True)
+    after_commit(lambda: limits.login_limits_clear(username=username))
     return bool(deleted)

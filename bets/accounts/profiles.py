@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from bets.common.dispatch import after_commit
 from bets.common.errors import Conflict, InvalidInput
 from bets.common.types import AuthUser
 from bets.models import Profile
@@ -128,6 +129,11 @@ def email_verify(*, token: str):
     return user
 
 
+def email_verification_request(*, user: AuthUser) -> None:
+    """Send the verification link once the transaction that set the address commits."""
+    after_commit(lambda: email_verification_send(user=user))
+
+
 @transaction.atomic
 def profile_update(*, user: AuthUser, display_name, bio, email) -> Profile:
     """Save the profile; a new email address is verified again (a link is sent after
@@ -149,5 +155,5 @@ def profile_update(*, user: AuthUser, display_name, bio, email) -> Profile:
         profile.verified_email = ""
         profile.save(update_fields=["verified_email"])
         if email:
-            transaction.on_commit(lambda: email_verification_send(user=user), robust=True)
+            email_verification_request(user=user)
     return profile

@@ -5,7 +5,9 @@
   publish only once the transaction commits, so a worker never reads rows that are not there
   yet, and a rolled-back change dispatches nothing;
 - outside a transaction (the sweeps on beat's schedule), `publish_all(messages, what=...)`,
-  which says how many went out so the sweep leaves the rest for its next run.
+  which says how many went out so the sweep leaves the rest for its next run;
+- work done in this process once the transaction commits (an email sent from here, a
+  clean-up), `after_commit(fn)`: robust, so its failure never fails the request.
 
 Services dispatch tasks by their registered name ("bets.tasks.claim_score"), never by
 importing them: tasks call services, so an import the other way would close a circle.
@@ -16,7 +18,7 @@ unfinished work from the database and dispatches it again once the broker is bac
 """
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,6 +35,12 @@ def _publish_one(task_name: str, *args: Any) -> bool:
         logger.warning("Could not publish %s%r; the next sweep will retry it.", task_name, args)
         return False
     return True
+
+
+def after_commit(fn: Callable[[], object]) -> None:
+    """Run `fn` in this process once the surrounding transaction commits (at once outside
+    one); an exception in it is logged, never raised into the request that caused it."""
+    transaction.on_commit(fn, robust=True)
 
 
 def dispatch_on_commit(task_name: str, *args: Any) -> None:

@@ -15,7 +15,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     UserCreationForm,
 )
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
@@ -104,8 +103,7 @@ def signup(request: HttpRequest):
             add_service_error(form, exc)
         else:
             if user.email:
-                transaction.on_commit(lambda: profiles.email_verification_send(user=user),
-                                      robust=True)
+                profiles.email_verification_request(user=user)
                 messages.info(request, f"We sent a link to {user.email}: open it to confirm "
                                        "your address.")
             login(request, user, backend=BACKEND)
@@ -134,8 +132,7 @@ def profile_settings(request: SignedInRequest):
     initial = {"display_name": profile.display_name, "bio": profile.bio, "email": user.email}
     if request.method == "POST" and request.POST.get("resend") == "1":
         if user.email:
-            transaction.on_commit(lambda: profiles.email_verification_send(user=user),
-                                  robust=True)
+            profiles.email_verification_request(user=user)
             messages.info(request, f"We sent a new link to {user.email}.")
         return redirect("profile-settings")
     form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
