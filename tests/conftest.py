@@ -1,5 +1,6 @@
 """Shared fixtures. The suite runs on real PostgreSQL and Redis (see `make test`)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from tests.celery_worker import WorkerProcess
-from tests.factories import client_for, make_user
+from tests.factories import client_for, make_open_claim, make_user
 
 
 def pytest_configure(config):
@@ -105,3 +106,14 @@ def bob_client(bob):
 @pytest.fixture
 def mod_client(mod):
     return client_for(mod)
+
+
+# --- the claim most tests need ----------------------------------------------------------------
+
+
+@pytest.fixture
+def claim(ann, mod):
+    """An open claim by ann, approved by mod two days ago, tagged "llm" and "reasoning". Tests
+    that need another shape call tests.factories.make_open_claim (the one way to make one)."""
+    return make_open_claim(author=ann, moderator=mod, title="Gap widens",
+                           opened_ago=timedelta(days=2), tags=["llm", "reasoning"])

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.claims.arbiters import claim_arbiter_ids
-from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
 from bets.common.types import AuthUser
 from bets.models import Claim, ResolutionProposal
@@ -79,7 +79,7 @@ def _lock_proposal(proposal_id: int) -> ResolutionProposal:
     proposal = (ResolutionProposal.objects.select_for_update().select_related("claim")
                 .filter(pk=proposal_id).first())
     if proposal is None:
-        raise InvalidInput("No such proposal.", field="proposal")
+        raise NotFound("No such proposal.")
     return proposal
 
 
@@ -123,7 +123,7 @@ def dispute_adjudicate(*, dispute_id: int, admin, decision: str, note: str = "")
 
     dispute = Dispute.objects.select_related("proposal").filter(pk=dispute_id).first()
     if dispute is None:
-        raise InvalidInput("No such dispute.", field="dispute")
+        raise NotFound("No such dispute.")
     if not (admin and admin.is_authenticated and (
             admin.is_staff or admin.pk in claim_arbiter_ids(dispute.proposal.claim_id))):
         raise Forbidden("Only admins and the claim's arbiters can adjudicate disputes.")

@@ -32,7 +32,7 @@ from bets.autoresolve.selectors import claims_due_for_resolver
 from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.dispatch import dispatch_on_commit, publish_all
-from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.errors import Conflict, Forbidden, NotFound
 from bets.common.outbox import event_publish
 from bets.common.types import Viewer
 from bets.models import Claim, ResolutionAttempt, ResolutionProposal
@@ -291,7 +291,7 @@ def _propose(claim: Claim, attempt: ResolutionAttempt, outcome: str, now: dateti
     live = (ResolutionProposal.Status.PENDING, ResolutionProposal.Status.DISPUTED)
     if sql.fetch_one("SELECT 1 FROM bets_resolutionproposal WHERE claim_id = %s "
                      "AND status IN (%s, %s)", [claim.pk, *live]):
-        return  # one live proposal per claim (also a database constraint)
+        return  # one pending proposal per claim (also a database constraint)
     window = settings.CRUX_DISPUTE_WINDOW_SECONDS
     proposal_id = sql.insert_instance(ResolutionProposal(
         claim_id=claim.pk, attempt_id=attempt.pk, outcome=outcome,
@@ -321,7 +321,7 @@ def _flag_if_past_deadline(claim_id: int, reason: str, now: datetime) -> None:
 def _require_spec(claim_id: int) -> Claim:
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
-        raise InvalidInput("No such claim.", field="claim")
+        raise NotFound("No such claim.")
     if not claim.resolver_spec:
         raise Conflict("This claim has no resolver spec.")
     return claim

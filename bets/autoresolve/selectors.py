@@ -7,15 +7,15 @@ from django.db.models.functions import RowNumber
 
 from bets.models import Claim, ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 
-LIVE_PROPOSAL = (ResolutionProposal.Status.PENDING, ResolutionProposal.Status.DISPUTED)
+PROPOSAL_PENDING = (ResolutionProposal.Status.PENDING, ResolutionProposal.Status.DISPUTED)
 
 
 def claims_due_for_resolver(*, now: datetime) -> QuerySet:
     """Claims a sweep should run: past resolve_after, with a spec, not final, not leased,
-    not waiting out a recheck delay, without a live proposal, and never overturned on
+    not waiting out a recheck delay, without a pending proposal, and never overturned on
     dispute (those wait for an admin)."""
     blocking = ResolutionProposal.objects.filter(claim=OuterRef("pk")).filter(
-        Q(status__in=LIVE_PROPOSAL) | Q(status=ResolutionProposal.Status.OVERTURNED)
+        Q(status__in=PROPOSAL_PENDING) | Q(status=ResolutionProposal.Status.OVERTURNED)
     )
     return (
         Claim.objects.filter(
@@ -58,14 +58,6 @@ def claim_proposals(claim_id: int) -> list[ResolutionProposal]:
     )
 
 
-def claim_live_proposal(claim_id: int) -> ResolutionProposal | None:
-    return (
-        ResolutionProposal.objects.filter(claim_id=claim_id, status__in=LIVE_PROPOSAL)
-        .select_related("attempt")
-        .first()
-    )
-
-
 def claim_artifacts(claim_id: int) -> list[ClaimArtifact]:
     return list(ClaimArtifact.objects.filter(claim_id=claim_id).order_by("name"))
 
@@ -73,7 +65,7 @@ def claim_artifacts(claim_id: int) -> list[ClaimArtifact]:
 def disputes_open() -> QuerySet:
     """Undecided disputes of proposals still live (a superseded proposal's are moot)."""
     return Dispute.objects.filter(decision=Dispute.Decision.OPEN,
-                                  proposal__status__in=LIVE_PROPOSAL).select_related(
+                                  proposal__status__in=PROPOSAL_PENDING).select_related(
         "proposal__claim", "participant"
     )
 

@@ -83,7 +83,7 @@ CHECKS = [
                                              OR COUNT(t.id) <> 1))
                OR (b.status = 'refunded' AND (COUNT(t.id) FILTER (WHERE t.kind = 'refund') <> 1
                                               OR COUNT(t.id) <> 1))""",
-        "bet {0} is {1} but has {2} live payout(s) and {3} live refund(s)",
+        "bet {0} is {1} but has {2} standing payout(s) and {3} standing refund(s)",
     ),
     (
         "match",

@@ -4,7 +4,7 @@ A resolution change (resolve, annul, unresolve) bumps Claim.resolution_seq and d
 `claim_settle(claim_id, seq)` after commit. Settlement brings every bet to the state the
 claim's current resolution asks for:
 
-- first, every live payout (a settle or refund not yet reversed) is reversed by a
+- first, every standing payout (a settle or refund not yet reversed) is reversed by a
   compensating transaction `reverse:<txn_id>` (never an edit or a delete), so the bet's
   stakes are back in escrow and the bet is matched again;
 - then resolved -> the winner receives both stakes (`settle:<bet_id>:<seq>`); annulled ->
@@ -41,7 +41,7 @@ class SettlementBlocked(Conflict):
     """A reversal would take back credits a participant no longer holds."""
 
 
-def _live_payouts(claim: Claim) -> dict[int, tuple[LedgerTransaction, list[tuple[int, int]]]]:
+def _standing_payouts(claim: Claim) -> dict[int, tuple[LedgerTransaction, list[tuple[int, int]]]]:
     """bet_id -> (payout transaction not yet reversed, its entries)."""
     txns = {
         t.pk: t
@@ -137,7 +137,7 @@ def _postings(claim: Claim, seq: int, bets: Sequence[Mapping[str, Any]]) -> list
     accounts = dict(Account.objects.filter(user_id__in=users).values_list("user_id", "pk"))
     postings = [
         reversal_of(txn, entries, claim_id=claim.pk, bet_id=bet_id)
-        for bet_id, (txn, entries) in sorted(_live_payouts(claim).items())
+        for bet_id, (txn, entries) in sorted(_standing_payouts(claim).items())
     ]
     for bet in bets:
         payout = _payout(bet, claim, seq, accounts, escrow_id)

@@ -11,6 +11,7 @@ from bets.betting.settlement import (
     claim_settle_bets,
     claims_needing_settlement,
 )
+from bets.common.dispatch import publish_all
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,8 @@ def claim_settle_task(claim_id: int, seq: int) -> int:
 def claims_settle_missing_task() -> int:
     """Catch up on settlements whose dispatch was lost or which were blocked earlier."""
     pending = list(claims_needing_settlement().values_list("pk", "resolution_seq")[:500])
-    for claim_id, seq in pending:
-        claim_settle_task.delay(claim_id, seq)
-    return len(pending)
+    return publish_all([("bets.tasks.claim_settle", (claim_id, seq)) for claim_id, seq in pending],
+                       what="settle messages")
 
 
 @shared_task(name="bets.tasks.offers_expire_due", acks_late=True, reject_on_worker_lost=True)

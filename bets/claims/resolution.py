@@ -75,7 +75,7 @@ def _apply(claim: Claim, *, status: str, outcome: str | None, at: datetime | Non
     claim.resolution_seq += 1
     claim.save()
     if method == Claim.Method.MANUAL:
-        # A resolver's live proposal no longer applies once an admin resolves or annuls by
+        # A resolver's pending proposal no longer applies once an admin resolves or annuls by
         # hand: it is superseded (and its dispute form goes with it).
         ResolutionProposal.objects.filter(
             claim_id=claim.pk, status__in=(ResolutionProposal.Status.PENDING,

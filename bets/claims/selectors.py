@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,12 +46,6 @@ def claims_community_now(claim_ids: Iterable[int]) -> dict[int, float]:
     return {cid: aggregation.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 
-def claim_standing_forecast(*, claim: Claim, user: Viewer) -> Forecast | None:
-    if not user.is_authenticated:
-        return None
-    return Forecast.objects.filter(claim=claim, participant=user, end_time__isnull=True).first()
-
-
 # Proposals and rejected claims are seen only by their author and by moderators.
 HIDDEN_STATUSES = (Claim.Status.PROPOSED, Claim.Status.REJECTED)
 
@@ -70,31 +64,6 @@ def claims_visible_to(user: Viewer) -> QuerySet:
     if user.is_authenticated:
         return qs.filter(~Q(status__in=HIDDEN_STATUSES) | Q(author=user))
     return qs.exclude(status__in=HIDDEN_STATUSES)
-
-
-def claims_for_listing(*, status: str | None = None, tag: str | None = None,
-                       user: Viewer | None = None) -> QuerySet:
-    """Newest first, with the number of standing forecasters. Public claims, or for a hidden
-    status (proposed, rejected) the ones `user` may see."""
-    if status in HIDDEN_STATUSES:
-        qs = claims_visible_to(user) if user is not None else Claim.objects.none()
-    else:
-        qs = Claim.objects.exclude(status__in=HIDDEN_STATUSES)
-    if status:
-        qs = qs.filter(status=status)
-    if tag:
-        qs = qs.filter(tags__name=tag)
-    # Ordered explicitly: Django drops Meta.ordering from aggregate queries, and pages of an
-    # unordered listing overlap.
-    return (
-        qs.prefetch_related("tags")
-        .annotate(
-            forecasters=Count(
-                "forecasts__participant", distinct=True, filter=Q(forecasts__end_time__isnull=True)
-            )
-        )
-        .order_by("-created_at", "-id")
-    )
 
 
 def claims_awaiting_review() -> QuerySet:

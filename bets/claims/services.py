@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.claims.locking import claim_lock
-from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
 from bets.common.types import AuthUser
 from bets.models import Claim, ClaimClarification, Tag
@@ -293,7 +293,7 @@ def claim_clarify(*, claim_id: int, author: AuthUser, text: str) -> ClaimClarifi
     text = _require_text(text, "text", max_length=5000)
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
-        raise InvalidInput("No such claim.", field="claim")
+        raise NotFound("No such claim.")
     if not (author.is_staff or author.pk == claim.author_id):
         raise Forbidden("Only the author or a moderator can clarify a claim.")
     return ClaimClarification.objects.create(claim=claim, author=author, text=text)
@@ -305,7 +305,7 @@ def claim_feature(*, claim_id: int, moderator: AuthUser, featured: bool) -> Clai
         raise Forbidden("Only moderators choose the featured claims.")
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
-        raise InvalidInput("No such claim.", field="claim")
+        raise NotFound("No such claim.")
     if claim.status in (Claim.Status.PROPOSED, Claim.Status.REJECTED) and featured:
         raise Conflict("Only public claims can be featured.")
     Claim.objects.filter(pk=claim_id).update(featured=featured, updated_at=timezone.now())

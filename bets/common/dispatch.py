@@ -1,4 +1,11 @@
-"""Dispatching Celery work after commit, without ever failing the request that caused it.
+"""Dispatching Celery work, without ever failing the request that caused it. One way each:
+
+- inside a transaction, `dispatch_on_commit(task_name, *args)` for one message, and
+  `dispatch_all_on_commit(messages, what=...)` for a batch over one broker connection: both
+  publish only once the transaction commits, so a worker never reads rows that are not there
+  yet, and a rolled-back change dispatches nothing;
+- outside a transaction (the sweeps on beat's schedule), `publish_all(messages, what=...)`,
+  which says how many went out so the sweep leaves the rest for its next run.
 
 Services dispatch tasks by their registered name ("bets.tasks.claim_score"), never by
 importing them: tasks call services, so an import the other way would close a circle.
@@ -19,7 +26,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish_safely(task_name: str, *args: Any) -> bool:
+def _publish_one(task_name: str, *args: Any) -> bool:
     try:
         current_app.send_task(task_name, args=args)
     except Exception:  # broker down or unreachable: the sweep will catch up
@@ -29,11 +36,18 @@ def publish_safely(task_name: str, *args: Any) -> bool:
 
 
 def dispatch_on_commit(task_name: str, *args: Any) -> None:
-    transaction.on_commit(lambda: publish_safely(task_name, *args), robust=True)
+    transaction.on_commit(lambda: _publish_one(task_name, *args), robust=True)
+
+
+def dispatch_all_on_commit(messages: Sequence[tuple[str, tuple]], *, what: str) -> None:
+    """After commit, publish `messages` ((task name, args) each) with publish_all."""
+    if messages:
+        batch = list(messages)
+        transaction.on_commit(lambda: publish_all(batch, what=what), robust=True)
 
 
 @contextmanager
-def publisher() -> Iterator[Any]:
+def _publisher() -> Iterator[Any]:
     """One broker connection for many messages: yields `send(task_name, *args)`, which raises
     when the broker is down (the caller decides what is left for the next sweep)."""
     with current_app.producer_or_acquire() as producer:
@@ -50,7 +64,7 @@ def publish_all(messages: Sequence[tuple[str, tuple]], *, what: str) -> int:
     raised: the caller leaves the unsent rest for its next sweep."""
     sent = 0
     try:
-        with publisher() as send:
+        with _publisher() as send:
             for task_name, args in messages:
                 send(task_name, *args)
                 sent += 1

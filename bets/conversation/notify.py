@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from bets.common import sql
-from bets.common.dispatch import publish_safely, publisher
+from bets.common.dispatch import dispatch_all_on_commit, publish_all
 from bets.conversation.kinds import KINDS
 from bets.models import EventFanout, Notification
 
@@ -107,24 +107,21 @@ def pending_email_ids(key: str) -> list[int]:
     )
 
 
-def emails_queue(ids: Sequence[int]) -> int:
-    """Publish the email task for `ids` in batches (one broker connection for all of them).
-    A batch lost to a broker outage stays pending and the sweep publishes it again."""
+def _email_batches(ids: Sequence[int]) -> list[tuple[str, tuple]]:
     size = max(1, settings.CRUX_EMAIL_BATCH)
-    batches = [list(ids[i : i + size]) for i in range(0, len(ids), size)]
-    if not batches:
-        return 0
-    try:
-        with publisher() as send:
-            for batch in batches:
-                send("bets.tasks.notifications_email_send", batch)
-    except Exception:  # broker down: the sweep finds pending emails and queues them later
-        for batch in batches:
-            if not publish_safely("bets.tasks.notifications_email_send", batch):
-                break
-    return len(batches)
+    return [("bets.tasks.notifications_email_send", (list(ids[i : i + size]),))
+            for i in range(0, len(ids), size)]
+
+
+def emails_queue(ids: Sequence[int]) -> int:
+    """Publish the email task for `ids` in batches (one broker connection for all of them);
+    returns how many batches went out. A batch lost to a broker outage stays pending and the
+    sweep publishes it again."""
+    batches = _email_batches(ids)
+    return publish_all(batches, what="email batches") if batches else 0
 
 
 def emails_queue_on_commit(key: str) -> None:
-    """After the fan-out commits, queue the emails of the event `key`."""
-    transaction.on_commit(lambda: emails_queue(pending_email_ids(key)), robust=True)
+    """Once the fan-out that wrote the event `key`'s notifications commits, queue their
+    emails. Call it inside that transaction, after the notifications are written."""
+    dispatch_all_on_commit(_email_batches(pending_email_ids(key)), what="email batches")

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from bets.common import sql
 from bets.common.types import AuthUser, Viewer
-from bets.models import ClaimFollow, Comment, CommentVote, Notification
+from bets.models import Comment, CommentVote, Notification
 
 # Who follows a claim: explicit follows, plus (automatically) its author, its forecasters,
 # its bettors and offerers and its commenters, minus everyone who unfollowed. One SQL
@@ -132,10 +132,6 @@ def inbox(*, user: AuthUser, unread_only: bool = False) -> QuerySet[Notification
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-pk")
-
-
-def explicit_follow(*, claim_id: int, user: AuthUser) -> ClaimFollow | None:
-    return ClaimFollow.objects.filter(claim_id=claim_id, user=user).first()
 
 
 def failed_emails(limit: int = 100) -> QuerySet[Notification]:

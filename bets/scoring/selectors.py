@@ -37,7 +37,7 @@ class LeaderboardRow:
     coverage: float
 
 
-def leaderboard_live_queryset(
+def leaderboard_uncached_queryset(
     *,
     score_type: str = "peer",
     tag: str | None = None,

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from bets.common.dispatch import publish_all
 from bets.scoring.services import claim_score, claims_needing_scores
 
 
@@ -14,6 +15,5 @@ def claim_score_task(claim_id: int, seq: int) -> bool:
 def claims_score_missing_task() -> int:
     """Catch up on scoring whose dispatch was lost (broker down at commit time)."""
     pending = list(claims_needing_scores().values_list("pk", "resolution_seq")[:500])
-    for claim_id, seq in pending:
-        claim_score_task.delay(claim_id, seq)
-    return len(pending)
+    return publish_all([("bets.tasks.claim_score", (claim_id, seq)) for claim_id, seq in pending],
+                       what="score messages")

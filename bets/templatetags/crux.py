@@ -3,7 +3,6 @@
 import math
 
 from django import template
-from django.template import Engine
 from django.utils.safestring import mark_safe
 
 from bets.common.markdown import render_markdown
@@ -17,9 +16,8 @@ def section(context: template.Context, template_name: str, data: dict) -> str:
     """Render a page section that the page's view composed as plain data (a section builder
     in bets/web/), the way an inclusion tag would: a new context holding the request, the
     CSRF token and the section's own keys. It formats; it reads nothing."""
-    # A tag renders inside a template; outside one (a test calling it) the default engine.
-    engine = context.template.engine if context.template is not None else Engine.get_default()
-    partial = engine.get_template(template_name)
+    assert context.template is not None  # set while a template renders this tag
+    partial = context.template.engine.get_template(template_name)
     return partial.render(context.new({
         "request": context.get("request"), "csrf_token": context.get("csrf_token"), **data,
     }))

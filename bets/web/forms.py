@@ -4,7 +4,6 @@ import json
 import math
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
@@ -15,11 +14,6 @@ from bets.scoring.selectors import LEADERBOARD_TYPES
 # <input type="datetime-local"> sends "2030-01-31T14:05" (seconds optional); read as UTC.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 UTC_HELP = "UTC (not your local time)."
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
 
 
 def _utc_field(label: str, *, required: bool = True) -> forms.DateTimeField:

@@ -4,7 +4,7 @@ import pytest
 
 from bets.claims.forecasts import forecast_submit
 from bets.models import Claim, ClaimClarification
-from tests.factories import client_for, make_open_claim
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,6 @@ VALID_SPEC = {
 }
 
 
-@pytest.fixture
-def claim(ann, mod):
-    return make_open_claim(author=ann, moderator=mod, tags=["llm"])
 
 
 def edit(user, claim, body):

@@ -2,16 +2,9 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from bets.betting.checks import ledger_violations
-from tests.factories import make_open_claim
-
-
-@pytest.fixture
-def claim(mod):
-    return make_open_claim(author=mod, moderator=mod, opened_ago=timedelta(days=1))
 
 
 def in_a_week():

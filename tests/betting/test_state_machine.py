@@ -169,7 +169,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def every_ledger_invariant_holds(self):
         """Zero-sum transactions, no negative balance, cached balances equal their entries,
         escrow equals matched stakes, the reserve equals open offers, each settled or
-        refunded bet has exactly one live payout, and settled claims' bets are in the state
+        refunded bet has exactly one standing payout, and settled claims' bets are in the state
         (and name the winner) their resolution says. Together these imply conservation."""
         assert ledger_violations() == []
 

@@ -6,14 +6,11 @@ from django.utils import timezone
 from bets.claims.forecasts import forecast_submit, forecast_withdraw
 from bets.common.errors import Conflict, InvalidInput
 from bets.models import Claim, Forecast
-from tests.factories import make_open_claim, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def claim():
-    return make_open_claim(author=make_user("ann"), moderator=make_user("mod", staff=True))
 
 
 def test_a_new_forecast_closes_the_standing_one_and_keeps_history(claim):

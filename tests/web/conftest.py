@@ -3,12 +3,7 @@ import pytest
 from bets.claims.forecasts import forecast_submit
 from bets.claims.resolution import claim_resolve
 from bets.scoring.services import claim_score
-from tests.factories import make_open_claim, make_user
-
-
-@pytest.fixture
-def claim(ann, mod):
-    return make_open_claim(author=ann, moderator=mod, title="Gap widens", tags=["reasoning"])
+from tests.factories import make_user
 
 
 @pytest.fixture

@@ -68,7 +68,3 @@ def query_params(serializer_class, request: Request) -> dict:
     return serializer.validated_data
 
 
-class DetailSerializer(serializers.Serializer):
-    """The shape of every error that is not a field error."""
-
-    detail = serializers.CharField()

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from bets.autoresolve.evidence.visibility import visibility_parse
-from bets.common.errors import Conflict, Forbidden, InvalidInput
+from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.models import Claim, ClaimArtifact
 
 NAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -136,7 +136,7 @@ def artifact_upload(*, claim_id: int, uploader, name: str, file,
     visibility = visibility_parse(visibility)
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
-        raise InvalidInput("No such claim.", field="claim")
+        raise NotFound("No such claim.")
     if not uploader or not (uploader.is_staff or uploader.pk == claim.author_id):
         raise Forbidden("Only the claim's author and admins can upload evaluation results.")
     if claim.status in (Claim.Status.RESOLVED, Claim.Status.ANNULLED):

@@ -85,7 +85,8 @@ def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
     user = request.user
     is_admin = bool(user.is_staff)
     is_author = bool(user.is_authenticated and user.pk == claim.author_id)
-    live = claim.status in (Claim.Status.OPEN, Claim.Status.CLOSED)
+    # Evidence and arbiters change only while the claim is undecided (open or closed).
+    undecided = claim.status in (Claim.Status.OPEN, Claim.Status.CLOSED)
     can_preview = bool(claim.resolver_spec) and (is_admin or is_author)
     preview = None
     if can_preview and request.GET.get("preview"):
@@ -117,13 +118,13 @@ def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
         "withheld": withheld_summary(claim, user, evidence=evidence),
         "flag_reason": flag_reason_for(claim, user, evidence=evidence),
         "arbiters": claim.arbiters.order_by("username") if evidence[1] else [],
-        "can_set_arbiters": live and (is_admin or is_author),
+        "can_set_arbiters": undecided and (is_admin or is_author),
         "can_adjudicate": evidence_reader(user, evidence[1]),
         "deadline": claim_resolver_deadline(claim),
         "is_admin": is_admin,
         "can_preview": can_preview,
-        "can_upload": live and (is_admin or is_author),
-        "can_run": live and is_admin and bool(claim.resolver_spec),
+        "can_upload": undecided and (is_admin or is_author),
+        "can_run": undecided and is_admin and bool(claim.resolver_spec),
         "signed_in": bool(user.is_authenticated),
         "preview": preview,
     }
