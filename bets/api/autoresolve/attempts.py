@@ -98,6 +98,10 @@ class VerdictSerializer(serializers.Serializer):
     reason = serializers.CharField()
     measurement = serializers.DictField()
     evidence = serializers.DictField()
+    withheld = serializers.CharField(
+        help_text="What this viewer does not see of the result and why; empty when nothing "
+                  "is withheld (the claim's private evidence is read only by its arbiters, "
+                  "the file's uploader and admins).")
 
 
 
