@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from bets.claims.forecasts import PROBABILITY_MAX, PROBABILITY_MIN, probability_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
-from bets.claims.services import claim_time_problem
+from bets.claims.services import claim_close_time_problem, claim_time_problem
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
 from bets.scoring.selectors import LEADERBOARD_TYPES
@@ -211,6 +211,9 @@ class ClaimProposeSerializer(serializers.Serializer):
         return self._computable(value, "open_time")
 
     def validate_close_time(self, value):
+        problem = claim_close_time_problem(value)  # as the web form: nobody could forecast
+        if problem:
+            raise serializers.ValidationError(problem)
         return self._computable(value, "close_time")
 
     def validate_resolve_after(self, value):

@@ -5,10 +5,9 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
-from django.utils import timezone
 
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
-from bets.claims.services import claim_time_problem
+from bets.claims.services import claim_close_time_problem, claim_time_problem
 from bets.models import Claim
 from bets.scoring.selectors import LEADERBOARD_TYPES
 
@@ -74,8 +73,9 @@ class ClaimProposeForm(forms.Form):
 
     def clean_close_time(self):
         close_time = _computable(self.cleaned_data["close_time"], "close_time")
-        if close_time is not None and close_time <= timezone.now():
-            raise forms.ValidationError("The close time is in the past; choose a future time.")
+        problem = close_time is not None and claim_close_time_problem(close_time)
+        if problem:
+            raise forms.ValidationError(problem)
         return close_time
 
     def clean_resolve_after(self):
