@@ -27,7 +27,8 @@ from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionPro
 
 
 class ArtifactSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None,
+                                        allow_null=True)
 
     class Meta:
         model = ClaimArtifact

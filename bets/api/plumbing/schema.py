@@ -59,6 +59,13 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+def may_forbid(handler):
+    """Mark a read that refuses some callers (403: a non-public file), so the schema says so;
+    every write documents 403 anyway."""
+    handler.crux_may_forbid = True
+    return handler
+
+
 class CruxAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict]:
         auths = super().get_auth()
@@ -90,6 +97,18 @@ class CruxAutoSchema(AutoSchema):
             blank_ok = field.allow_blank or not field.trim_whitespace
             schema["pattern"] = NO_NUL if blank_ok else NOT_BLANK
         return schema
+
+    def _insert_field_validators(self, field, schema) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular adds "or an empty string" to a blank-allowing string with a
+        # pattern as `oneOf`; NO_NUL already matches "", so "" matched both branches and
+        # the schema called the blank it documents as "no filter" invalid.
+        branches = schema.get("oneOf")
+        if (isinstance(branches, list) and len(branches) == 2
+                and branches[1] == {"type": "string", "maxLength": 0}
+                and branches[0].get("pattern") == NO_NUL
+                and not {"minLength", "format"} & set(branches[0])):
+            schema.update(schema.pop("oneOf")[0])
 
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
@@ -123,6 +142,8 @@ class CruxAutoSchema(AutoSchema):
         codes = ["400", "401", "404", "429"]
         if self.method not in permissions.SAFE_METHODS:
             codes += ["403", "409", "413"]
+        elif getattr(getattr(self.view, self.method.lower(), None), "crux_may_forbid", False):
+            codes.append("403")
         if self._is_idempotent():
             codes.append("422")
         return sorted(codes)
