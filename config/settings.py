@@ -62,17 +62,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "bets.common.headers.PermissionsPolicyMiddleware",
-    # NUL / non-UTF-8 in path or query: 404/400 before any view.
-    "bets.common.request_guard.RequestGuardMiddleware",
+    "bets.common.request_guard.RequestGuardMiddleware",  # NUL, bad UTF-8 in path or query
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Bodies judged before anything reads them: size per path, files only from the signed
-    # in, chunked bodies read up to the limit, form bodies UTF-8 (before the CSRF check,
-    # which reads the form).
-    "bets.common.request_body.RequestBodyMiddleware",
+    "bets.common.request_body.RequestBodyMiddleware",  # bodies judged before CSRF reads one
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,17 +144,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Request bodies (bets.common.request_body): a path accepts at most
-# DATA_UPLOAD_MAX_MEMORY_SIZE, refused (413) from its Content-Length before it is read; the
-# paths named in CRUX_FILE_UPLOAD_URL_NAMES take an evaluation file of at most
-# CRUX_ARTIFACT_MAX_BYTES plus CRUX_UPLOAD_FORM_BYTES of form around it, and only from someone
-# signed in. Files stay in memory up to the same size as any other body, so a path that takes
-# no file never writes a temporary file.
+# The largest body of a path that takes no file (bets.common.request_body); no file spools.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
-CRUX_UPLOAD_FORM_BYTES = 64 * 1024
-CRUX_FILE_UPLOAD_URL_NAMES = ("artifact-upload", "api-artifacts")
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
 # Archives (an inspect .eval is a zip) are judged from their central directory before any
 # entry is inflated: none may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, and none over 1 MiB

@@ -39,13 +39,13 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 # The service's own limit (CRUX_COMMENT_MAX_CHARS), in the schema and in the service's words.
-TOO_LONG = {"max_length": "A comment is at most {max_length} characters."}
+TOO_LONG = "A comment is at most {max_length} characters."
 
 
 class CommentInput(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=True, allow_blank=True,
                                  max_length=settings.CRUX_COMMENT_MAX_CHARS,
-                                 error_messages=TOO_LONG)
+                                 error_messages={"max_length": TOO_LONG})
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False,
                                      allow_blank=True, default="")
 
@@ -63,7 +63,7 @@ class CommentEditInput(serializers.Serializer):
 
     body = serializers.CharField(trim_whitespace=True, allow_blank=True, required=False,
                                  max_length=settings.CRUX_COMMENT_MAX_CHARS,
-                                 error_messages=TOO_LONG)
+                                 error_messages={"max_length": TOO_LONG})
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False,
                                      allow_blank=True)
 

@@ -6,9 +6,9 @@ server write gigabytes (`/claims/<id>/artifacts/upload/`, `/login/`, the API wit
 cookie), and only then be told they may not. Now, before any view or check reads a body:
 
 - Each path accepts a body up to a size: DATA_UPLOAD_MAX_MEMORY_SIZE, or on the paths that
-  take an uploaded file (CRUX_FILE_UPLOAD_URL_NAMES) the file cap plus room for the form
-  around it (CRUX_ARTIFACT_MAX_BYTES + CRUX_UPLOAD_FORM_BYTES). A Content-Length past it is a
-  413 before a byte is read.
+  take an uploaded file (FILE_UPLOADS) the file cap plus room for the form around it
+  (CRUX_ARTIFACT_MAX_BYTES + FORM_BYTES). A Content-Length past it is a 413 before a byte is
+  read.
 - A path that takes a file reads nothing from a client that is not signed in: on the site
   a session (403 without one), on the API a session or a token that exists (401). The API
   checks this itself for a body with a Content-Length (DRF authenticates before its parsers
@@ -38,6 +38,10 @@ from django.urls import Resolver404, resolve
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 CHUNK = 64 * 1024
+# The URL names of the paths that take an evaluation file, and the room their body may take
+# beyond the file itself (the multipart framing, the name and visibility fields).
+FILE_UPLOADS = ("artifact-upload", "api-artifacts")
+FORM_BYTES = 64 * 1024
 
 
 def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -58,13 +62,13 @@ def takes_file(request: HttpRequest) -> bool:
         name = resolve(request.path_info).url_name
     except Resolver404:
         return False
-    return name in settings.CRUX_FILE_UPLOAD_URL_NAMES
+    return name in FILE_UPLOADS
 
 
 def body_limit(request: HttpRequest, *, file: bool) -> int:
     """The largest body this path accepts."""
     if file:
-        return settings.CRUX_ARTIFACT_MAX_BYTES + settings.CRUX_UPLOAD_FORM_BYTES
+        return settings.CRUX_ARTIFACT_MAX_BYTES + FORM_BYTES
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
@@ -99,7 +103,8 @@ def _read_chunked(request: HttpRequest, limit: int):
     """The de-chunked body, read up to `limit` (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE,
     then in a temporary file that goes with the request); None when it is larger."""
     # Closed by the middleware once the response is made: the view reads it until then.
-    spool = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+    in_memory = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    spool = tempfile.SpooledTemporaryFile(max_size=in_memory)  # noqa: SIM115
     stream, size = request.META["wsgi.input"], 0
     while size <= limit:
         piece = stream.read(min(CHUNK, limit + 1 - size))

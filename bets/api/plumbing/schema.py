@@ -59,6 +59,19 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+def _blank_is_no_filter(schema) -> None:
+    """A query filter's blank means "no filter", and is accepted. drf-spectacular adds "or an
+    empty string" to a blank-allowing string with a pattern as `oneOf`; NO_NUL matches "" too,
+    so "" matched both branches and the schema called the documented blank invalid. (In
+    request bodies the oneOf stays: there several services refuse a blank.)"""
+    branches = schema.get("oneOf") if isinstance(schema, dict) else None
+    if (isinstance(branches, list) and len(branches) == 2
+            and branches[1] == {"type": "string", "maxLength": 0}
+            and branches[0].get("pattern") == NO_NUL
+            and not {"minLength", "format"} & set(branches[0])):
+        schema.update(schema.pop("oneOf")[0])
+
+
 def may_forbid(handler):
     """Mark a read that refuses some callers (403: a non-public file), so the schema says so;
     every write documents 403 anyway."""
@@ -98,20 +111,10 @@ class CruxAutoSchema(AutoSchema):
             schema["pattern"] = NO_NUL if blank_ok else NOT_BLANK
         return schema
 
-    def _insert_field_validators(self, field, schema) -> None:
-        super()._insert_field_validators(field, schema)
-        # drf-spectacular adds "or an empty string" to a blank-allowing string with a
-        # pattern as `oneOf`; NO_NUL already matches "", so "" matched both branches and
-        # the schema called the blank it documents as "no filter" invalid.
-        branches = schema.get("oneOf")
-        if (isinstance(branches, list) and len(branches) == 2
-                and branches[1] == {"type": "string", "maxLength": 0}
-                and branches[0].get("pattern") == NO_NUL
-                and not {"minLength", "format"} & set(branches[0])):
-            schema.update(schema.pop("oneOf")[0])
-
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
+        for parameter in parameters:
+            _blank_is_no_filter(parameter.get("schema"))
         if self._is_idempotent():
             parameters.append(dict(IDEMPOTENCY_HEADER))
         return parameters
