@@ -65,7 +65,7 @@ def takes_file(request: HttpRequest) -> bool:
     return name in FILE_UPLOADS
 
 
-def body_limit(request: HttpRequest, *, file: bool) -> int:
+def body_limit(*, file: bool) -> int:
     """The largest body this path accepts."""
     if file:
         return settings.CRUX_ARTIFACT_MAX_BYTES + FORM_BYTES
@@ -155,7 +155,7 @@ class RequestBodyMiddleware:
         if not chunked and declared <= 0:
             return self.get_response(request)  # no body: most requests end their visit here
         file = takes_file(request)
-        limit = body_limit(request, file=file)
+        limit = body_limit(file=file)
         if declared > limit:
             return _too_large(request, limit)
         if file:
