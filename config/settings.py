@@ -64,13 +64,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "bets.common.headers.PermissionsPolicyMiddleware",
-    # NUL / non-UTF-8 in path, query or form body: 404/400 before any view; chunked bodies.
-    "bets.common.request_guard.RequestGuardMiddleware",
+    "bets.common.request_guard.RequestGuardMiddleware",  # NUL, bad UTF-8 in path or query
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bets.common.request_body.RequestBodyMiddleware",  # bodies judged before CSRF reads one
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -159,9 +159,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Oversized bodies are refused by Django (400), never read into memory whole.
+# The largest body of a path that takes no file (bets.common.request_body); no file spools.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
 # Archives (an inspect .eval is a zip; anything zipfile opens, leading bytes or not) are judged

@@ -29,7 +29,7 @@ User = get_user_model()
 class OfferSerializer(serializers.ModelSerializer):
     offerer = serializers.CharField(source="offerer.username", read_only=True)
     counterparty = serializers.CharField(
-        source="counterparty.username", read_only=True, default=None
+        source="counterparty.username", read_only=True, default=None, allow_null=True
     )
     remaining_stake = serializers.IntegerField(read_only=True)
     max_taker_stake = serializers.SerializerMethodField()
@@ -67,7 +67,8 @@ class AcceptSerializer(serializers.Serializer):
 class BetSerializer(serializers.ModelSerializer):
     offerer = serializers.CharField(source="offerer.username", read_only=True)
     taker = serializers.CharField(source="taker.username", read_only=True)
-    winner = serializers.CharField(source="winner.username", read_only=True, default=None)
+    winner = serializers.CharField(source="winner.username", read_only=True, default=None,
+                                   allow_null=True)
 
     class Meta:
         model = Bet

@@ -187,7 +187,8 @@ class ClaimUnresolveView(ModeratorAction):
 
 
 class ClarificationSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, read_only=True,
+                                   allow_null=True)
 
     class Meta:
         model = ClaimClarification

@@ -42,9 +42,14 @@ class CommentSerializer(serializers.ModelSerializer):
         return "deleted" if c.deleted_at else "hidden" if c.hidden_at else "visible"
 
 
+# The service's own limit (CRUX_COMMENT_MAX_CHARS), in the schema and in the service's words.
+TOO_LONG = "A comment is at most {max_length} characters."
+
+
 class CommentInput(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=True, allow_blank=True,
-                                 max_length=max(1, settings.CRUX_COMMENT_MAX_CHARS) * 2)
+                                 max_length=settings.CRUX_COMMENT_MAX_CHARS,
+                                 error_messages={"max_length": TOO_LONG})
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False,
                                      allow_blank=True, default="")
 
@@ -61,7 +66,8 @@ class CommentEditInput(serializers.Serializer):
     """A PATCH: fields left out keep their value."""
 
     body = serializers.CharField(trim_whitespace=True, allow_blank=True, required=False,
-                                 max_length=max(1, settings.CRUX_COMMENT_MAX_CHARS) * 2)
+                                 max_length=settings.CRUX_COMMENT_MAX_CHARS,
+                                 error_messages={"max_length": TOO_LONG})
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False,
                                      allow_blank=True)
 

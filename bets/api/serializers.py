@@ -11,10 +11,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from bets.claims.forecasts import PROBABILITY_MAX, PROBABILITY_MIN, probability_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
-from bets.claims.services import claim_time_problem
+from bets.claims.services import claim_close_time_problem, claim_time_problem
 from bets.common.errors import InvalidInput
 from bets.models import Claim, Forecast, ResolutionEvent, Tag
 from bets.models.claims import CLAIM_TEXT_MAX, TITLE_MAX
@@ -213,6 +214,9 @@ class ClaimProposeSerializer(serializers.Serializer):
         return self._computable(value, "open_time")
 
     def validate_close_time(self, value):
+        problem = claim_close_time_problem(value)  # as the web form: nobody could forecast
+        if problem:
+            raise serializers.ValidationError(problem)
         return self._computable(value, "close_time")
 
     def validate_resolve_after(self, value):
@@ -227,21 +231,49 @@ class ClaimProposeSerializer(serializers.Serializer):
         return value
 
 
+class QueryTextField(serializers.CharField):
+    """A text filter (blank: none): its length judged as sent, as the schema's maxLength
+    judges it, then trimmed. DRF's trimming first let 51 spaces pass a 50-character limit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"required": False, "allow_blank": True, **kwargs,
+                            "trim_whitespace": False})
+
+    def run_validation(self, data=empty):
+        value = super().run_validation(data)
+        return value.strip() if isinstance(value, str) else value
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A yes/no filter that is off when left out: exactly `true` or `false`, the two values
+    the schema's boolean allows (DRF's own also took "yes", "on", "1", "null" and a blank)."""
+
+    default_empty_html = empty  # left out of a query string: no filter, not False
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"required": False, "default": None, **kwargs})
+
+    def to_internal_value(self, data):
+        if data in ("true", True):
+            return True
+        if data in ("false", False):
+            return False
+        raise serializers.ValidationError('Must be "true" or "false".')
+
+
 class ClaimListQuerySerializer(serializers.Serializer):
     # Blank means "no filter", as an empty select in a form sends it.
     status = serializers.ChoiceField(choices=Claim.Status.choices, required=False, allow_blank=True)
-    tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    search = serializers.CharField(
-        max_length=SEARCH_MAX, required=False, allow_blank=True,
-        help_text="Full-text search of title, statement and criteria.",
-    )
+    tag = QueryTextField(max_length=50)
+    search = QueryTextField(max_length=SEARCH_MAX,
+                            help_text="Full-text search of title, statement and criteria.")
     ordering = serializers.ChoiceField(
         choices=sorted(ORDERINGS), required=False, allow_blank=True,
         help_text="newest (default; by relevance when searching), closing, forecasters, move "
         "(biggest change of the community forecast over 7 days), resolved.",
     )
-    has_resolver = serializers.BooleanField(required=False, allow_null=True, default=None)
-    featured = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_resolver = QueryBooleanField()
+    featured = QueryBooleanField()
     mine = serializers.ChoiceField(
         choices=sorted(MINE), required=False, allow_blank=True,
         help_text="forecast or bet: only claims the caller forecast or bet on.",
@@ -290,7 +322,7 @@ class AnnulSerializer(NoteSerializer):
 
 class LeaderboardQuerySerializer(serializers.Serializer):
     score_type = serializers.ChoiceField(choices=sorted(LEADERBOARD_TYPES), default="peer")
-    tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    tag = QueryTextField(max_length=50)
     since = AwareDateTimeField(required=False)
     until = AwareDateTimeField(required=False)
     min_claims = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)

@@ -11,16 +11,18 @@ from bets.models import ClaimArtifact
 
 def run_context(
     claim_id: int | None, *, base_dir: Path | None = None, reads_artifacts: bool = True,
-    fetch_budget: float | None = None,
+    fetch_budget: float | None = None, artifact_names: set[str] | None = None,
 ):
     """`fetch_budget`: seconds all the run's URL fetches may take together (previews, which
-    run inside a web request); None: each fetch gets CRUX_URL_FETCH_SECONDS."""
+    run inside a web request); None: each fetch gets CRUX_URL_FETCH_SECONDS.
+    `artifact_names`: only these of the claim's files are there to read (None: all)."""
     from resolvers.base import RunContext
 
     artifacts = {}
     if claim_id is not None and reads_artifacts:
         artifacts = {
             a.name: Path(a.file.path) for a in ClaimArtifact.objects.filter(claim_id=claim_id)
+            if artifact_names is None or a.name in artifact_names
         }
     timeout = float(settings.CRUX_URL_FETCH_SECONDS)
     return RunContext(
@@ -82,13 +84,15 @@ def execute_spec(
     return run_spec(spec, context=context)
 
 
-def preview_spec(spec, claim_id: int | None = None) -> dict:
+def preview_spec(spec, claim_id: int | None = None, *, artifact_names: set[str]) -> dict:
     """The spec builder's preview: runs found and the verdict now (resolvers.registry).
-    Reads through the same context as a real run: the SSRF guard, size and archive caps."""
+    Reads through the same context as a real run: the SSRF guard, size and archive caps,
+    and of the claim's files only `artifact_names` (those the caller may read)."""
     from resolvers.registry import preview_spec as preview
 
     return preview(spec, context=run_context(
-        claim_id, fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS)))
+        claim_id, fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS),
+        artifact_names=artifact_names))
 
 
 def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, verdict_as_dict
+from bets.autoresolve.evidence.disclosure import preview_disclose
 from bets.autoresolve.live.runs import is_live_spec, live_run_start
 from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
@@ -344,12 +345,20 @@ def claim_run_resolver_now(*, claim_id: int, actor: Viewer | None) -> Resolution
 
 
 def claim_preview_resolver(*, claim_id: int, actor: Viewer | None) -> dict:
-    """"Would resolve as ... today": run the spec now and write nothing (author or admin)."""
-    from resolvers.base import SourceError, SpecError
+    """"Would resolve as ... today": run the spec now and write nothing (author or admin).
 
+    The result is what `actor` may see of it (preview_disclose): the author of a claim is
+    not a reader of the private files staff uploaded to it, and sees of a preview what an
+    attempt would show them."""
     claim = _require_spec(claim_id)
     if not actor or not (actor.is_staff or actor.pk == claim.author_id):
         raise Forbidden("Only the claim's author and admins can preview its resolver.")
+    return preview_disclose(_preview_run(claim), actor, claim=claim)
+
+
+def _preview_run(claim: Claim) -> dict:
+    from resolvers.base import SourceError, SpecError
+
     if is_live_spec(claim.resolver_spec):  # a preview must not run a benchmark in the web
         return {"verdict": "inconclusive", "reason": "A live run is not previewed: it runs "
                 "the benchmark against the endpoint. An admin can run it now.",
@@ -365,7 +374,7 @@ def claim_preview_resolver(*, claim_id: int, actor: Viewer | None) -> dict:
         return {"verdict": "inconclusive", "reason": str(exc), "measurement": {},
                 "evidence": {"retryable": exc.retryable}}
     except Exception as exc:  # a resolver bug must not turn a preview into a 500
-        logger.exception("Resolver preview of claim %s failed", claim_id)
+        logger.exception("Resolver preview of claim %s failed", claim.pk)
         return {"verdict": "inconclusive", "reason": f"The resolver failed: {exc}",
                 "measurement": {}, "evidence": {}}
     return verdict_as_dict(verdict)

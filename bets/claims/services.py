@@ -61,6 +61,15 @@ def claim_time_problem(value: datetime, field: str) -> str | None:
     return None
 
 
+def claim_close_time_problem(close_time: datetime, *, now: datetime | None = None) -> str | None:
+    """Why a claim proposed or edited by a person cannot close then: the close time has
+    passed (nobody could forecast). Imports and the demo bring closed history in through the
+    services, so the web form and the API ask this, not claim_propose."""
+    if close_time <= (now or timezone.now()):
+        return "The close time is in the past; choose a future time."
+    return None
+
+
 def claim_validate_times(*, open_time: datetime, close_time: datetime, resolve_after: datetime
                          ) -> None:
     _require_aware(open_time, "open_time")

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from importlib import import_module
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 
@@ -52,9 +52,11 @@ CACHED_RESPONSES = {
 }
 # (status, headers, body) of a response, by (URL, Accept header, version)
 responses: VersionedLRU[tuple[int, tuple[tuple[str, str], ...], bytes]] = VersionedLRU(2048)
+# Counts a replayed request against the anonymous rate limit; False when it is past it.
+HIT_THROTTLE = "bets.api.plumbing.throttling.anonymous_hit_allowed"
 
 
-def _version_function(dotted: str) -> Callable[[], Hashable]:
+def _by_name(dotted: str) -> Callable[..., Any]:
     module, name = dotted.rsplit(".", 1)
     return getattr(import_module(module), name)
 
@@ -67,11 +69,15 @@ class VersionedResponseCacheMiddleware:
     bytes and headers that the full stack produced for the same URL, Accept header and
     version. Only 200 JSON responses without cookies are kept; requests that carry a cookie
     or credentials always take the full stack, so nothing user-specific is ever shared.
+    A hit is counted against the anonymous rate limit like any other anonymous request (it
+    skips DRF, whose throttle counts the rest); past the limit the full stack answers, which
+    is DRF's 429 with Retry-After and every header a response carries.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.versions = {path: _version_function(f) for path, f in CACHED_RESPONSES.items()}
+        self.versions = {path: _by_name(f) for path, f in CACHED_RESPONSES.items()}
+        self.allowed = _by_name(HIT_THROTTLE)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         version_of = self.versions.get(request.path_info)
@@ -82,6 +88,8 @@ class VersionedResponseCacheMiddleware:
         key = (request.build_absolute_uri(), meta.get("HTTP_ACCEPT", ""), version_of())
         cached = responses.get(key)
         if cached is not None:
+            if not self.allowed(request):
+                return self.get_response(request)
             status, headers, content = cached
             response = HttpResponse(content, status=status)
             for name, value in headers:

@@ -95,15 +95,23 @@ def comment_create(
     return comment
 
 
-def _own_comment(comment_id: int, user: AuthUser) -> Comment:
-    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+def _own_comment(comment_id: int, user: AuthUser, *, lock: bool = True) -> Comment:
+    rows = Comment.objects.select_for_update() if lock else Comment.objects
+    comment = rows.filter(pk=comment_id).first()
     if comment is None:
         raise NotFound("No such comment.")
-    if comment.author_id != user.pk:
+    if not (user and user.is_authenticated) or comment.author_id != user.pk:
         raise Forbidden("Only its author can change a comment.")
     if comment.deleted_at or comment.hidden_at:
         raise Conflict("This comment was removed; it cannot be changed.")
     return comment
+
+
+def comment_for_edit(*, comment_id: int, editor) -> Comment:
+    """The comment whose text fills its edit form: only for its author, and never once it is
+    deleted or hidden (a moderator's hiding must not be undone by reading the form)."""
+    _require_user(editor)
+    return _own_comment(comment_id, editor, lock=False)
 
 
 @transaction.atomic

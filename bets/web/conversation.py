@@ -3,6 +3,7 @@ notification settings and the one-click unsubscribe."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,6 +69,10 @@ def comment_create(request, claim_id: int):
 def comment_edit(request: SignedInRequest, comment_id: int):
     comment = get_object_or_404(Comment, pk=comment_id)
     claim_visible_or_404(claim_id=comment.claim_id, user=request.user)
+    try:  # the form is filled with the text: its author's only, and never a removed one's
+        comment = services.comment_for_edit(comment_id=comment.pk, editor=request.user)
+    except ServiceError as exc:
+        raise PermissionDenied(exc.message) from None
     initial = {"body": comment.body, "stance": comment.stance}
     form = CommentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -81,3 +81,67 @@ def test_an_edit_naming_fields_it_cannot_change_is_refused_with_their_names(ann,
     assert "Unknown field" in response.json()["status"][0]
     draft.refresh_from_db()
     assert (draft.title, draft.status) == ("Draft", Claim.Status.PROPOSED)
+
+
+@pytest.mark.parametrize("times", [
+    {"open_time": "1970-01-01T00:00:00Z", "close_time": "1970-01-02T00:00:00Z",
+     "resolve_after": "1970-01-03T00:00:00Z"},
+    {"close_time": (timezone.now() - timedelta(minutes=1)).isoformat()},
+])
+def test_the_api_refuses_a_claim_that_closes_in_the_past_as_the_web_form_does(ann, times):
+    now = timezone.now()
+    body = {"title": "Already over", "statement": "s", "resolution_criteria": "c",
+            "open_time": (now - timedelta(days=3)).isoformat(),
+            "resolve_after": (now + timedelta(days=1)).isoformat()} | times
+    response = client_for(ann).post("/api/claims/", body, format="json")
+    assert response.status_code == 400
+    assert "in the past" in response.json()["close_time"][0]
+    assert not Claim.objects.filter(title="Already over").exists()
+
+
+def test_an_api_edit_cannot_move_the_close_time_into_the_past(ann):
+    now = timezone.now()
+    draft = claim_propose(author=ann, title="Draft", statement="s", resolution_criteria="c",
+                          open_time=now - timedelta(days=2), close_time=now + timedelta(days=9),
+                          resolve_after=now + timedelta(days=9))
+    response = client_for(ann).patch(f"/api/claims/{draft.pk}/edit/",
+                                     {"open_time": "1970-01-01T00:00:00Z",
+                                      "close_time": "1970-01-02T00:00:00Z"}, format="json")
+    assert response.status_code == 400 and "in the past" in response.json()["close_time"][0]
+    draft.refresh_from_db()
+    assert draft.close_time > now
+
+
+# Raw bytes that are not UTF-8 ("\xff\xfe" is how "ÿþ" got stored) and their percent-encoded
+# form, in the two form encodings browsers send.
+BAD_FORMS = [
+    ("application/x-www-form-urlencoded", b"body=caf\xff\xfe"),
+    ("application/x-www-form-urlencoded", b"body=caf%ff%fe"),
+    ("multipart/form-data; boundary=XyZ",
+     b'--XyZ\r\nContent-Disposition: form-data; name="body"\r\n\r\ncaf\xff\xfe\r\n--XyZ--\r\n'),
+]
+
+
+@pytest.mark.parametrize(("content_type", "raw"), BAD_FORMS)
+def test_a_form_body_that_is_not_utf8_is_refused_and_nothing_is_stored(
+    ann, claim, content_type, raw
+):
+    from bets.models import Comment
+
+    browser = Client()
+    browser.force_login(ann)
+    response = browser.post(f"/claims/{claim.pk}/comments/", raw, content_type=content_type)
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(("content_type", "raw"), BAD_FORMS)
+def test_an_api_form_body_that_is_not_utf8_is_refused_as_json_is(ann, claim, content_type, raw):
+    from bets.models import Comment
+
+    response = client_for(ann).generic("POST", f"/api/claims/{claim.pk}/comments/", raw,
+                                       content_type=content_type)
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.json()["detail"]
+    assert not Comment.objects.exists()

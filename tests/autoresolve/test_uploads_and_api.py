@@ -115,10 +115,12 @@ def test_json_that_is_not_a_log_is_refused_for_a_spec_that_reads_logs(
     assert nothing_stored(settings)
 
 
-def test_a_50_mb_upload_is_refused_and_nothing_is_stored(spec_claim, ann, client_for, settings):
+def test_a_50_mb_upload_is_refused_before_it_is_read_and_nothing_is_stored(
+    spec_claim, ann, client_for, settings
+):
     response = upload(client_for(ann), spec_claim, "big.eval", b"\0" * (50 * 1024 * 1024))
-    assert response.status_code == 400
-    assert "limit" in response.json()["file"][0]
+    assert response.status_code == 413  # from its Content-Length (bets.common.request_body)
+    assert "too large" in response.json()["detail"]
     assert nothing_stored(settings)
 
 

@@ -266,10 +266,32 @@ def test_editing_someone_elses_comment_from_the_page_is_refused(client, claim, a
     comment = svc.comment_create(claim_id=claim.pk, author=bob, body="Mine")
     client.force_login(ann)
     response = client.post(reverse("comment-edit", args=[comment.pk]), {"body": "Hijack"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Only its author can change a comment." in response.content.decode()
     comment.refresh_from_db()
     assert comment.body == "Mine"
+
+
+def test_only_the_author_may_open_a_comments_edit_form(client, claim, ann, bob, mod):
+    comment = svc.comment_create(claim_id=claim.pk, author=bob, body="In my own words")
+    url = reverse("comment-edit", args=[comment.pk])
+    for other in (ann, mod):
+        client.force_login(other)
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "In my own words" not in response.content.decode()
+    client.force_login(bob)
+    assert "In my own words" in client.get(url).content.decode()
+
+
+def test_a_hidden_comments_text_never_fills_the_edit_form(client, claim, ann, bob, mod):
+    comment = svc.comment_create(claim_id=claim.pk, author=bob, body="Buy cheap pills here")
+    svc.comment_hide(comment_id=comment.pk, moderator=mod, reason="Advertising")
+    for viewer in (ann, mod, bob):
+        client.force_login(viewer)
+        response = client.get(reverse("comment-edit", args=[comment.pk]))
+        assert response.status_code == 403, viewer
+        assert "cheap pills" not in response.content.decode(), viewer
 
 
 def test_anonymous_visitors_see_the_thread_but_cannot_post(client, claim, bob):

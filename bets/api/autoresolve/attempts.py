@@ -27,17 +27,14 @@ from bets.autoresolve.evidence.disclosure import attempts_disclose
 from bets.autoresolve.selectors import claim_artifacts, claim_attempts, claim_proposals
 from bets.autoresolve.spec_preview import spec_preview
 from bets.claims.selectors import claim_visible_or_404
-from bets.common.errors import InvalidInput
 from bets.common.ids import MAX_ID
 from bets.common.types import SignedInApiRequest
 from bets.models import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
 
-# Multipart overhead allowed on top of the file itself before the body is refused unread.
-UPLOAD_SLACK = 64 * 1024
-
 
 class ArtifactSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None,
+                                        allow_null=True)
 
     class Meta:
         model = ClaimArtifact
@@ -104,6 +101,10 @@ class VerdictSerializer(serializers.Serializer):
     reason = serializers.CharField()
     measurement = serializers.DictField()
     evidence = serializers.DictField()
+    withheld = serializers.CharField(
+        help_text="What this viewer does not see of the result and why; empty when nothing "
+                  "is withheld (the claim's private evidence is read only by its arbiters, "
+                  "the file's uploader and admins).")
 
 
 
@@ -157,12 +158,8 @@ class ClaimArtifactsView(APIView):
     )
     def post(self, request: SignedInApiRequest, pk: int):
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
-        cap = artifact_services.artifact_max_bytes()
-        # Refuse an oversized body before Django spools it to disk.
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > cap + UPLOAD_SLACK:
-            raise InvalidInput(f"The upload is {length} bytes; the limit is {cap} bytes.",
-                               field="file")
+        # A body past the file cap was refused (413) before it was read, and an anonymous
+        # one before any of it was (bets.common.request_body).
         form = cast(QueryDict, request.data)  # what the multipart and form parsers above give
         artifact = artifact_services.artifact_upload(
             claim_id=claim.pk, uploader=request.user, name=form.get("name") or "",

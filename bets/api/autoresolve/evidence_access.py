@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from bets.api.autoresolve.attempts import ArtifactSerializer
 from bets.api.plumbing.common import validated
+from bets.api.plumbing.schema import may_forbid
 from bets.autoresolve.evidence.visibility import (
     artifact_accesses,
     artifact_open,
@@ -41,7 +42,7 @@ class ArbitersSerializer(serializers.Serializer):
 
 
 class AccessSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None)
+    user = serializers.CharField(source="user.username", default=None, allow_null=True)
 
     class Meta:
         model = ArtifactAccess
@@ -59,6 +60,7 @@ class ArtifactDownloadView(APIView):
     arbiters for a non-public one (each such download is recorded)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @may_forbid
     def get(self, request: Request, pk: int):
         _artifact_for(request, pk)
         artifact = artifact_open(artifact_id=pk, user=request.user, via=ArtifactAccess.Via.API)
@@ -87,6 +89,7 @@ class ArtifactAccessesView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=AccessSerializer(many=True))
+    @may_forbid
     def get(self, request: SignedInApiRequest, pk: int):
         artifact = _artifact_for(request, pk)
         rows = artifact_accesses(artifact=artifact, viewer=request.user)

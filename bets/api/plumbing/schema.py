@@ -62,6 +62,26 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+def _blank_is_no_filter(schema) -> None:
+    """A query filter's blank means "no filter", and is accepted. drf-spectacular adds "or an
+    empty string" to a blank-allowing string with a pattern as `oneOf`; NO_NUL matches "" too,
+    so "" matched both branches and the schema called the documented blank invalid. (In
+    request bodies the oneOf stays: there several services refuse a blank.)"""
+    branches = schema.get("oneOf") if isinstance(schema, dict) else None
+    if (isinstance(branches, list) and len(branches) == 2
+            and branches[1] == {"type": "string", "maxLength": 0}
+            and branches[0].get("pattern") == NO_NUL
+            and not {"minLength", "format"} & set(branches[0])):
+        schema.update(schema.pop("oneOf")[0])
+
+
+def may_forbid(handler):
+    """Mark a read that refuses some callers (403: a non-public file), so the schema says so;
+    every write documents 403 anyway."""
+    handler.crux_may_forbid = True
+    return handler
+
+
 class CruxAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict]:
         auths = super().get_auth()
@@ -96,6 +116,8 @@ class CruxAutoSchema(AutoSchema):
 
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
+        for parameter in parameters:
+            _blank_is_no_filter(parameter.get("schema"))
         if self._is_idempotent():
             parameters.append(dict(IDEMPOTENCY_HEADER))
         return parameters
@@ -126,6 +148,8 @@ class CruxAutoSchema(AutoSchema):
         codes = ["400", "401", "404", "429"]
         if self.method not in permissions.SAFE_METHODS:
             codes += ["403", "409", "413"]
+        elif getattr(getattr(self.view, self.method.lower(), None), "crux_may_forbid", False):
+            codes.append("403")
         if self._is_idempotent():
             codes.append("422")
         return sorted(codes)

@@ -40,8 +40,11 @@ class FixedWindowThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request: Request, view) -> bool:
+        return self.allow(self.identity(request, view))
+
+    def allow(self, ident: str | None) -> bool:
+        """Count one request of `ident` (None: not counted) and say whether it may proceed."""
         rate = parse_rate(getattr(settings, self.setting))
-        ident = self.identity(request, view)
         if rate is None or ident is None:
             return True
         limit, period = rate
@@ -91,3 +94,12 @@ class WriteThrottle(FixedWindowThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return str(request.user.pk)
+
+
+
+def anonymous_hit_allowed(request) -> bool:
+    """For a response bets.common.caching replays (a request without credentials, which never
+    reaches DRF): count it as AnonymousThrottle counts every other anonymous request, and say
+    whether it is within the rate."""
+    throttle = AnonymousThrottle()
+    return throttle.allow(throttle.get_ident(request))

@@ -121,14 +121,24 @@ def live_logs_readable_by(spec: object, user: Viewer | None, arbiters: set[int])
     return live_logs_visibility(spec) == Visibility.PUBLIC or evidence_reader(user, arbiters)
 
 
+def spec_artifacts(spec: object) -> list[str]:
+    """Names of the claim's uploaded files a spec names, whether or not a run got to them."""
+    from resolvers.registry import spec_locators
+
+    return [x.partition(":")[2] for x in spec_locators(spec) if x.startswith("artifact:")]
+
+
 def disclosure_level(attempt: ResolutionAttempt, user: Viewer | None, *,
-                     artifacts: dict[str, ClaimArtifact], arbiters: set[int]) -> str:
+                     artifacts: dict[str, ClaimArtifact], arbiters: set[int],
+                     names: list[str] | None = None) -> str:
+    """FULL, AGGREGATES or PRIVATE for this viewer; `names`: the files the attempt read (by
+    default those its evidence records)."""
     level = FULL
     if not live_logs_readable_by(attempt.spec, user, arbiters):
         if live_logs_visibility(attempt.spec) == Visibility.PRIVATE:
             return PRIVATE
         level = AGGREGATES
-    for name in artifacts_read(attempt):
+    for name in artifacts_read(attempt) if names is None else names:
         artifact = artifacts.get(name)
         if artifact is None or artifact_readable_by(artifact, user, arbiters=arbiters):
             continue
@@ -140,16 +150,17 @@ def disclosure_level(attempt: ResolutionAttempt, user: Viewer | None, *,
 
 def attempt_disclose(attempt: ResolutionAttempt, user: Viewer | None, *,
                      artifacts: dict[str, ClaimArtifact] | None = None,
-                     arbiters: set[int] | None = None) -> ResolutionAttempt:
+                     arbiters: set[int] | None = None,
+                     names: list[str] | None = None) -> ResolutionAttempt:
     """A copy of the attempt holding only what `user` may see, with `withheld` saying what
-    is left out and why ("" when nothing is)."""
+    is left out and why ("" when nothing is). `names`: see disclosure_level."""
     if artifacts is None:
         artifacts = {a.name: a for a in ClaimArtifact.objects.filter(claim_id=attempt.claim_id)}
     if arbiters is None:
         arbiters = claim_arbiter_ids(attempt.claim_id)
     shown = copy.copy(attempt)
     shown.withheld = ""
-    level = disclosure_level(attempt, user, artifacts=artifacts, arbiters=arbiters)
+    level = disclosure_level(attempt, user, artifacts=artifacts, arbiters=arbiters, names=names)
     aggregate_spec = aggregates_only_to(attempt.spec, user, arbiters)
     if level == PRIVATE:
         shown.measurement = {}
@@ -186,12 +197,16 @@ def attempts_disclose(attempts: list[ResolutionAttempt], user: Viewer | None, *,
 
 def preview_disclose(found: dict, user: Viewer | None, *, claim: Claim) -> dict:
     """A dry run's result ({"verdict", "reason", "measurement", "evidence"}) as this viewer
-    may see it: the author of a claim is not automatically a reader of its private files."""
+    may see it: the author of a claim is not automatically a reader of its private files.
+
+    Judged by every file the spec names as well as those the run recorded: a run that failed
+    on a file records none, and its reason can quote the file (a table's header)."""
     probe = ResolutionAttempt(claim_id=claim.pk, spec=claim.resolver_spec,
                               verdict=found.get("verdict", ""), reason=found.get("reason", ""),
                               measurement=found.get("measurement") or {},
                               evidence=found.get("evidence") or {})
-    shown = attempt_disclose(probe, user)
+    names = sorted(set(artifacts_read(probe)) | set(spec_artifacts(claim.resolver_spec)))
+    shown = attempt_disclose(probe, user, names=names)
     return {**found, "reason": shown.reason, "measurement": shown.measurement,
             "evidence": shown.evidence, "withheld": shown.withheld}
 

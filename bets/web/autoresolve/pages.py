@@ -15,11 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.evidence import artifacts as artifact_services
-from bets.autoresolve.evidence.disclosure import (
-    attempts_disclose,
-    flag_reason_for,
-    preview_disclose,
-)
+from bets.autoresolve.evidence.disclosure import attempts_disclose, flag_reason_for
 from bets.autoresolve.evidence.measurements import claim_measurement_series, measured_window
 from bets.autoresolve.evidence.visibility import claim_evidence, evidence_reader, withheld_summary
 from bets.autoresolve.live.selectors import live_progress_attach
@@ -90,8 +86,8 @@ def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
     can_preview = bool(claim.resolver_spec) and (is_admin or is_author)
     preview = None
     if can_preview and request.GET.get("preview"):
-        found = preview_disclose(claim_preview_resolver(claim_id=claim.pk, actor=user),
-                                 user, claim=claim)
+        # What this viewer may see of it: the service applies the disclosure rule.
+        found = claim_preview_resolver(claim_id=claim.pk, actor=user)
         preview = {**found, "view": present(verdict=found["verdict"], reason=found["reason"],
                                             measurement=found["measurement"],
                                             evidence=found["evidence"],

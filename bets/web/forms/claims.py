@@ -4,9 +4,9 @@ resolve, and the claim list's filters."""
 import json
 
 from django import forms
-from django.utils import timezone
 
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
+from bets.claims.services import claim_close_time_problem
 from bets.common.text import validate_no_bidi_controls
 from bets.models import Claim
 from bets.models.claims import (
@@ -56,8 +56,9 @@ class ClaimProposeForm(forms.Form):
 
     def clean_close_time(self):
         close_time = _computable(self.cleaned_data["close_time"], "close_time")
-        if close_time is not None and close_time <= timezone.now():
-            raise forms.ValidationError("The close time is in the past; choose a future time.")
+        problem = close_time is not None and claim_close_time_problem(close_time)
+        if problem:
+            raise forms.ValidationError(problem)
         return close_time
 
     def clean_resolve_after(self):
