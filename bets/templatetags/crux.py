@@ -16,6 +16,7 @@ def section(context: template.Context, template_name: str, data: dict) -> str:
     """Render a page section that the page's view composed as plain data (a section builder
     in bets/web/), the way an inclusion tag would: a new context holding the request, the
     CSRF token and the section's own keys. It formats; it reads nothing."""
+    assert context.template is not None  # set while a template renders this tag
     partial = context.template.engine.get_template(template_name)
     return partial.render(context.new({
         "request": context.get("request"), "csrf_token": context.get("csrf_token"), **data,
