@@ -355,9 +355,6 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crux <crux@localhost>")
 # Absolute links in emails (verification, unsubscribe, the notification itself).
 CRUX_SITE_URL = os.environ.get("CRUX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# The SSH signature namespace of agreements (`ssh-keygen -Y sign -n ...`): Crux's own, so a
-# signature made for git or another service can never be replayed as an agreement signature.
-CRUX_AGREEMENT_NAMESPACE = os.environ.get("CRUX_AGREEMENT_NAMESPACE", "crux-agreement-v1@crux")
 CRUX_COMMENT_MAX_CHARS = env_int("CRUX_COMMENT_MAX_CHARS", 10_000)
 CRUX_COMMENT_EDIT_SECONDS = env_int("CRUX_COMMENT_EDIT_SECONDS", 15 * 60)
 # At most CRUX_COMMENT_RATE_LIMIT comments per participant in CRUX_COMMENT_RATE_WINDOW seconds.

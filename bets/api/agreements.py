@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from bets.api.plumbing.common import validated
 from bets.betting.agreements import keys as key_services
+from bets.betting.agreements import marks, services
 from bets.betting.agreements import selectors as sel
-from bets.betting.agreements import services
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
 from bets.models import Agreement, SshKey
@@ -265,7 +265,7 @@ class AgreementMarkView(APIView):
         deadline, "not_received" (the winner)."""
         _visible(request, pk)
         data = validated(MarkInput, request.data)
-        services.agreement_mark(agreement_id=pk, user=request.user, kind=data["kind"],
+        marks.agreement_mark(agreement_id=pk, user=request.user, kind=data["kind"],
                                 note=data.get("note", ""))
         return _answer(request, pk, status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from bets.claims.aggregation import community_forecast
 from bets.models import Forecast
 from bets.scoring import maths as scoring
 from bets.scoring import selectors
+from bets.web.betting.agreements import participant_agreements_section
 from bets.web.betting.sections import bettors_section, participant_betting_section
 from bets.web.forms import LeaderboardFilterForm
 from bets.web.plumbing.charts import calibration_chart, cumulative_chart
@@ -138,6 +139,7 @@ def _context(request, person, *, new_token: str | None = None) -> dict:
         "token": Token.objects.filter(user=person).first() if own else None,
         "new_token": new_token,
         "betting": participant_betting_section(request, person),
+        "agreements": participant_agreements_section(request, person),
     }
 
 

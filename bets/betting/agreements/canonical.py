@@ -12,6 +12,7 @@ from typing import Any
 import rfc8785
 
 FORMAT = "crux-agreement"
+NAMESPACE_PREFIX = "crux-agreement-v1"
 VERSION = 1
 DEFAULT_FALLBACK = "whoever the two parties pick within 30 days"
 AMENDMENT_RULE = (

@@ -7,8 +7,8 @@ binds behind a settlement of its claim, and two parties signing at the same mome
 the agreement row: the second sees the first signature and binds, once."""
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -33,7 +33,6 @@ from bets.common.outbox import event_publish
 from bets.models import (
     Account,
     Agreement,
-    AgreementMark,
     AgreementSignature,
     Claim,
     LedgerTransaction,
@@ -46,6 +45,15 @@ MAX_UNIT = 100
 MAX_CLAUSES = 10
 MAX_TEXT = 300
 SIDES = ("yes", "no")
+
+
+def current_namespace() -> str:
+    """The SSH signature namespace new drafts are signed under: Crux's own, with the site's
+    host (`crux-agreement-v1@crux.example`), so a signature made for git or another site is
+    never taken as an agreement signature. Each document records its namespace, so changing
+    the site's address never invalidates signatures already made."""
+    host = urlsplit(settings.CRUX_SITE_URL).hostname or "crux"
+    return f"{canonical.NAMESPACE_PREFIX}@{host}"
 
 
 def _text(value: Any, field: str, *, limit: int = MAX_TEXT) -> str:
@@ -133,7 +141,7 @@ def _terms(
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise InvalidInput("The payment deadline is 1 to 365 days after resolution.",
                            field="payment_days")
-    namespace = settings.CRUX_AGREEMENT_NAMESPACE
+    namespace = current_namespace()
     document = canonical.build_document(
         namespace=namespace, claim=_claim_for_terms(claim),
         proposer=proposer.get_username(), counterparty=counterparty.get_username(),
@@ -193,14 +201,14 @@ def agreement_draft(
     return agreement
 
 
-def _locked(agreement_id: int) -> Agreement:
+def locked_agreement(agreement_id: int) -> Agreement:
     agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
     if agreement is None:
         raise NotFound("No such agreement.")
     return agreement
 
 
-def _party(agreement: Agreement, user: User) -> None:
+def party_only(agreement: Agreement, user: User) -> None:
     if user.pk not in (agreement.proposer_id, agreement.counterparty_id):
         raise Forbidden("Only the two parties of this agreement may do this.")
 
@@ -227,8 +235,8 @@ def agreement_counter(
     parties keep their roles, so `side` and `stake` stay the proposer's. Signatures on the
     old draft stay on it and bind nothing. Locks the old draft's row (FOR UPDATE), so it is
     never both countered and bound."""
-    old = _locked(agreement_id)
-    _party(old, author)
+    old = locked_agreement(agreement_id)
+    party_only(old, author)
     _open_draft(old)
     _check_claim(old.claim)
     new = _terms(
@@ -285,7 +293,7 @@ def agreement_sign(*, agreement_id: int, signer: User,
     agreement = Agreement.objects.filter(pk=agreement_id).first()
     if agreement is None:
         raise NotFound("No such agreement.")
-    _party(agreement, signer)
+    party_only(agreement, signer)
     namespace = agreement_namespace(agreement)
     if parsed.namespace != namespace:
         raise InvalidInput(f"This signature is under the namespace {parsed.namespace[:100]!r}; "
@@ -312,7 +320,7 @@ def _record_signature(agreement_id: int, signer: User, key: SshKey,
                       armored: str) -> Agreement:
     claim_id = Agreement.objects.values_list("claim_id", flat=True).get(pk=agreement_id)
     claim = sql.select_one(Claim, "id = %s", [claim_id], locking="FOR SHARE")
-    agreement = _locked(agreement_id)
+    agreement = locked_agreement(agreement_id)
     _open_draft(agreement)
     if sql.select_one(SshKey, "id = %s AND revoked_at IS NULL", [key.pk],
                       locking="FOR SHARE") is None:
@@ -370,60 +378,3 @@ def _lock_credits(agreement: Agreement) -> None:
                  if amount and user_balance(u) < amount]
         raise Conflict(f"Not enough credits to lock the stakes ({', '.join(short) or 'a party'}"
                        " lacks them); nothing was signed or locked.") from None
-
-
-@transaction.atomic
-def agreement_mark(*, agreement_id: int, user: User, kind: Any,
-                   note: Any = "") -> AgreementMark:
-    """A party marks the off-platform payment: the loser "paid", the winner "received", or
-    the winner "not_received" once the deadline has passed (which opens a dispute for the
-    arbiter). Locks the agreement row (FOR UPDATE); each mark is made once."""
-    agreement = _locked(agreement_id)
-    _party(agreement, user)
-    if kind not in AgreementMark.Kind.values:
-        raise InvalidInput('A mark is "paid", "received" or "not_received".', field="kind")
-    text = _text(note, "note")
-    if agreement.status not in (Agreement.Status.RESOLVED, Agreement.Status.SETTLED) \
-            or agreement.winner_id is None:
-        raise Conflict("Payment marks come after the claim resolves and the agreement names "
-                       "who owes whom.")
-    if not agreement_owes_off_platform(agreement):
-        raise Conflict("The loser's stake was Crux credits, paid by the ledger: there is "
-                       "nothing to mark.")
-    loser_id = (agreement.counterparty_id if agreement.winner_id == agreement.proposer_id
-                else agreement.proposer_id)
-    if kind == AgreementMark.Kind.PAID and user.pk != loser_id:
-        raise Forbidden("Only the party who owes the stake marks it paid.")
-    if kind in (AgreementMark.Kind.RECEIVED, AgreementMark.Kind.NOT_RECEIVED) \
-            and user.pk != agreement.winner_id:
-        raise Forbidden("Only the party who is owed the stake confirms it.")
-    done = set(agreement.marks.values_list("kind", flat=True))
-    if kind in done:
-        raise Conflict(f"This agreement is already marked {kind.replace('_', ' ')}.")
-    if kind == AgreementMark.Kind.NOT_RECEIVED:
-        if AgreementMark.Kind.RECEIVED in done:
-            raise Conflict("You confirmed you received it already.")
-        if agreement.payment_due_at is None or timezone.now() < agreement.payment_due_at:
-            raise Conflict("\"Not received\" opens a dispute and comes after the payment "
-                           "deadline.")
-    mark = AgreementMark.objects.create(agreement=agreement, user_id=user.pk, kind=kind,
-                                        note=text)
-    if kind == AgreementMark.Kind.RECEIVED:
-        agreement.status = Agreement.Status.SETTLED
-        agreement.save(update_fields=["status"])
-    event_publish(event="agreement.marked", object_id=mark.pk)
-    return mark
-
-
-def agreement_owes_off_platform(agreement: Agreement) -> bool:
-    """Whether the loser's stake is paid outside Crux (so the parties mark it)."""
-    if agreement.winner_id is None:
-        return False
-    loser_credits = (agreement.counterparty_credits
-                     if agreement.winner_id == agreement.proposer_id
-                     else agreement.proposer_credits)
-    return loser_credits == 0
-
-
-def payment_due(agreement: Agreement, now: Any = None) -> Any:
-    return (now or timezone.now()) + timedelta(days=agreement.payment_days)

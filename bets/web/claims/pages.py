@@ -17,6 +17,7 @@ from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Claim, Forecast, Score
 from bets.web.autoresolve.pages import autoresolve_panel
+from bets.web.betting.agreements import claim_agreements_section
 from bets.web.betting.sections import claim_betting_section
 from bets.web.conversation import claim_conversation_section
 from bets.web.forms import ClaimFilterForm, ForecastForm
@@ -113,6 +114,7 @@ def claim_page_context(
         else [],
         "autoresolve": autoresolve_panel(request, claim),
         "betting": claim_betting_section(request, claim, bets=bets, offer_question=offer_question),
+        "agreements": claim_agreements_section(request, claim),
         "conversation": claim_conversation_section(request, claim),
     }
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from bets.betting.agreements.keys import key_register
-from bets.betting.agreements.services import agreement_draft
+from bets.betting.agreements.services import agreement_draft, current_namespace
 from bets.models import Agreement, SshKey
 
 
@@ -40,7 +39,7 @@ def ssh_sign(key: Keypair, data: bytes | str, *, namespace: str | None = None) -
     sig = Path(f"{target}.sig")
     sig.unlink(missing_ok=True)
     subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-n",
-                    namespace or settings.CRUX_AGREEMENT_NAMESPACE, "-f", str(key.path),
+                    namespace or current_namespace(), "-f", str(key.path),
                     str(target)], check=True, capture_output=True)
     return sig.read_text()
 

@@ -94,13 +94,13 @@ def test_draft_counter_sign_and_reverify_offline_from_the_json_alone(
     for sig, command in zip(published["signatures"], published["verify_commands"],
                             strict=True):
         (folder / f"{sig['username']}.sig").write_text(sig["signature"])
-        result = subprocess.run(command["command"], shell=True, cwd=folder,
+        result = subprocess.run(["sh", "-c", command["command"]], cwd=folder,
                                 capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
     # And a tampered byte fails the same command.
     (folder / "agreement.json").write_bytes(published["canonical"].replace("250", "25")
                                             .encode())
-    bad = subprocess.run(published["verify_commands"][0]["command"], shell=True, cwd=folder,
+    bad = subprocess.run(["sh", "-c", published["verify_commands"][0]["command"]], cwd=folder,
                          capture_output=True, text=True, check=False)
     assert bad.returncode != 0
     claim_resolve(claim_id=claim.pk, outcome="yes", actor=mod)

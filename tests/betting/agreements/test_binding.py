@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from bets.betting.agreements.marks import agreement_mark
 from bets.betting.agreements.selectors import participant_record
-from bets.betting.agreements.services import agreement_mark, agreement_sign
+from bets.betting.agreements.services import agreement_sign
 from bets.betting.checks import ledger_violations
 from bets.betting.ledger import user_balance
 from bets.betting.settlement import claim_settle_bets
@@ -44,7 +45,7 @@ def test_two_parties_signing_the_same_hash_at_the_same_moment_lock_credits_once(
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def sign(user, signature, agreement_id=agreement.pk):
+        def sign(user, signature, agreement_id=agreement.pk, barrier=barrier, errors=errors):
             try:
                 barrier.wait()
                 agreement_sign(agreement_id=agreement_id, signer=user, signature=signature)

@@ -154,7 +154,7 @@ def test_a_published_agreement_reverifies_with_stock_ssh_keygen(claim, ann, bob,
     (folder / "allowed_signers").write_text(allowed_signers(agreement))
     for sig in AgreementSignature.objects.filter(agreement=agreement).select_related("signer"):
         (folder / f"{sig.signer.username}.sig").write_text(sig.signature)
-        result = subprocess.run(verify_command(agreement, sig.signer.username), shell=True,
+        result = subprocess.run(["sh", "-c", verify_command(agreement, sig.signer.username)],
                                 cwd=folder, capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
         assert f'Good "{agreement_namespace(agreement)}" signature for {sig.signer.username}' \
