@@ -17,6 +17,7 @@ from django.urls import reverse
 from bets.claims.selectors import HIDDEN_STATUSES
 from bets.common.outbox import event_done
 from bets.conversation import selectors
+from bets.conversation.agreement_events import AGREEMENT_HANDLERS
 from bets.conversation.comments import mentioned_usernames
 from bets.conversation.jobs import STAFF_SQL
 from bets.conversation.notify import (
@@ -235,6 +236,7 @@ HANDLERS: dict[str, Callable[[int, int], str | None]] = {
     "claim.settled": _settled,
     "claim.reviewed": _reviewed,
     "comment.created": _comment,
+    **AGREEMENT_HANDLERS,
 }
 
 

@@ -24,6 +24,9 @@ KINDS: dict[str, Kind] = {
         Kind("offer_taken", "Your offer is taken"),
         Kind("offer_expired", "Your offer expires", default="inapp"),
         Kind("bet_settled", "Your bet is settled"),
+        Kind("agreement_activity", "An agreement with you is proposed, countered, signed or "
+             "binds"),
+        Kind("agreement_payment", "Payment marks and payment reminders of your agreements"),
         Kind("forecast_reminder", "A claim you forecast on closes soon and your forecast is old"),
         Kind("claim_reviewed", "Your proposed claim is approved or rejected"),
         Kind("comment_reply", "Someone replies to your comment"),

@@ -175,6 +175,8 @@ class Agreement(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     payment_due_at = models.DateTimeField(null=True, blank=True)
+    # Payment reminders sent for the current resolution: 1 before the deadline, 2 after it.
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     settled_seq = models.PositiveIntegerField(default=0)
     void_reason = models.CharField(max_length=300, blank=True)
     # Set when the parties (or the arbiter) call the agreement off: settlement leaves it be.

@@ -2,6 +2,7 @@
 marks "paid", the winner "received" (which settles it) or, after the deadline, "not
 received" (a dispute for the arbiter). Every mark is public and timestamped."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -12,6 +13,8 @@ from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_o
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
 from bets.models import Agreement, AgreementMark
+
+REMIND_BEFORE = timedelta(days=3)
 
 
 def _note(value: Any) -> str:
@@ -78,3 +81,30 @@ def agreement_owes_off_platform(agreement: Agreement) -> bool:
     return loser_credits == 0
 
 
+
+
+def agreements_remind_due(*, now: datetime | None = None) -> int:
+    """Send each payment reminder once: a few days before the deadline and when it passes,
+    for resolved agreements whose receipt is not confirmed. A conditional UPDATE of
+    `reminders_sent` claims each reminder (no row lock needed: a concurrent sweep's UPDATE
+    waits, then matches nothing), in the transaction that records its event."""
+    now = now or timezone.now()
+    sent = 0
+    stages = ((2, "agreement.payment_overdue", now), (1, "agreement.payment_due",
+                                                      now + REMIND_BEFORE))
+    for stage, event, cutoff in stages:
+        with transaction.atomic():
+            rows = list(
+                Agreement.objects.filter(status=Agreement.Status.RESOLVED,
+                                         payment_due_at__lte=cutoff,
+                                         reminders_sent__lt=stage)
+                .exclude(marks__kind=AgreementMark.Kind.RECEIVED)
+                .values_list("pk", "settled_seq")[:500])
+            for agreement_id, seq in rows:
+                claimed = Agreement.objects.filter(pk=agreement_id,
+                                                   reminders_sent__lt=stage).update(
+                    reminders_sent=stage)
+                if claimed:
+                    event_publish(event=event, object_id=agreement_id, seq=seq)
+                    sent += 1
+    return sent

@@ -85,7 +85,7 @@ def agreements_mark(claim: Claim, seq: int, agreements: list[Agreement]) -> None
     """Record each agreement's new state after its postings (same transaction)."""
     now = timezone.now()
     for a in agreements:
-        a.settled_seq = seq
+        a.settled_seq, a.reminders_sent = seq, 0
         if claim.status == Claim.Status.RESOLVED:
             a.winner_id = _winner_id(a, cast(str, claim.outcome))
             loser_credits = (a.counterparty_credits if a.winner_id == a.proposer_id
@@ -103,5 +103,5 @@ def agreements_mark(claim: Claim, seq: int, agreements: list[Agreement]) -> None
         else:
             a.status, a.winner_id, a.payment_due_at = Agreement.Status.BINDING, None, None
             a.resolved_at, a.void_reason = None, ""
-        a.save(update_fields=["settled_seq", "winner", "resolved_at", "status",
+        a.save(update_fields=["settled_seq", "reminders_sent", "winner", "resolved_at", "status",
                               "payment_due_at", "void_reason"])
