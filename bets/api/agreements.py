@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from bets.api.plumbing.common import validated
 from bets.betting.agreements import keys as key_services
-from bets.betting.agreements import marks, services
+from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
@@ -89,6 +89,29 @@ class MarkOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class VoidSignatureOut(serializers.Serializer):
+    username = serializers.CharField()
+    signature = serializers.CharField()
+    fingerprint = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+
+
+class VoidOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    proposed_by = serializers.CharField()
+    reason = serializers.CharField()
+    canonical = serializers.CharField(help_text="The exact bytes both parties sign to void.")
+    sha256 = serializers.CharField()
+    signatures = VoidSignatureOut(many=True)
+    effective_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class VoidInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.MAX_TEXT,
+                                   help_text="The call-off clause invoked, or why.")
+
+
 class CommandOut(serializers.Serializer):
     username = serializers.CharField()
     command = serializers.CharField()
@@ -115,6 +138,7 @@ class AgreementSerializer(serializers.Serializer):
     winner = serializers.CharField(allow_null=True)
     payment_due_at = serializers.DateTimeField(allow_null=True)
     marks = MarkOut(many=True)
+    voids = VoidOut(many=True)
     void_reason = serializers.CharField()
     created_at = serializers.DateTimeField()
     bound_at = serializers.DateTimeField(allow_null=True)
@@ -147,6 +171,14 @@ def agreement_payload(agreement: Agreement) -> dict[str, Any]:
         "marks": [{"username": m.user.username, "kind": m.kind, "note": m.note,
                    "created_at": m.created_at}
                   for m in agreement.marks.select_related("user")],
+        "voids": [{
+            "id": v.pk, "proposed_by": v.proposed_by.username, "reason": v.reason,
+            "canonical": v.canonical, "sha256": v.sha256, "effective_at": v.effective_at,
+            "created_at": v.created_at,
+            "signatures": [{"username": s.signer.username, "signature": s.signature,
+                            "fingerprint": s.key.fingerprint, "signed_at": s.created_at}
+                           for s in v.signatures.select_related("signer", "key")],
+        } for v in agreement.voids.select_related("proposed_by")],
         "void_reason": agreement.void_reason, "created_at": agreement.created_at,
         "bound_at": agreement.bound_at, "resolved_at": agreement.resolved_at,
     }
@@ -270,3 +302,32 @@ class AgreementMarkView(APIView):
         return _answer(request, pk, status.HTTP_201_CREATED)
 
 
+
+
+@extend_schema(tags=["agreements"])
+class AgreementVoidView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=VoidInput, responses={201: AgreementSerializer})
+    def post(self, request, pk: int) -> Response:
+        """Propose to call a binding agreement off; it is void once both parties sign."""
+        _visible(request, pk)
+        data = validated(VoidInput, request.data)
+        voiding.agreement_void_propose(agreement_id=pk, proposer=request.user,
+                                       reason=data["reason"])
+        return _answer(request, pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["agreements"])
+class AgreementVoidSignView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=SignInput, responses=AgreementSerializer)
+    def post(self, request, pk: int) -> Response:
+        """Sign the pending call-off (the last of `voids`, its `canonical`) with
+        `ssh-keygen -Y sign`."""
+        _visible(request, pk)
+        data = validated(SignInput, request.data)
+        voiding.agreement_void_sign(agreement_id=pk, signer=request.user,
+                                    signature=data["signature"])
+        return _answer(request, pk)

@@ -90,6 +90,10 @@ urlpatterns = [
          name="api-agreement-counter"),
     path("agreements/<dbid:pk>/sign/", agreements.AgreementSignView.as_view(),
          name="api-agreement-sign"),
+    path("agreements/<dbid:pk>/void/", agreements.AgreementVoidView.as_view(),
+         name="api-agreement-void"),
+    path("agreements/<dbid:pk>/void/sign/", agreements.AgreementVoidSignView.as_view(),
+         name="api-agreement-void-sign"),
     path("agreements/<dbid:pk>/marks/", agreements.AgreementMarkView.as_view(),
          name="api-agreement-marks"),
     # Conversation: comments and arguments, votes, follows, notifications.

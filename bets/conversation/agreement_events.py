@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from bets.conversation.notify import Message, event_claim, notify_users
-from bets.models import Agreement, AgreementMark
+from bets.models import Agreement, AgreementMark, AgreementVoid
 
 
 def _agreement(agreement_id: int) -> Agreement | None:
@@ -82,6 +82,32 @@ def _marked(mark_id: int, seq: int) -> str | None:
     return key
 
 
+def _void_proposed(void_id: int, seq: int) -> str | None:
+    void = AgreementVoid.objects.select_related("proposed_by").filter(pk=void_id).first()
+    agreement = _agreement(void.agreement_id) if void is not None else None
+    if void is None or agreement is None:
+        return None
+    key = f"agreement-void-proposed:{void_id}"
+    if event_claim(key):
+        title = (f"{void.proposed_by.username} proposes to call off your agreement on "
+                 f"“{agreement.claim.title}”: {void.reason}")
+        notify_users(key=key, message=_message("agreement_activity", agreement, title),
+                     user_ids=[_other(agreement, void.proposed_by_id)])
+    return key
+
+
+def _voided(agreement_id: int, seq: int) -> str | None:
+    agreement = _agreement(agreement_id)
+    if agreement is None or agreement.called_off_at is None:
+        return None
+    key = f"agreement-voided:{agreement_id}"
+    if event_claim(key):
+        title = f"Your agreement on “{agreement.claim.title}” is called off by both of you"
+        notify_users(key=key, message=_message("agreement_activity", agreement, title),
+                     user_ids=[agreement.proposer_id, agreement.counterparty_id])
+    return key
+
+
 def _reminder(stage: str) -> Callable[[int, int], str | None]:
     def fan_out(agreement_id: int, seq: int) -> str | None:
         agreement = _agreement(agreement_id)
@@ -106,6 +132,8 @@ AGREEMENT_HANDLERS: dict[str, Callable[[int, int], str | None]] = {
     "agreement.signed": _signed,
     "agreement.bound": _bound,
     "agreement.marked": _marked,
+    "agreement.void_proposed": _void_proposed,
+    "agreement.voided": _voided,
     "agreement.payment_due": _reminder("due"),
     "agreement.payment_overdue": _reminder("overdue"),
 }

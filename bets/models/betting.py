@@ -248,3 +248,42 @@ class AgreementMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on agreement {self.agreement_id}"
+
+
+class AgreementVoid(models.Model):
+    """A proposal to call a binding agreement off (a call-off clause applies, or the parties
+    agree): its own canonical JSON naming the agreement's sha256, signed by both parties like
+    the agreement. It takes effect when the second signature verifies."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="voids")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    reason = models.CharField(max_length=300)
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Void of agreement {self.agreement_id} ({self.sha256[:12]})"
+
+
+class AgreementVoidSignature(models.Model):
+    void = models.ForeignKey(AgreementVoid, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    key = models.ForeignKey(SshKey, on_delete=models.PROTECT, related_name="void_signatures")
+    signature = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["void", "signer"], name="agreement_void_signed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature of {self.signer_id} on void {self.void_id}"

@@ -338,3 +338,7 @@ class MarkForm(forms.Form):
                              widget=forms.HiddenInput)
     note = forms.CharField(label="Note or receipt reference (optional)", max_length=300,
                            required=False)
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label="Why call it off (the clause that applies)", max_length=300)

@@ -265,7 +265,7 @@ def _older_draft_signed(agreement: Agreement, parsed: Any, key_line: str) -> str
     return None
 
 
-def _signing_key(parsed: Any, signer: User) -> SshKey:
+def signing_key(parsed: Any, signer: User) -> SshKey:
     key = SshKey.objects.filter(fingerprint=parsed.fingerprint).first()
     if key is None:
         raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which is not "
@@ -299,7 +299,7 @@ def agreement_sign(*, agreement_id: int, signer: User,
         raise InvalidInput(f"This signature is under the namespace {parsed.namespace[:100]!r}; "
                            f"agreements are signed under {namespace!r} (ssh-keygen -Y sign -n "
                            f"{namespace} ...).", field="signature")
-    key = _signing_key(parsed, signer)
+    key = signing_key(parsed, signer)
     message = agreement.canonical.encode("utf-8")
     if not signature_matches(message=message, parsed=parsed, namespace=namespace,
                              key_line=key.public_line):

@@ -31,8 +31,11 @@ def _settling(claim: Claim) -> list[Agreement]:
 
 
 def _reversals(claim: Claim) -> list[Posting]:
+    # A called-off agreement's refund is final: the claim's resolution no longer moves it.
     txns = list(LedgerTransaction.objects.filter(claim=claim, kind__in=PAYOUTS,
-                                                 reversed_by__isnull=True).order_by("pk"))
+                                                 reversed_by__isnull=True,
+                                                 agreement__called_off_at__isnull=True)
+                .order_by("pk"))
     entries: dict[int, list[tuple[int, int]]] = {t.pk: [] for t in txns}
     for txn_id, account_id, amount in LedgerEntry.objects.filter(
         transaction_id__in=list(entries)

@@ -7,19 +7,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.betting.agreements import keys as key_services
-from bets.betting.agreements import marks, services
+from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Agreement, Claim
-from bets.web.forms import AgreementDraftForm, AgreementTermsForm, KeyForm, MarkForm, SignatureForm
+from bets.web.forms import (
+    AgreementDraftForm,
+    AgreementTermsForm,
+    KeyForm,
+    MarkForm,
+    SignatureForm,
+    VoidForm,
+)
 
 
 def _form_errors(request, form: Any, what: str) -> None:
@@ -146,6 +153,8 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     signed_by = {s.signer_id for s in signatures}
     mark_rows = list(agreement.marks.select_related("user"))
     owes = _owes(agreement, terms)
+    void = voiding.pending_void(agreement) if agreement.status == Agreement.Status.BINDING \
+        else None
     done = {m.kind for m in mark_rows}
     mark_buttons = []
     if is_party and owes and owes["off_platform"]:
@@ -167,6 +176,13 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "can_counter": is_party and open_draft,
         "sign_form": SignatureForm(),
         "counter_form": AgreementTermsForm(initial=_initial(agreement)),
+        "void": void, "void_form": VoidForm(),
+        "can_propose_void": is_party and agreement.status == Agreement.Status.BINDING
+        and void is None,
+        "can_sign_void": is_party and void is not None
+        and not void.signatures.filter(signer_id=user.pk).exists(),
+        "void_signers": [s.signer.username for s in void.signatures.select_related("signer")]
+        if void else [],
         "owes": owes, "marks": mark_rows, "mark_buttons": mark_buttons, "mark_form": MarkForm(),
     })
 
@@ -228,6 +244,57 @@ def agreement_mark(request, agreement_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Marked {mark.get_kind_display().lower()}.")
     return redirect("agreement", agreement_id)
+
+
+# --- calling off ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agreement_void_propose(request, agreement_id: int) -> HttpResponse:
+    sel.agreement_visible_or_404(agreement_id=agreement_id, user=request.user)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form, "Not proposed")
+        return redirect("agreement", agreement_id)
+    try:
+        voiding.agreement_void_propose(agreement_id=agreement_id, proposer=request.user,
+                                       reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        messages.error(request, f"Not proposed: {exc.message}")
+    else:
+        messages.success(request, "Call-off proposed: it takes effect when both of you sign it.")
+    return redirect("agreement", agreement_id)
+
+
+@login_required
+@require_POST
+def agreement_void_sign(request, agreement_id: int) -> HttpResponse:
+    sel.agreement_visible_or_404(agreement_id=agreement_id, user=request.user)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form, "Not signed")
+        return redirect("agreement", agreement_id)
+    try:
+        voiding.agreement_void_sign(agreement_id=agreement_id, signer=request.user,
+                                    signature=form.cleaned_data["signature"])
+    except ServiceError as exc:
+        messages.error(request, f"Not signed: {exc.message}")
+    else:
+        messages.success(request, "Call-off signature verified.")
+    return redirect("agreement", agreement_id)
+
+
+def agreement_void_json(request, agreement_id: int) -> HttpResponse:
+    """The exact bytes of the latest call-off, to sign."""
+    agreement = sel.agreement_visible_or_404(agreement_id=agreement_id, user=request.user)
+    void = agreement.voids.order_by("-created_at", "-pk").first()
+    if void is None:
+        raise Http404("No call-off proposed.")
+    response = HttpResponse(void.canonical.encode("utf-8"),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="void.json"'
+    return response
 
 
 # --- sections of other pages ----------------------------------------------------------------
