@@ -1,6 +1,9 @@
 """Real SSH keys made by ssh-keygen in a temporary folder, and signatures made the way a
 participant makes them on their own machine: `ssh-keygen -Y sign`."""
 
+import base64
+import hashlib
+import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,3 +78,46 @@ def draft(claim, proposer, counterparty, **terms) -> Agreement:
 
 def key_row(key: Keypair) -> SshKey:
     return SshKey.objects.get(key_data=key.public.split()[1])
+
+
+class SoftSecurityKey:
+    """An `sk-ssh-ed25519@openssh.com` key whose "hardware" is this object: it signs exactly
+    as a FIDO token does (PROTOCOL.u2f: sha256(application) | flags | counter | sha256(data),
+    flags with user presence), so Crux's ssh-keygen path is exercised without a device."""
+
+    TYPE = b"sk-ssh-ed25519@openssh.com"
+    APPLICATION = b"ssh:"
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+
+        self._private = ed25519.Ed25519PrivateKey.generate()
+        raw = self._private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                      serialization.PublicFormat.Raw)
+        self.blob = _ssh_string(self.TYPE) + _ssh_string(raw) + _ssh_string(self.APPLICATION)
+
+    @property
+    def public(self) -> str:
+        return f"{self.TYPE.decode()} {base64.b64encode(self.blob).decode()} token@test"
+
+    def sign(self, data: bytes | str, *, namespace: str | None = None) -> str:
+        message = data.encode() if isinstance(data, str) else data
+        ns = (namespace or current_namespace()).encode()
+        wrapped = (b"SSHSIG" + _ssh_string(ns) + _ssh_string(b"") + _ssh_string(b"sha512")
+                   + _ssh_string(hashlib.sha512(message).digest()))
+        flags, counter = 1, 42
+        signed = (hashlib.sha256(self.APPLICATION).digest() + bytes([flags])
+                  + struct.pack(">I", counter) + hashlib.sha256(wrapped).digest())
+        inner = (_ssh_string(self.TYPE) + _ssh_string(self._private.sign(signed))
+                 + bytes([flags]) + struct.pack(">I", counter))
+        outer = (b"SSHSIG" + struct.pack(">I", 1) + _ssh_string(self.blob) + _ssh_string(ns)
+                 + _ssh_string(b"") + _ssh_string(b"sha512") + _ssh_string(inner))
+        body = base64.b64encode(outer).decode()
+        lines = [body[i:i + 70] for i in range(0, len(body), 70)]
+        return "\n".join(["-----BEGIN SSH SIGNATURE-----", *lines,
+                          "-----END SSH SIGNATURE-----", ""])
+
+
+def _ssh_string(value: bytes) -> bytes:
+    return struct.pack(">I", len(value)) + value

@@ -10,7 +10,13 @@ from bets.betting.agreements.keys import key_register, key_revoke
 from bets.betting.agreements.services import agreement_counter, agreement_sign
 from bets.common.errors import Conflict, InvalidInput
 from bets.models import Agreement, AgreementSignature, LedgerTransaction
-from tests.betting.agreements.conftest import draft, key_row, make_key, ssh_sign
+from tests.betting.agreements.conftest import (
+    SoftSecurityKey,
+    draft,
+    key_row,
+    make_key,
+    ssh_sign,
+)
 from tests.betting.conftest import assert_ledger_sound
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +176,16 @@ def agreement_namespace(agreement):
 def test_keys_are_timestamped_when_revoked(ann, ann_key):
     key = key_revoke(key_id=key_row(ann_key).pk, user=ann)
     assert key.revoked_at is not None and key.revoked_at <= timezone.now()
+
+
+def test_a_security_key_signature_is_verified_by_ssh_keygen(claim, ann, bob):
+    token = SoftSecurityKey()
+    key = key_register(user=ann, public_key=token.public)
+    assert key.key_type == "sk-ssh-ed25519@openssh.com"
+    agreement = draft(claim, ann, bob)
+    assert "does not match" in refused(agreement, ann, token.sign(agreement.canonical + "x"))
+    assert "namespace 'git'" in refused(agreement, ann,
+                                        token.sign(agreement.canonical, namespace="git"))
+    agreement_sign(agreement_id=agreement.pk, signer=ann,
+                   signature=token.sign(agreement.canonical))
+    assert AgreementSignature.objects.get(agreement=agreement).key == key
