@@ -75,6 +75,8 @@ class MarkInput(serializers.Serializer):
 
 class SignatureOut(serializers.Serializer):
     username = serializers.CharField()
+    role = serializers.ChoiceField(choices=["party", "arbiter"],
+                                   help_text="A party's signature, or the arbiter's acceptance.")
     signature = serializers.CharField()
     fingerprint = serializers.CharField()
     key_type = serializers.CharField()
@@ -149,6 +151,7 @@ def agreement_payload(agreement: Agreement) -> dict[str, Any]:
     signatures = sel.agreement_signatures(agreement)
     replaced = sel.agreement_replaced_by(agreement)
     parties = [agreement.proposer.username, agreement.counterparty.username]
+    parties += [s.signer.username for s in signatures if s.role == "arbiter"]
     data = {
         "id": agreement.pk, "claim_id": agreement.claim_id, "status": agreement.status,
         "proposer": agreement.proposer, "counterparty": agreement.counterparty,
@@ -158,7 +161,7 @@ def agreement_payload(agreement: Agreement) -> dict[str, Any]:
         "namespace": sel.agreement_namespace(agreement),
         "terms": sel.agreement_terms(agreement),
         "signatures": [{
-            "username": s.signer.username, "signature": s.signature,
+            "username": s.signer.username, "role": s.role, "signature": s.signature,
             "fingerprint": s.key.fingerprint, "key_type": s.key.key_type,
             "signed_at": s.created_at, "key_revoked_at": s.key.revoked_at,
         } for s in signatures],

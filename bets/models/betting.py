@@ -206,13 +206,19 @@ class Agreement(models.Model):
 
 
 class AgreementSignature(models.Model):
-    """A verified SSH signature of one party over the agreement's canonical bytes."""
+    """A verified SSH signature over the agreement's canonical bytes: a party's, or the named
+    arbiter's acceptance of the role."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", "Party"
+        ARBITER = "arbiter", "Arbiter"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="+")
     key = models.ForeignKey(SshKey, on_delete=models.PROTECT, related_name="signatures")
     signature = models.TextField()  # armored, as `ssh-keygen -Y sign` writes it
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.PARTY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ FOR UPDATE), then the agreement row FOR UPDATE, then accounts by the ledger. So 
 binds behind a settlement of its claim, and two parties signing at the same moment queue on
 the agreement row: the second sees the first signature and binds, once."""
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -293,7 +294,7 @@ def agreement_sign(*, agreement_id: int, signer: User,
     agreement = Agreement.objects.filter(pk=agreement_id).first()
     if agreement is None:
         raise NotFound("No such agreement.")
-    party_only(agreement, signer)
+    role = _signing_role(agreement, signer)
     namespace = agreement_namespace(agreement)
     if parsed.namespace != namespace:
         raise InvalidInput(f"This signature is under the namespace {parsed.namespace[:100]!r}; "
@@ -312,16 +313,33 @@ def agreement_sign(*, agreement_id: int, signer: User,
                            f"{agreement.sha256}): the file signed differs from the "
                            "agreement.json this page offers (edited, or another draft).",
                            field="signature")
-    return _record_signature(agreement.pk, signer, key, parsed.armored)
+    return _record_signature(agreement.pk, signer, key, parsed.armored, role)
+
+
+def _signing_role(agreement: Agreement, signer: User) -> str:
+    """A party signs to agree; the arbiter the terms name signs the same bytes to accept."""
+    if signer.pk in (agreement.proposer_id, agreement.counterparty_id):
+        return AgreementSignature.Role.PARTY
+    if signer.get_username() == agreement_arbiter(agreement):
+        return AgreementSignature.Role.ARBITER
+    raise Forbidden("Only the two parties, or the arbiter the terms name, may sign this "
+                    "agreement.")
+
+
+def agreement_arbiter(agreement: Agreement) -> str | None:
+    arbiter = json.loads(agreement.canonical)["arbiter"]["username"]
+    return str(arbiter) if arbiter else None
 
 
 @transaction.atomic
 def _record_signature(agreement_id: int, signer: User, key: SshKey,
-                      armored: str) -> Agreement:
+                      armored: str, role: str) -> Agreement:
     claim_id = Agreement.objects.values_list("claim_id", flat=True).get(pk=agreement_id)
     claim = sql.select_one(Claim, "id = %s", [claim_id], locking="FOR SHARE")
     agreement = locked_agreement(agreement_id)
-    _open_draft(agreement)
+    # The arbiter may accept a draft or a binding agreement; parties sign drafts only.
+    if role == AgreementSignature.Role.PARTY or agreement.status != Agreement.Status.BINDING:
+        _open_draft(agreement)
     if sql.select_one(SshKey, "id = %s AND revoked_at IS NULL", [key.pk],
                       locking="FOR SHARE") is None:
         raise InvalidInput(f"Key {key.fingerprint} was revoked a moment ago; it signs "
@@ -331,10 +349,12 @@ def _record_signature(agreement_id: int, signer: User, key: SshKey,
     try:
         with transaction.atomic():
             AgreementSignature.objects.create(agreement=agreement, signer_id=signer.pk,
-                                              key=key, signature=armored)
+                                              key=key, signature=armored, role=role)
     except IntegrityError:  # cannot happen under the row lock; the UNIQUE backs it
         raise Conflict("You have already signed this agreement.") from None
-    signers = set(AgreementSignature.objects.filter(agreement=agreement)
+    if role == AgreementSignature.Role.ARBITER:
+        return agreement
+    signers = set(AgreementSignature.objects.filter(agreement=agreement, role=role)
                   .values_list("signer_id", flat=True))
     if signers >= {agreement.proposer_id, agreement.counterparty_id}:
         _bind(agreement, claim)

@@ -148,6 +148,7 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     user = request.user
     is_party = user.is_authenticated and user.pk in (agreement.proposer_id,
                                                      agreement.counterparty_id)
+    is_arbiter = user.is_authenticated and user.get_username() == terms["arbiter"]["username"]
     replaced_by = sel.agreement_replaced_by(agreement)
     open_draft = agreement.status == Agreement.Status.DRAFT and replaced_by is None
     signed_by = {s.signer_id for s in signatures}
@@ -169,10 +170,13 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "proposer_terms": terms["parties"][0], "counterparty_terms": terms["parties"][1],
         "signatures": signatures, "allowed_signers": sel.allowed_signers(agreement, signatures),
         "verify_commands": [(u, sel.verify_command(agreement, u)) for u in
-                            (agreement.proposer.username, agreement.counterparty.username)],
+                            (agreement.proposer.username, agreement.counterparty.username,
+                             *(s.signer.username for s in signatures if s.role == "arbiter"))],
         "sign_command": sel.sign_command(agreement), "namespace": terms["namespace"],
         "drafts": sel.agreement_drafts(agreement), "replaced_by": replaced_by,
-        "can_sign": is_party and open_draft and user.pk not in signed_by,
+        "can_sign": user.pk not in signed_by and (
+            (is_party and open_draft)
+            or (is_arbiter and (open_draft or agreement.status == Agreement.Status.BINDING))),
         "can_counter": is_party and open_draft,
         "sign_form": SignatureForm(),
         "counter_form": AgreementTermsForm(initial=_initial(agreement)),

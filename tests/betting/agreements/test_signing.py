@@ -189,3 +189,35 @@ def test_a_security_key_signature_is_verified_by_ssh_keygen(claim, ann, bob):
     agreement_sign(agreement_id=agreement.pk, signer=ann,
                    signature=token.sign(agreement.canonical))
     assert AgreementSignature.objects.get(agreement=agreement).key == key
+
+
+def test_the_named_arbiter_accepts_by_signing_and_anyone_else_is_refused(
+        claim, ann, bob, cat, mod, ann_key, bob_key, keys_dir, tmp_path):
+    from bets.betting.agreements.selectors import allowed_signers, verify_command
+    from bets.common.errors import Forbidden
+
+    cat_key = make_key(keys_dir, "ecdsa", "cat")
+    key_register(user=cat, public_key=cat_key.public)
+    agreement = draft(claim, ann, bob, arbiter="cat")
+    for user, key in ((ann, ann_key), (bob, bob_key)):
+        agreement_sign(agreement_id=agreement.pk, signer=user,
+                       signature=ssh_sign(key, agreement.canonical))
+    mod_key = make_key(keys_dir, "ed25519", "mod")
+    key_register(user=mod, public_key=mod_key.public)
+    with pytest.raises(Forbidden):
+        agreement_sign(agreement_id=agreement.pk, signer=mod,
+                       signature=ssh_sign(mod_key, agreement.canonical))
+    agreement_sign(agreement_id=agreement.pk, signer=cat,
+                   signature=ssh_sign(cat_key, agreement.canonical))
+    accepted = AgreementSignature.objects.get(agreement=agreement, signer=cat)
+    assert accepted.role == "arbiter"
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.BINDING
+    folder = tmp_path / "arbiter"
+    folder.mkdir()
+    (folder / "agreement.json").write_bytes(agreement.canonical.encode())
+    (folder / "allowed_signers").write_text(allowed_signers(agreement))
+    (folder / "cat.sig").write_text(accepted.signature)
+    result = subprocess.run(["sh", "-c", verify_command(agreement, "cat")], cwd=folder,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
