@@ -14,7 +14,7 @@ from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.ids import MAX_ID
-from bets.models import Agreement, SshKey
+from bets.models import Agreement, Claim, SshKey
 
 
 class KeySerializer(serializers.ModelSerializer):
@@ -40,7 +40,9 @@ class StakeField(serializers.Serializer):
 
 
 class TermsInput(serializers.Serializer):
-    side = serializers.ChoiceField(choices=services.SIDES, help_text="The proposer's side.")
+    # The same yes/no choice set as a claim's outcome (one enum in the schema: YesNoEnum).
+    side = serializers.ChoiceField(choices=Claim.Outcome.choices,
+                                   help_text="The proposer's side.")
     stake = StakeField(help_text="The proposer's stake.")
     counterparty_stake = StakeField()
     odds = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_UNIT)
