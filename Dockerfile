@@ -4,6 +4,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     CRUX_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 
+# ssh-keygen checks every registered SSH key and verifies ECDSA and sk- agreement signatures.
+RUN apt-get update && apt-get install -y --no-install-recommends openssh-client \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config ./config

@@ -15,6 +15,7 @@ from bets.autoresolve.tasks import (
     resolver_sweep_task,
 )
 from bets.betting.tasks import (
+    agreements_remind_due_task,
     claim_settle_task,
     claims_settle_missing_task,
     ledger_check_task,
@@ -30,6 +31,7 @@ from bets.conversation.tasks import (
 from bets.scoring.tasks import claim_score_task, claims_score_missing_task
 
 __all__ = [
+    "agreements_remind_due_task",
     "claim_run_resolver_task",
     "claim_score_task",
     "claim_settle_task",

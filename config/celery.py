@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "schedule": float(settings.CRUX_CLOSE_SECONDS),
     },
     "expire-offers": {"task": "bets.tasks.offers_expire_due", "schedule": 30.0},
+    # Payment reminders of agreements, each once; an hour early or late is fine for a deadline
+    # counted in days.
+    "remind-agreement-payments": {"task": "bets.tasks.agreements_remind_due",
+                                  "schedule": 3600.0},
     "resolver-sweep": {
         "task": "bets.tasks.resolver_sweep",
         "schedule": float(settings.CRUX_RESOLVER_SWEEP_SECONDS),

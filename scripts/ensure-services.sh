@@ -49,7 +49,12 @@ redis_up || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
 if ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium for the browser tests..."; apt_install chromium
 fi
+if ! command -v ssh-keygen >/dev/null; then
+  # Agreements are signed with stock OpenSSH; Crux verifies ECDSA and sk- signatures with it.
+  echo "Installing Debian's openssh-client (ssh-keygen) for signed agreements..."
+  apt_install openssh-client
+fi
 if [ "${1:-}" = "bench" ] && ! command -v wrk >/dev/null; then
   echo "Installing Debian's wrk, the HTTP load generator of the benchmarks..."; apt_install wrk
 fi
-echo "PostgreSQL, Redis and chromium are ready."
+echo "PostgreSQL, Redis, chromium and ssh-keygen are ready."

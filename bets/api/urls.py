@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bets.api import betting, claims, conversation, interchange, scoring
+from bets.api import agreements, betting, claims, conversation, interchange, scoring
 from bets.api.autoresolve import attempts, evidence_access, measurements
 from bets.api.plumbing import errors
 from bets.common import ids  # noqa: F401 (registers the dbid converter)
@@ -80,6 +80,22 @@ urlpatterns = [
         betting.BettorsLeaderboardView.as_view(),
         name="api-leaderboard-bettors",
     ),
+    # Signed agreements: SSH keys, drafts, counter-proposals, signatures, payment marks.
+    path("keys/", agreements.KeyListView.as_view(), name="api-keys"),
+    path("keys/<dbid:pk>/", agreements.KeyView.as_view(), name="api-key"),
+    path("claims/<dbid:pk>/agreements/", agreements.ClaimAgreementsView.as_view(),
+         name="api-claim-agreements"),
+    path("agreements/<dbid:pk>/", agreements.AgreementView.as_view(), name="api-agreement"),
+    path("agreements/<dbid:pk>/counter/", agreements.AgreementCounterView.as_view(),
+         name="api-agreement-counter"),
+    path("agreements/<dbid:pk>/sign/", agreements.AgreementSignView.as_view(),
+         name="api-agreement-sign"),
+    path("agreements/<dbid:pk>/void/", agreements.AgreementVoidView.as_view(),
+         name="api-agreement-void"),
+    path("agreements/<dbid:pk>/void/sign/", agreements.AgreementVoidSignView.as_view(),
+         name="api-agreement-void-sign"),
+    path("agreements/<dbid:pk>/marks/", agreements.AgreementMarkView.as_view(),
+         name="api-agreement-marks"),
     # Conversation: comments and arguments, votes, follows, notifications.
     path("claims/<dbid:pk>/comments/", conversation.ClaimCommentsView.as_view(),
          name="api-comments"),

@@ -103,6 +103,25 @@ CHECKS = [
         "bet {0} is {1} (or names the wrong winner) but claim {2} is settled as {3}",
     ),
     (
+        "agreement escrow",
+        """SELECT (SELECT COALESCE(SUM(e.amount), 0) FROM bets_ledgerentry e
+                   JOIN bets_account a ON a.id = e.account_id WHERE a.kind = 'agreements'),
+                  (SELECT COALESCE(SUM(proposer_credits + counterparty_credits), 0)
+                   FROM bets_agreement WHERE status = 'binding')""",
+        "agreement escrow holds {0} but binding agreements lock {1}",
+    ),
+    (
+        "agreement lock",
+        """SELECT a.id, a.status, COUNT(t.id) FROM bets_agreement a
+           LEFT JOIN bets_ledgertransaction t ON t.agreement_id = a.id
+               AND t.kind = 'agreement_lock'
+           GROUP BY a.id, a.status
+           HAVING (a.bound_at IS NULL AND COUNT(t.id) <> 0)
+               OR (a.bound_at IS NOT NULL AND a.proposer_credits + a.counterparty_credits > 0
+                   AND COUNT(t.id) <> 1)""",
+        "agreement {0} is {1} but has {2} credit lock(s)",
+    ),
+    (
         "missing account",
         """SELECT u.id, u.username FROM auth_user u
            WHERE NOT EXISTS (SELECT 1 FROM bets_account a WHERE a.user_id = u.id)""",
@@ -134,7 +153,7 @@ def ledger_violations() -> list[str]:
         results = _results(cursor)
     for (name, _, message), rows in zip(CHECKS, results, strict=True):
         for row in rows:
-            if name in ("escrow", "offer reserve") and row[0] == row[1]:
+            if name in ("escrow", "offer reserve", "agreement escrow") and row[0] == row[1]:
                 continue
             found.append(f"{name}: " + message.format(*row))
     return found

@@ -58,6 +58,7 @@ class Posting:
     bet_id: int | None = None
     offer_id: int | None = None
     reverses_id: int | None = None
+    agreement_id: int | None = None
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -241,6 +242,7 @@ def _txn_fields(posting: Posting) -> dict:
         "bet_id": posting.bet_id,
         "offer_id": posting.offer_id,
         "reverses_id": posting.reverses_id,
+        "agreement_id": posting.agreement_id,
     }
 
 
@@ -291,7 +293,8 @@ def _copy_in(todo: Sequence[Posting]) -> None:
         )
         ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.connection
-        columns = "id, kind, idempotency_key, memo, claim_id, bet_id, offer_id, reverses_id"
+        columns = ("id, kind, idempotency_key, memo, claim_id, bet_id, offer_id, reverses_id, "
+                   "agreement_id")
         with raw.cursor().copy(
             f"COPY bets_ledgertransaction ({columns}, created_at) FROM STDIN"
         ) as copy:
@@ -299,7 +302,7 @@ def _copy_in(todo: Sequence[Posting]) -> None:
                 fields = _txn_fields(p)
                 copy.write_row(
                     (txn_id, p.kind, p.key, fields["memo"], p.claim_id, p.bet_id, p.offer_id,
-                     p.reverses_id, now)
+                     p.reverses_id, p.agreement_id, now)
                 )
         with raw.cursor().copy(
             "COPY bets_ledgerentry (transaction_id, account_id, amount) FROM STDIN"

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from bets.betting.agreements.settlement import agreement_postings, agreements_mark
 from bets.betting.ledger import Posting, post_many, reversal_of, system_account
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict
@@ -118,12 +119,16 @@ def claim_settle_bets(*, claim_id: int, seq: int) -> int:
         .values("id", "offerer_id", "taker_id", "offerer_side", "offerer_stake", "taker_stake")
     )
     postings = _postings(claim, seq, bets)
+    # Signed agreements on the claim follow the same resolution, in the same transaction.
+    agreement_posts, agreements = agreement_postings(claim, seq)
+    postings += agreement_posts
     try:
         posted = post_many(postings, fresh=True)
     except Conflict as exc:
         logger.error("Settlement of claim %s (seq %s) blocked: %s", claim_id, seq, exc.message)
         raise SettlementBlocked(exc.message) from exc
     _mark_bets(claim, seq)
+    agreements_mark(claim, seq, agreements)
     Claim.objects.filter(pk=claim.pk).update(settled_seq=seq)
     event_publish(event="claim.settled", object_id=claim.pk, seq=seq)
     return posted

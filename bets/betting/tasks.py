@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from bets.betting.agreements.marks import agreements_remind_due
 from bets.betting.checks import ledger_violations
 from bets.betting.offers import offers_expire_due
 from bets.betting.settlement import (
@@ -53,3 +54,9 @@ def ledger_check_task() -> int:
     if not violations:
         logger.info("Ledger check: every invariant holds.")
     return len(violations)
+
+
+@shared_task(name="bets.tasks.agreements_remind_due")
+def agreements_remind_due_task() -> int:
+    """Payment reminders of agreements, each sent once (before the deadline, and after)."""
+    return agreements_remind_due()

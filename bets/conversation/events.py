@@ -18,6 +18,7 @@ from bets.claims.selectors import HIDDEN_STATUSES
 from bets.common.markdown import markdown_text
 from bets.common.outbox import event_done
 from bets.conversation import selectors
+from bets.conversation.agreement_events import AGREEMENT_HANDLERS
 from bets.conversation.comments import mentioned_usernames
 from bets.conversation.jobs import STAFF_SQL
 from bets.conversation.notify import (
@@ -247,6 +248,7 @@ HANDLERS: dict[str, Callable[[int, int], str | None]] = {
     "claim.settled": _settled,
     "claim.reviewed": _reviewed,
     "comment.created": _comment,
+    **AGREEMENT_HANDLERS,
 }
 
 

@@ -31,6 +31,10 @@ KINDS: dict[str, Kind] = {
         Kind("offer_taken", "Your offer is taken", "your offers being taken"),
         Kind("offer_expired", "Your offer expires", "your offers expiring", default="inapp"),
         Kind("bet_settled", "Your bet is settled", "your bets being settled"),
+        Kind("agreement_activity", "An agreement with you is proposed, countered, signed or "
+             "binds", "agreements with you being proposed, countered, signed or bound"),
+        Kind("agreement_payment", "Payment marks and payment reminders of your agreements",
+             "payment marks and reminders of your agreements"),
         Kind("forecast_reminder", "A claim you forecast on closes soon and your forecast is old",
              "claims closing soon while your forecast is old"),
         Kind("claim_reviewed", "Your proposed claim is approved or rejected",

@@ -1,7 +1,16 @@
 """Crux tables, one module per domain: claims, scores, ledger, betting, autoresolve."""
 
 from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
-from bets.models.betting import Bet, Offer
+from bets.models.betting import (
+    Agreement,
+    AgreementMark,
+    AgreementSignature,
+    AgreementVoid,
+    AgreementVoidSignature,
+    Bet,
+    Offer,
+    SshKey,
+)
 from bets.models.claims import Claim, ClaimClarification, Forecast, ResolutionEvent, Tag
 from bets.models.community import ClaimCommunity, CommunityPoint
 from bets.models.conversation import (
@@ -26,6 +35,11 @@ from bets.models.outbox import EventOutbox
 from bets.models.scores import Score
 
 __all__ = [
+    "Agreement",
+    "AgreementMark",
+    "AgreementSignature",
+    "AgreementVoid",
+    "AgreementVoidSignature",
     "ArtifactAccess",
     "Account",
     "AttemptCounter",
@@ -60,6 +74,7 @@ __all__ = [
     "ResolutionEvent",
     "ResolutionProposal",
     "Score",
+    "SshKey",
     "Tag",
     "UsernameKey",
 ]

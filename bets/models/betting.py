@@ -103,3 +103,193 @@ class Bet(models.Model):
 
     def __str__(self) -> str:
         return f"Bet {self.pk} on claim {self.claim_id}"
+
+
+# --- signed agreements (bets/betting/agreements/, docs/agreements.md) -----------------------
+
+
+class SshKey(models.Model):
+    """An SSH public key a participant signs agreements with. Never deleted: a revoked key
+    keeps its row, so signatures it made before stay checkable and the page can say when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ssh_keys"
+    )
+    key_type = models.CharField(max_length=64)
+    # The base64 wire encoding, exactly as in the .pub line (no comment, no options).
+    key_data = models.TextField()
+    comment = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64, unique=True)  # "SHA256:...", as ssh-keygen -l
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.key_type} {self.fingerprint}"
+
+    @property
+    def public_line(self) -> str:
+        return f"{self.key_type} {self.key_data}"
+
+
+class Agreement(models.Model):
+    """One draft of a written bet: `canonical` is the exact RFC 8785 JSON both parties sign;
+    its sha256 is its identity. A counter-proposal is a new row pointing at the draft it
+    replaces; nothing is binding until both parties have signed the same row."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        BINDING = "binding", "Binding"
+        RESOLVED = "resolved", "Resolved (payment due)"
+        SETTLED = "settled", "Settled"
+        VOID = "void", "Void"
+
+    claim = models.ForeignKey("bets.Claim", on_delete=models.PROTECT, related_name="agreements")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreements_proposed"
+    )
+    counterparty = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreements_received"
+    )
+    # Who wrote this draft: the proposer, or the counterparty when it is a counter-proposal.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    proposer_side = models.CharField(max_length=3, choices=Offer.Side.choices)
+    # Credits each party locks when the agreement binds (0 for an off-platform stake).
+    proposer_credits = models.BigIntegerField(default=0)
+    counterparty_credits = models.BigIntegerField(default=0)
+    payment_days = models.PositiveIntegerField(default=30)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    bound_at = models.DateTimeField(null=True, blank=True)
+    winner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    payment_due_at = models.DateTimeField(null=True, blank=True)
+    # Payment reminders sent for the current resolution: 1 before the deadline, 2 after it.
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    settled_seq = models.PositiveIntegerField(default=0)
+    void_reason = models.CharField(max_length=300, blank=True)
+    # Set when the parties (or the arbiter) call the agreement off: settlement leaves it be.
+    called_off_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposer_credits__gte=0) & Q(counterparty_credits__gte=0),
+                name="agreement_credits_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposer=models.F("counterparty")),
+                name="agreement_two_people",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "payment_due_at"])]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.pk} ({self.sha256[:12]})"
+
+    @property
+    def credits(self) -> int:
+        return self.proposer_credits + self.counterparty_credits
+
+
+class AgreementSignature(models.Model):
+    """A verified SSH signature over the agreement's canonical bytes: a party's, or the named
+    arbiter's acceptance of the role."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", "Party"
+        ARBITER = "arbiter", "Arbiter"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    key = models.ForeignKey(SshKey, on_delete=models.PROTECT, related_name="signatures")
+    signature = models.TextField()  # armored, as `ssh-keygen -Y sign` writes it
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.PARTY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "signer"], name="agreement_signed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature of {self.signer_id} on agreement {self.agreement_id}"
+
+
+class AgreementMark(models.Model):
+    """A party's public, timestamped mark about an off-platform payment."""
+
+    class Kind(models.TextChoices):
+        PAID = "paid", "Paid"
+        RECEIVED = "received", "Received"
+        NOT_RECEIVED = "not_received", "Not received"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind"], name="agreement_mark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on agreement {self.agreement_id}"
+
+
+class AgreementVoid(models.Model):
+    """A proposal to call a binding agreement off (a call-off clause applies, or the parties
+    agree): its own canonical JSON naming the agreement's sha256, signed by both parties like
+    the agreement. It takes effect when the second signature verifies."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="voids")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    reason = models.CharField(max_length=300)
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Void of agreement {self.agreement_id} ({self.sha256[:12]})"
+
+
+class AgreementVoidSignature(models.Model):
+    void = models.ForeignKey(AgreementVoid, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    key = models.ForeignKey(SshKey, on_delete=models.PROTECT, related_name="void_signatures")
+    signature = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["void", "signer"], name="agreement_void_signed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature of {self.signer_id} on void {self.void_id}"

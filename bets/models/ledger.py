@@ -16,6 +16,8 @@ class Account(models.Model):
         GRANTS = "grants", "Grants (system)"
         OFFERS = "offers", "Offer reserve (system)"
         ESCROW = "escrow", "Escrow (system)"
+        # Credits locked by binding agreements, apart from escrow so each sum is checkable.
+        AGREEMENTS = "agreements", "Agreement escrow (system)"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     user = models.OneToOneField(
@@ -58,6 +60,9 @@ class LedgerTransaction(models.Model):
         SETTLE = "settle", "Bet settled"
         REFUND = "refund", "Bet refunded"
         REVERSAL = "reversal", "Reversal"
+        AGREEMENT_LOCK = "agreement_lock", "Agreement credits locked"
+        AGREEMENT_PAY = "agreement_pay", "Agreement paid out"
+        AGREEMENT_REFUND = "agreement_refund", "Agreement refunded"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Deterministic per money-moving event: repeating the event finds this key and moves nothing.
@@ -71,6 +76,10 @@ class LedgerTransaction(models.Model):
     )
     offer = models.ForeignKey(
         "bets.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
+    agreement = models.ForeignKey(
+        "bets.Agreement", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="transactions",
     )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"

@@ -23,6 +23,7 @@ from bets.common.types import SignedInRequest
 from bets.models import Forecast
 from bets.scoring import maths as scoring
 from bets.scoring import selectors
+from bets.web.betting.agreements import participant_agreements_section
 from bets.web.betting.sections import bettors_section, participant_betting_section
 from bets.web.forms.scoring import LeaderboardFilterForm
 from bets.web.plumbing.charts import calibration_chart, cumulative_chart
@@ -142,6 +143,7 @@ def _context(request: HttpRequest, person, *, new_token: str | None = None) -> d
         "token": Token.objects.filter(user=person).first() if own else None,
         "new_token": new_token,
         "betting": participant_betting_section(request, person),
+        "agreements": participant_agreements_section(request, person),
     }
 
 

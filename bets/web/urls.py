@@ -7,6 +7,7 @@ from bets.common import ids  # noqa: F401 (registers the dbid converter)
 from bets.web import accounts, conversation, scoring
 from bets.web.autoresolve import evidence_access, live
 from bets.web.autoresolve import pages as autoresolve
+from bets.web.betting import agreements
 from bets.web.betting import views as betting
 from bets.web.claims import moderation, proposals
 from bets.web.claims import pages as claims
@@ -67,6 +68,27 @@ urlpatterns = [
     path("offers/<dbid:offer_id>/accept/", betting.offer_accept, name="offer-accept"),
     path("offers/<dbid:offer_id>/cancel/", betting.offer_cancel, name="offer-cancel"),
     # Conversation: comments and arguments, votes, follows, notifications; health.
+    path("account/keys/", agreements.keys_page, name="agreement-keys"),
+    path("account/keys/<dbid:key_id>/revoke/", agreements.key_revoke, name="agreement-key-revoke"),
+    path("claims/<dbid:claim_id>/agreements/new/", agreements.agreement_new,
+         name="agreement-new"),
+    path("agreements/<dbid:agreement_id>/", agreements.agreement_page, name="agreement"),
+    path("agreements/<dbid:agreement_id>/agreement.json", agreements.agreement_json,
+         name="agreement-json"),
+    path("agreements/<dbid:agreement_id>/allowed_signers", agreements.agreement_allowed_signers,
+         name="agreement-allowed-signers"),
+    path("agreements/<dbid:agreement_id>/sign/", agreements.agreement_sign,
+         name="agreement-sign"),
+    path("agreements/<dbid:agreement_id>/counter/", agreements.agreement_counter,
+         name="agreement-counter"),
+    path("agreements/<dbid:agreement_id>/void/", agreements.agreement_void_propose,
+         name="agreement-void"),
+    path("agreements/<dbid:agreement_id>/void/sign/", agreements.agreement_void_sign,
+         name="agreement-void-sign"),
+    path("agreements/<dbid:agreement_id>/void.json", agreements.agreement_void_json,
+         name="agreement-void-json"),
+    path("agreements/<dbid:agreement_id>/mark/", agreements.agreement_mark,
+         name="agreement-mark"),
     path("claims/<dbid:claim_id>/comments/", conversation.comment_create, name="comment-create"),
     path("comments/<dbid:comment_id>/edit/", conversation.comment_edit, name="comment-edit"),
     path("comments/<dbid:comment_id>/delete/", conversation.comment_delete, name="comment-delete"),

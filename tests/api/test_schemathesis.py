@@ -27,8 +27,10 @@ def schemathesis(base_url: str, cwd: Path, *args: str) -> subprocess.CompletedPr
         f"{base_url}/api/schema/?format=json", "--checks", "all", "--max-examples", "2",
         "--no-color", "--request-timeout", "20", *args,
     ]
-    # In a scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
-    return subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=cwd)
+    # In a scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs. The
+    # limit only guards against a hang: the write run sends ~1,000 requests (more since the
+    # agreement endpoints), over 240 s on two busy shared cores.
+    return subprocess.run(command, capture_output=True, text=True, timeout=480, cwd=cwd)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from bets.betting.agreements.services import agreement_draft
 from bets.betting.offers import offer_accept, offer_create
 from bets.claims.forecasts import forecast_submit
 from bets.claims.resolution import claim_resolve
@@ -67,7 +68,12 @@ def site(transactional_db, staff_user):
     forecast_submit(claim_id=done.pk, participant=bob, probability=0.2)
     done = claim_resolve(claim_id=done.pk, outcome="yes", actor=staff_user, note="Table 2.")
     claim_score(claim_id=done.pk, seq=done.resolution_seq)
-    return {"open": open_claim, "done": done, "ann": ann}
+    agreement = agreement_draft(
+        claim_id=open_claim.pk, proposer=ann, counterparty="bob", side="yes",
+        stake={"amount": 500, "unit": "USD to a charity the winner names"},
+        counterparty_stake={"amount": 300, "unit": "credits"},
+        call_off=["Void if the benchmark is retired before the deadline."])
+    return {"open": open_claim, "done": done, "ann": ann, "agreement": agreement}
 
 
 def _pages(site) -> list[str]:
@@ -76,6 +82,8 @@ def _pages(site) -> list[str]:
         "/", "/?q=claim&sort=move", f"/claims/{c}/", f"/claims/{d}/", f"/claims/{c}/edit/",
         f"/claims/{c}/resolution/", "/claims/new/", "/leaderboard/", "/methodology/",
         "/u/ann/", "/moderation/", "/help/resolver-specs/", "/no/such/page/",
+        f"/agreements/{site['agreement'].pk}/", f"/claims/{c}/agreements/new/",
+        "/account/keys/",
     ]
 
 

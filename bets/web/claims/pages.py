@@ -23,6 +23,7 @@ from bets.common.types import SignedInRequest
 from bets.models import Claim, Forecast, Score
 from bets.models.claims import PERCENT_MAX, PERCENT_MIN
 from bets.web.autoresolve.pages import autoresolve_panel
+from bets.web.betting.agreements import claim_agreements_section
 from bets.web.betting.sections import claim_betting_section
 from bets.web.claims.rows import claim_badge
 from bets.web.conversation_section import claim_conversation_section
@@ -163,6 +164,7 @@ def claim_page_context(
         "autoresolve": autoresolve_panel(request, claim),
         "withdraw_question": withdraw_question,
         "betting": claim_betting_section(request, claim, bets=bets, **(betting or {})),
+        "agreements": claim_agreements_section(request, claim),
         "conversation": claim_conversation_section(request, claim, **(conversation or {})),
     }
 

@@ -66,6 +66,9 @@ def _computable(value, field: str):
     return value
 
 
+# A number as people write one: digits with an optional decimal point or comma, an
+# optional % sign. Not Python's float syntax: "1e1", "1_0", "inf" and "0x1p3" are no
+# percentages, and float() would read the first two as 10.
 PERCENT_TEXT = re.compile(r"([+-]?)\s*([0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\s*(%?)")
 PERCENT_WORDS = f"a percentage between {PERCENT_MIN:g} and {PERCENT_MAX:g}"
 

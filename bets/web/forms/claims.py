@@ -80,9 +80,6 @@ class ClaimProposeForm(forms.Form):
         return spec
 
 
-# A number as people write one: digits with an optional decimal point or comma, an
-# optional % sign. Not Python's float syntax: "1e1", "1_0", "inf" and "0x1p3" are no
-# percentages, and float() would read the first two as 10.
 class ForecastForm(MarkedErrorsForm):
     """A probability in percent. A number below 1 without a % sign ("0.5") is ambiguous: the
     page asks "Did you mean 50% or 0.5%?" and records nothing until the answer comes back
