@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +58,7 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
 
 
 def build_email(*, to: str, user_id: int, kind: str, subject: str, lines: Sequence[str],
-                connection=None) -> EmailMultiAlternatives:
+                connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(user_id, kind)
     stop = f"Stop emails about {KINDS[kind].about}" if kind in KINDS else (
         "Stop all Crux emails")
@@ -76,7 +77,7 @@ def build_email(*, to: str, user_id: int, kind: str, subject: str, lines: Sequen
     )
 
 
-def _message(n: Notification, connection) -> EmailMultiAlternatives:
+def _message(n: Notification, connection: BaseEmailBackend) -> EmailMultiAlternatives:
     lines = [n.title]
     if n.body:
         lines.append(n.body)
