@@ -47,6 +47,7 @@ def test_run_serves_the_demo_runs_beat_tasks_on_its_worker_and_ctrl_c_stops_ever
     assert [name for name, pid in children.items() if group_alive(pid)] == []
 
 
+@pytest.mark.flaky(reruns=2)  # its children start slowly on a loaded CI machine
 def test_run_stops_the_others_and_fails_when_one_child_dies(run_script):
     script = run_script()
     script.wait_until_serving()
