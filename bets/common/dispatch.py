@@ -18,23 +18,13 @@ unfinished work from the database and dispatches it again once the broker is bac
 """
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
-
-
-def _publish_one(task_name: str, *args: Any) -> bool:
-    try:
-        current_app.send_task(task_name, args=args)
-    except Exception:  # broker down or unreachable: the sweep will catch up
-        logger.warning("Could not publish %s%r; the next sweep will retry it.", task_name, args)
-        return False
-    return True
 
 
 def after_commit(fn: Callable[[], object]) -> None:
@@ -44,7 +34,8 @@ def after_commit(fn: Callable[[], object]) -> None:
 
 
 def dispatch_on_commit(task_name: str, *args: Any) -> None:
-    transaction.on_commit(lambda: _publish_one(task_name, *args), robust=True)
+    """After commit, publish one message: a batch of one."""
+    dispatch_all_on_commit([(task_name, args)], what=task_name)
 
 
 def dispatch_all_on_commit(messages: Sequence[tuple[str, tuple]], *, what: str) -> None:
@@ -54,27 +45,15 @@ def dispatch_all_on_commit(messages: Sequence[tuple[str, tuple]], *, what: str) 
         transaction.on_commit(lambda: publish_all(batch, what=what), robust=True)
 
 
-@contextmanager
-def _publisher() -> Iterator[Any]:
-    """One broker connection for many messages: yields `send(task_name, *args)`, which raises
-    when the broker is down (the caller decides what is left for the next sweep)."""
-    with current_app.producer_or_acquire() as producer:
-
-        def send(task_name: str, *args: Any) -> None:
-            current_app.send_task(task_name, args=args, producer=producer)
-
-        yield send
-
-
 def publish_all(messages: Sequence[tuple[str, tuple]], *, what: str) -> int:
     """Publish `messages` ((task name, args) each) in order over one broker connection;
     returns how many went out before the first failure. A broker outage is logged, never
     raised: the caller leaves the unsent rest for its next sweep."""
     sent = 0
     try:
-        with _publisher() as send:
+        with current_app.producer_or_acquire() as producer:
             for task_name, args in messages:
-                send(task_name, *args)
+                current_app.send_task(task_name, args=args, producer=producer)
                 sent += 1
     except Exception:  # broker down or unreachable
         logger.warning("Could not publish %d of %d %s; the next sweep retries them.",
