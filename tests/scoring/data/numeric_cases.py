@@ -88,24 +88,28 @@ def _continuous(rng: random.Random, name: str, kind: str, axis: dict, resolution
 
 def _multiple_choice(rng: random.Random, name: str, history: list, resolutions: list,
                      unexpected: str | None = None, participants: int = 6) -> dict:
-    """history: [(seconds after open, options), ...]; stage changes as Metaculus makes them:
-    an addition ends every forecast standing at its grace end (its stage time) and earlier
-    forecasts lack the new options; a deletion cuts forecasts at its time and moves the
+    """history: [(seconds after open, options, grace seconds), ...]; stage changes as Metaculus
+    makes them: options added at ``at - grace`` are offered from then, and every forecast made
+    before that and still standing at the grace end ``at`` (the stage's time in the history) is
+    ended there, lacking the new options; during the grace period forecasts with and without
+    them stand side by side. A deletion (grace 0) cuts forecasts at its time and moves the
     deleted options' probability to the catch-all."""
     window = _window(rng, False)
-    stages = [(window["open_time"] + at, options) for at, options in history]
+    stages = [(window["open_time"] + at, options) for at, options, _ in history]
+    offered = [window["open_time"] + at - grace for at, _, grace in history]
     labels: list[str] = []
     for _, options in stages:
         labels += [o for o in options[:-1] if o not in labels]
     labels.append(stages[0][1][-1])
-    cuts = [t for t, _ in stages[1:]]
     forecasts = []
     for pid, start, end in _histories(rng, participants, window["open_time"],
                                       window["close_time"], 3):
-        pieces = [start] + [t for t in cuts if start < t and (end is None or t < end)]
+        pieces = [start] + [t for (t, _), since in zip(stages[1:], offered[1:], strict=True)
+                            if start < since and start < t and (end is None or t < end)]
         for i, piece_start in enumerate(pieces):
             piece_end = pieces[i + 1] if i + 1 < len(pieces) else end
-            stage = [o for t, o in stages if t <= max(piece_start, stages[0][0])][-1]
+            stage = [o for (_, o), since in zip(stages, offered, strict=True)
+                     if since <= max(piece_start, stages[0][0])][-1]
             present = [label in stage for label in labels]
             added = i > 0 and any(
                 on and forecasts[-1]["probabilities"][k] is None for k, on in enumerate(present))
@@ -168,13 +172,34 @@ def cases() -> list[dict]:
     out.append(gap)
     out += [
         _multiple_choice(rng, "an option nobody expected",
-                         [(0, ["a", "b", "c", "d", "Other"])], ["d", "a", "Other"],
+                         [(0, ["a", "b", "c", "d", "Other"], 0)], ["d", "a", "Other"],
                          unexpected="d"),
-        _multiple_choice(rng, "an option added later", [
-            (0, ["a", "b", "Other"]), (40 * DAY, ["a", "b", "c", "Other"])],
-            ["c", "a", "Other"]),
+        _multiple_choice(rng, "an option added later, with a grace period", [
+            (0, ["a", "b", "Other"], 0), (50 * DAY, ["a", "b", "c", "Other"], 30 * DAY)],
+            ["c", "a", "Other"], participants=12),
         _multiple_choice(rng, "an option deleted", [
-            (0, ["a", "b", "c", "Other"]), (30 * DAY, ["a", "c", "Other"])],
+            (0, ["a", "b", "c", "Other"], 0), (30 * DAY, ["a", "c", "Other"], 0)],
             ["b", "c", "Other"]),
     ]
+    # By hand: during the grace period forecasts with and without the added option "c" stand
+    # together (Metaculus' geometric mean then reads the catch-all), also at the spot time.
+    d = DAY
+    rows = [
+        (1, OPEN - d, OPEN + 60 * d, [0.5, 0.3, None, 0.2]),
+        (1, OPEN + 60 * d, None, [0.4, 0.2, 0.3, 0.1]),
+        (2, OPEN + 10 * d, OPEN + 60 * d, [0.2, 0.5, None, 0.3]),
+        (2, OPEN + 70 * d, None, [0.25, 0.25, 0.25, 0.25]),
+        (3, OPEN + 45 * d, None, [0.3, 0.3, 0.2, 0.2]),
+        (4, OPEN + 50 * d, OPEN + 80 * d, [0.1, 0.1, 0.7, 0.1]),
+    ]
+    out.append({
+        "name": "an option added: forecasts with and without it stand together",
+        "kind": "multiple_choice", "open_time": OPEN, "close_time": OPEN + 100 * d,
+        "actual_close_time": OPEN + 100 * d, "spot_time": OPEN + 55 * d,
+        "options_history": [[OPEN, ["a", "b", "Other"]],
+                            [OPEN + 60 * d, ["a", "b", "c", "Other"]]],
+        "forecasts": [{"participant": pid, "start": start, "end": end, "probabilities": values}
+                      for pid, start, end, values in rows],
+        "resolutions": ["c", "a", "Other"],
+    })
     return out
