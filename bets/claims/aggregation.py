@@ -121,7 +121,7 @@ def community_history(
     return history
 
 
-# --- numeric, date and multiple-choice claims -------------------------------------------------------
+# --- numeric, date and multiple-choice claims --------------------------------------------
 
 
 def continuous_community_forecast(cdfs_oldest_first: npt.ArrayLike) -> np.ndarray:

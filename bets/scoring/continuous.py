@@ -219,7 +219,7 @@ def _outcome_rows(
     return OutcomeRows(
         participants=pid, start=start, end=end, ln_p=np.log(mass),
         baseline=100 * np.log(mass / base) / 2,
-        extra=crps(matrix, resolution, axis) if with_crps else None,
+        extra=_crps(matrix, _location(resolution, axis)) if with_crps else None,
     )
 
 
@@ -269,21 +269,26 @@ def _split(matrix: np.ndarray, location: float) -> tuple[int, float, np.ndarray]
     return j, t, matrix[:, j] + t * (matrix[:, j + 1] - matrix[:, j])
 
 
+def _crps(matrix: np.ndarray, location: float) -> np.ndarray:
+    """The integral of a squared linear function over a width h from a to b is
+    h * (a^2 + a*b + b^2) / 3: F^2 left of the outcome, (1 - F)^2 right of it, and the segment
+    holding the outcome split there."""
+    h = 1.0 / (matrix.shape[1] - 1)
+    j, t, f_y = _split(matrix, location)
+    a, b = matrix[:, :j], matrix[:, 1:j + 1]
+    below = (a * a + a * b + b * b).sum(axis=1)
+    a, b = 1 - matrix[:, j + 1:-1], 1 - matrix[:, j + 2:]
+    above = (a * a + a * b + b * b).sum(axis=1)
+    a_j, b_j, g = matrix[:, j], 1 - matrix[:, j + 1], 1 - f_y
+    left = t * (a_j * a_j + a_j * f_y + f_y * f_y)
+    right = (1 - t) * (g * g + g * b_j + b_j * b_j)
+    return h * (below + left + right + above) / 3
+
+
 def crps(cdfs: npt.ArrayLike, resolution: Resolution, axis: ContinuousAxis) -> np.ndarray:
     """CRPS of each CDF row on the unscaled axis (formula in the module docstring), exact for
-    the piecewise-linear CDF: the integral of a squared linear function over a width h from a to
-    b is h * (a^2 + a*b + b^2) / 3."""
-    matrix = _cdf_matrix(cdfs, axis)
-    n = axis.inbound_outcome_count
-    h = 1.0 / n
-    j, t, f_y = _split(matrix, _location(resolution, axis))
-    a, b = matrix[:, :-1], matrix[:, 1:]
-    below = h * (a * a + a * b + b * b) / 3  # (F - 0)^2 left of the outcome
-    above = h * ((1 - a) ** 2 + (1 - a) * (1 - b) + (1 - b) ** 2) / 3  # (F - 1)^2 right of it
-    a_j, b_j = matrix[:, j], matrix[:, j + 1]
-    left = t * h * (a_j * a_j + a_j * f_y + f_y * f_y) / 3
-    right = (1 - t) * h * ((1 - f_y) ** 2 + (1 - f_y) * (1 - b_j) + (1 - b_j) ** 2) / 3
-    return below[:, :j].sum(axis=1) + left + right + above[:, j + 1:].sum(axis=1)
+    the piecewise-linear CDF."""
+    return _crps(_cdf_matrix(cdfs, axis), _location(resolution, axis))
 
 
 def pit(cdfs: npt.ArrayLike, resolution: Resolution, axis: ContinuousAxis) -> np.ndarray:

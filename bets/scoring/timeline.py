@@ -44,10 +44,13 @@ class OutcomeRows:
     extra: np.ndarray | None = None
 
     def take(self, keep: np.ndarray, start: np.ndarray, end: np.ndarray) -> OutcomeRows:
-        fallback = None if self.fallback is None else tuple(a[keep] for a in self.fallback)
+        fallback = None
+        if self.fallback is not None:
+            missing, ln_bucket, ln_other = self.fallback
+            fallback = (missing[keep], ln_bucket[keep], ln_other[keep])
         return OutcomeRows(
             self.participants[keep], start[keep], end[keep], self.ln_p[keep],
-            self.baseline[keep], fallback,  # type: ignore[arg-type]
+            self.baseline[keep], fallback,
             None if self.extra is None else self.extra[keep],
         )
 

@@ -244,7 +244,8 @@ def test_crps_of_a_uniform_forecast_is_a_twelfth_at_the_middle_and_a_third_at_an
 
 
 def test_crps_rewards_the_sharper_forecast_when_it_is_right():
-    sharp = np.clip((np.linspace(0, 1, 201) - 0.45) / 0.1, 0, 1) * 0.998 + np.linspace(0, 0.002, 201)
+    ramp = np.linspace(0, 1, 201)
+    sharp = np.clip((ramp - 0.45) / 0.1, 0, 1) * 0.998 + 0.002 * ramp
     assert crps([sharp], 0.5, LINEAR)[0] < crps([UNIFORM], 0.5, LINEAR)[0]
     assert crps([sharp], 0.9, LINEAR)[0] > crps([UNIFORM], 0.9, LINEAR)[0]
 

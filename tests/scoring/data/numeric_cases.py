@@ -119,7 +119,7 @@ def _multiple_choice(rng: random.Random, name: str, history: list, resolutions: 
             else:  # the same forecast, re-cut at a deletion
                 previous = forecasts[-1]["probabilities"]
                 probabilities = list(previous)
-                for k, label in enumerate(labels):
+                for k in range(len(labels)):
                     if previous[k] is not None and not present[k]:
                         probabilities[-1] = round(probabilities[-1] + previous[k], 6)
                         probabilities[k] = None
