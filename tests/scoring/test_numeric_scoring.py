@@ -337,3 +337,50 @@ def test_community_multiple_choice_forecast_sums_to_one_and_keeps_missing_option
         [[0.2, np.nan, 0.8], [0.3, np.nan, 0.7], [0.5, np.nan, 0.5]])
     assert np.isnan(aggregate[1])
     assert np.nansum(aggregate) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("outcome", [0.0, 0.2345, 0.5, 0.995, 1.0, -3.0, 4.0])
+def test_crps_equals_a_fine_numerical_integral_of_its_formula(outcome):
+    cdfs = np.array([f["cdf"] for f in CASES[1]["forecasts"][:3]])  # open bounds, uneven
+    u = np.linspace(0.0, 1.0, 100_001)
+    y = min(max(outcome, 0.0), 1.0)
+    for cdf, value in zip(cdfs, crps(cdfs, outcome, OPEN), strict=True):
+        f = np.interp(u, np.linspace(0.0, 1.0, 201), cdf)
+        integrand = (f - (u >= y)) ** 2
+        assert value == pytest.approx(np.trapezoid(integrand, u), abs=2e-5)
+
+
+def test_the_order_of_the_rows_does_not_change_any_score():
+    case = next(c for c in CASES if "resolved early" in c["name"])
+    resolution = case["results"][0]["resolution"]
+    shuffled = {**case, "forecasts": list(reversed(case["forecasts"]))}
+    assert crux_scores(case, resolution) == crux_scores(shuffled, resolution)
+
+
+def test_overlapping_forecasts_of_one_participant_are_refused():
+    with pytest.raises(ValueError, match="overlapping"):
+        continuous_scores(resolution=0.2, axis=LINEAR, open_time=0.0, close_time=10.0,
+                          actual_close_time=10.0, participants=[1, 1], cdfs=[UNIFORM, UNIFORM],
+                          start_times=[0.0, 5.0], end_times=[INF, INF])
+
+
+def test_a_claim_without_forecasts_scores_nobody():
+    empty = {"participants": [], "cdfs": np.zeros((0, 201)), "start_times": [], "end_times": []}
+    assert continuous_scores(resolution=0.2, axis=LINEAR, open_time=0.0, close_time=10.0,
+                             actual_close_time=10.0, **empty) == {}
+    assert continuous_spot_scores(resolution=0.2, axis=LINEAR, spot_time=5.0,
+                                  actual_close_time=10.0, **empty) == {}
+
+
+def test_a_forecast_made_at_the_spot_time_is_scored_against_the_ones_standing_before_it():
+    # Rows 1 and 2 stood before t = 5; row 3 starts at 5. Its spot peer compares it with the
+    # geometric mean of rows 1 and 2 (N = 2), not with itself.
+    third = 0.5 * UNIFORM + 0.5 * UNIFORM ** 2
+    spot = continuous_spot_scores(
+        resolution=0.3, axis=LINEAR, spot_time=5.0, actual_close_time=10.0,
+        participants=[1, 2, 3], cdfs=[UNIFORM, UNIFORM ** 2, third],
+        start_times=[0.0, 1.0, 5.0], end_times=[INF, INF, INF])
+    mass = [float(np.diff(c)[59]) for c in (UNIFORM, UNIFORM ** 2, third)]  # bucket 60
+    mean = 0.5 * (math.log(mass[0]) + math.log(mass[1]))
+    assert spot[3].peer == pytest.approx(100 * 2 * (math.log(mass[2]) - mean) / 2)
+    assert spot[3].baseline == pytest.approx(100 * math.log(mass[2] * 200) / 2)
