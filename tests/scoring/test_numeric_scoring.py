@@ -35,6 +35,7 @@ from bets.scoring.multiple_choice import (
     multiple_choice_scores,
     multiple_choice_spot_scores,
 )
+from tests.scoring import numeric_aggregation_reference as port_aggregation
 from tests.scoring import numeric_reference as port
 
 DATA = json.loads((Path(__file__).parent / "data" / "metaculus_numeric.json").read_text())
@@ -185,7 +186,7 @@ def test_community_aggregates_equal_metaculus_recency_weighted_history(case):
     crux = distribution_community_history(kind=kind, **columns)
     times = [t for t, _, _ in crux]
     question, forecasts = port_inputs(case)
-    ported = dict(port.reference_aggregate_history(question, forecasts))
+    ported = dict(port_aggregation.reference_aggregate_history(question, forecasts))
     assert len(ported) == len(case["aggregates"])
     for entry in case["aggregates"]:
         theirs = np.array([np.nan if v is None else v for v in entry["values"]])
