@@ -31,13 +31,13 @@ baseline ``100 * ln(pmf[b] / base) / 2`` with ``base = 0.05`` for an out-of-rang
 ``(1 - 0.05 * open_bounds) / n`` inbound; peer ``100 * N/(N-1) * ln(pmf[b] / G) / 2``, G the
 geometric mean of the standing forecasts' ``pmf[b]``.
 
-CRPS (Crux's, documented on the methodology page): on the unscaled axis u in [0, 1] (linear in
-the value, or in log(value - zero_point) on a log scale), with the forecast's CDF F linear
-between its n+1 points and the outcome y clamped into the range,
-``CRPS = integral_0^1 (F(u) - 1[u >= y])^2 du``. It is 0 for a perfect forecast, at most 1, and
-lower is better; mass outside the range counts only through F at the ends (a threshold-weighted
-CRPS, which stays a proper score). For a linear claim, times ``range_max - range_min`` gives it
-in the claim's unit.
+CRPS (Crux's, documented in docs/scoring.md for the methodology page): on the unscaled axis
+u in [0, 1] (linear in the value, or in log(value - zero_point) on a log scale), with the
+forecast's CDF F linear between its n+1 points and the outcome y clamped into the range,
+``CRPS = integral_0^1 (F(u) - 1[u >= y])^2 du``. It lies in [0, 1], near 0 for a sharp forecast
+that was right, and lower is better; mass outside the range counts only through F at the ends
+(a threshold-weighted CRPS, which stays a proper score). For a linear claim, times
+``range_max - range_min`` gives it in the claim's unit.
 
 PIT (for the calibration histogram): ``F(y)`` at an inbound outcome; for an outcome below the
 range the middle of the mass below it, ``cdf[0] / 2``, and above it ``(1 + cdf[n]) / 2``.
