@@ -5,6 +5,17 @@ lock), and scoring builds on the same validated forecast columns; so it sits her
 both, and scoring imports it, never the reverse. Conventions as in bets.scoring.maths: times
 are float epoch seconds, a row stands on ``[start, end)`` and ``end`` is ``np.inf`` while it
 stands. The arithmetic is Metaculus' recency-weighted median (their ``aggregations.py``).
+
+Numeric, date and multiple-choice claims (Metaculus' ``RecencyWeightedAggregation``):
+
+- ``continuous_community_forecast(cdfs_oldest_first) -> np.ndarray``: the recency-weighted MEAN
+  of the standing CDFs (rows of 201 values), a valid CDF again.
+- ``multiple_choice_community_forecast(probabilities_oldest_first) -> np.ndarray``: the
+  recency-weighted median of each option's column, then 0.001 taken off every present option,
+  renormalised and squeezed back into [0.001, 1 - 0.001 * (K - 1)]; NaN columns (options a
+  forecast lacks) as they fall in Metaculus' sort (NaN sorts last).
+- ``distribution_community_history(*, kind, participants, values, start_times, end_times,
+  until) -> list[(time, aggregate row, number of forecasters)]``, as ``community_history``.
 """
 
 from __future__ import annotations
@@ -12,7 +23,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Columns", "community_forecast", "community_history", "forecast_columns"]
+__all__ = [
+    "Columns",
+    "community_forecast",
+    "community_history",
+    "continuous_community_forecast",
+    "distribution_community_history",
+    "forecast_columns",
+    "multiple_choice_community_forecast",
+]
 
 # (participant ids, P(yes), start epochs, end epochs): one entry per forecast row.
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -99,4 +118,73 @@ def community_history(
         previous = key
         if standing.size:
             history.append((float(t), community_forecast(p_yes[standing]), int(standing.size)))
+    return history
+
+
+# --- numeric, date and multiple-choice claims --------------------------------------------
+
+
+def continuous_community_forecast(cdfs_oldest_first: npt.ArrayLike) -> np.ndarray:
+    """Metaculus' recency-weighted aggregate of CDFs: np.average of the rows with the recency
+    weights (plain mean for two or fewer). A mean of CDFs is a CDF, so nothing needs fixing."""
+    values = np.asarray(cdfs_oldest_first, dtype=float)
+    if values.ndim != 2 or values.shape[0] == 0:
+        raise ValueError("continuous_community_forecast needs a non-empty 2-D array of CDFs")
+    weights = None if values.shape[0] <= 2 else _recency_weights(values.shape[0])
+    return np.asarray(np.average(values, axis=0, weights=weights), dtype=float)
+
+
+def multiple_choice_community_forecast(probabilities_oldest_first: npt.ArrayLike) -> np.ndarray:
+    """Metaculus' recency-weighted median per option (their weighted_percentile_2d at 50 and
+    MedianAggregatorMixin's renormalisation), NaN kept where an option has no median."""
+    values = np.asarray(probabilities_oldest_first, dtype=float)
+    if values.ndim != 2 or values.shape[0] == 0:
+        raise ValueError("multiple_choice_community_forecast needs a non-empty 2-D array")
+    order = values.argsort(axis=0)  # NaN last, as np.sort and their argsort put it
+    weights = _recency_weights(values.shape[0])[order]
+    columns = np.arange(values.shape[1])
+    sorted_values = np.sort(values, axis=0)
+    cumulative = np.cumsum(weights, axis=0) / np.sum(weights, axis=0)
+    right = np.argmax(cumulative > 0.5, axis=0)
+    left = np.argmax(cumulative >= 0.5, axis=0)
+    median = 0.5 * (sorted_values[left, columns] + sorted_values[right, columns])
+    present = ~np.isnan(median)
+    median[present] -= 0.001  # Metaculus: remove the minimum forecastable value,
+    median[present] = median[present] / sum(median[present])  # renormalise,
+    median[present] = median[present] * (1 - present.sum() * 0.001) + 0.001  # squeeze back
+    return median
+
+
+def distribution_community_history(
+    *, kind: str, participants: npt.ArrayLike, values: npt.ArrayLike, start_times: npt.ArrayLike,
+    end_times: npt.ArrayLike, until: float
+) -> list[tuple[float, np.ndarray, int]]:
+    """(time, aggregate, number of forecasters) at each moment the set of standing forecasts
+    changes, up to and including ``until``; ``kind`` is "continuous" (values: CDF rows) or
+    "multiple_choice" (values: probability rows, NaN where an option is missing). Same moments
+    and ordering as ``community_history``."""
+    aggregate = {
+        "continuous": continuous_community_forecast,
+        "multiple_choice": multiple_choice_community_forecast,
+    }.get(kind)
+    if aggregate is None:
+        raise ValueError("kind must be 'continuous' or 'multiple_choice'")
+    matrix = np.asarray(values, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError("values must be a 2-D array, one row per forecast")
+    pid, _, start, end = forecast_columns(
+        participants, np.full(len(matrix), 0.5), start_times, end_times
+    )
+    events = np.unique(np.concatenate([start, end[np.isfinite(end)]]))
+    history: list[tuple[float, np.ndarray, int]] = []
+    previous: tuple[int, ...] = ()
+    for t in events[events <= until]:
+        standing = np.flatnonzero((start <= t) & (end > t))
+        standing = standing[np.lexsort((pid[standing], start[standing]))]
+        key = tuple(standing.tolist())
+        if key == previous:
+            continue
+        previous = key
+        if standing.size:
+            history.append((float(t), aggregate(matrix[standing]), int(standing.size)))
     return history

@@ -97,13 +97,24 @@ def _check_window(open_time: float, close_time: float, actual_close_time: float)
 # --- binary scores -----------------------------------------------------------------------------
 
 
-def _peer_integrals(start: np.ndarray, end: np.ndarray, ln_p: np.ndarray) -> np.ndarray:
+def _peer_integrals(
+    start: np.ndarray,
+    end: np.ndarray,
+    ln_p: np.ndarray,
+    fallback: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Integral over each row's [start, end) of its peer density 100*N/(N-1)*ln(p_i/G).
 
     Rewritten as 100*(ln p_i * N/(N-1) - L/(N-1)), L = sum of standing ln p_o, so the two
     factors that depend on the moment, not on the row, can be prefix-summed once over the
     segments between event times; each row's integral is then a difference of two prefix sums.
     Moments with N < 2 contribute 0 (nobody to compare with), including empty gaps.
+
+    ``fallback = (missing, ln_bucket, ln_other)`` is Metaculus' multiple-choice rule for options
+    some forecasts lack (added or deleted later): a row marked ``missing`` scores its own ``ln_p``
+    (the catch-all's) as usual, but while any missing row stands, the geometric mean of the
+    moment is taken over every standing row's catch-all ``ln_other`` instead of ``ln_bucket``
+    (their gmean of a column holding NaN is NaN, and they then read the catch-all's column).
     """
     times = np.unique(np.concatenate([start, end]))
     first = np.searchsorted(times, start)
@@ -111,9 +122,19 @@ def _peer_integrals(start: np.ndarray, end: np.ndarray, ln_p: np.ndarray) -> np.
     m = len(times)
     # Standing count and sum of ln p_o on each segment [times[k], times[k+1]), by difference arrays.
     n = np.cumsum(np.bincount(first, minlength=m) - np.bincount(past, minlength=m))[:-1]
-    ln_sum = np.cumsum(
-        np.bincount(first, weights=ln_p, minlength=m) - np.bincount(past, weights=ln_p, minlength=m)
-    )[:-1]
+    def standing_sum(values: np.ndarray) -> np.ndarray:
+        return np.cumsum(
+            np.bincount(first, weights=values, minlength=m)
+            - np.bincount(past, weights=values, minlength=m)
+        )[:-1]
+
+    if fallback is None:
+        ln_sum = standing_sum(ln_p)
+    else:
+        missing, ln_bucket, ln_other = fallback
+        any_missing = standing_sum(missing.astype(float)) > 0.5
+        ln_sum = np.where(any_missing, standing_sum(ln_other),
+                          standing_sum(np.where(missing, 0.0, ln_bucket)))
     dt = np.diff(times)
     several = n >= 2
     denominator = np.where(several, n - 1, 1)
