@@ -93,11 +93,17 @@ def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
         if isinstance(r, dict) and r.get("locator"):
             reasons.setdefault(str(r["locator"]), _refusal_words(r))
     for line in evidence.get("selection", []) or []:
+        # "3 logs matched gen2 cot: used the newest completed, A (completed T); ignored
+        # B (completed T2), C (completed T3; status error)"
         ignored = str(line).partition("; ignored ")[2]
         for row in rows:
-            if row["locator"] and f"{row['locator']} (" in ignored:
-                reasons.setdefault(row["locator"], "superseded by a newer run of the same "
-                                                   "model and condition")
+            at = ignored.find(f"{row['locator']} (completed ") if row["locator"] else -1
+            if at < 0:
+                continue
+            said = ignored[at + len(row["locator"]) + 2:].split("), ", 1)[0].rstrip(")")
+            problems = said.partition("; ")[2]
+            reasons.setdefault(row["locator"], f"refused: {problems}" if problems else
+                               "superseded by a newer run of the same model and condition")
     told = evidence.get("set_aside")
     said: set[str] = set()
     if isinstance(told, list):  # the resolver said which files it set aside, and why
