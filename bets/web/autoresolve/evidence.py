@@ -84,15 +84,16 @@ def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
     (with its status and problems), passed over for a newer run, or not used by the spec."""
     evidence = evidence if isinstance(evidence, dict) else {}
     rows = file_rows(evidence)
-    used = {str(r.get("locator")) for r in evidence.get("logs", []) if isinstance(r, dict)}
+    logs = evidence.get("logs") if isinstance(evidence.get("logs"), list) else []
+    used = {str(r.get("locator")) for r in logs if isinstance(r, dict)}
     # A JSON document or a table is one file whatever it held: every value came from it.
-    used |= {str(r.get("file")) for r in evidence.get("logs", []) if isinstance(r, dict)
+    used |= {str(r.get("file")) for r in logs if isinstance(r, dict)
              and r.get("file")}
     reasons: dict[str, str] = {}
-    for r in evidence.get("refused", []) if isinstance(evidence.get("refused"), list) else []:
+    for r in evidence.get("refused") if isinstance(evidence.get("refused"), list) else []:
         if isinstance(r, dict) and r.get("locator"):
             reasons.setdefault(str(r["locator"]), _refusal_words(r))
-    for line in evidence.get("selection", []) or []:
+    for line in evidence.get("selection") if isinstance(evidence.get("selection"), list) else []:
         # "3 logs matched gen2 cot: used the newest completed, A (completed T); ignored
         # B (completed T2), C (completed T3; status error)"
         ignored = str(line).partition("; ignored ")[2]
