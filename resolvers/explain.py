@@ -36,6 +36,10 @@ def number(x: Any) -> str:
     return text.replace("-", MINUS)
 
 
+def _obj(x: Any) -> dict:
+    return x if isinstance(x, dict) else {}
+
+
 def _str(x: Any) -> str:
     return x if isinstance(x, str) else json.dumps(x, default=str)
 
@@ -81,7 +85,7 @@ def source_sentence(source: Any) -> str:
         return (f"Reads {place} (JSON) and takes each number at the path "
                 f"{_str(source.get('path'))}{stderr}.")
     if kind == "csv":
-        columns = source.get("columns") if isinstance(source.get("columns"), dict) else {}
+        columns = _obj(source.get("columns"))
         extra = [f"conditions in column {_str(columns['condition'])}"
                  if "condition" in columns else "",
                  f"stderr in column {_str(columns['stderr'])}" if "stderr" in columns else "",
@@ -109,16 +113,16 @@ def models_sentence(spec: Any) -> str:
     """Which model names count, with the short names (aliases) the criterion uses."""
     if not isinstance(spec, dict):
         return ""
-    criterion = spec.get("criterion") if isinstance(spec.get("criterion"), dict) else {}
-    names = criterion.get("models") if isinstance(criterion.get("models"), list) else (
+    criterion = _obj(spec.get("criterion"))
+    listed = criterion.get("models")
+    names: list = listed if isinstance(listed, list) else (
         [criterion["model"]] if "model" in criterion else [])
-    aliases = spec.get("models") if isinstance(spec.get("models"), dict) else {}
+    aliases = _obj(spec.get("models"))
     shown = [f"{_str(n)} ({_str(aliases[n])})" if isinstance(n, str) and n in aliases
              else _str(n) for n in names]
     if not shown:
         return ""
-    source = spec.get("source") if isinstance(spec.get("source"), dict) else {}
-    keys = source.get("models") if isinstance(source.get("models"), dict) else {}
+    keys = _obj(_obj(spec.get("source")).get("models"))
     in_doc = "; in the document, " + _list([f"{_str(m)} is the key {_str(k)}"
                                             for m, k in keys.items()]) if keys else ""
     return (f"Models: {_list(shown)}, as each run records its model's name"
@@ -334,7 +338,8 @@ def measurement_summary(measurement: Any, verdict: str) -> str:
             return (f"{' > '.join(_str(o) for o in m.get('order') or [])} for "
                     f"{len({p.get('model') for p in pairs})} models; closest: "
                     f"{_short(closest.get('model'), names)} {high} \u2212 {low} "
-                    f"{_against({**closest, 'bar': m.get('min_gap', 0)}, m, closest.get('outcome'))}")
+                    + _against({**closest, "bar": m.get("min_gap", 0)}, m,
+                               closest.get("outcome")))
         if kind in ("at_least_k", "best_model") and m.get("models"):
             what = " ".join(_str(x) for x in (m.get("condition"), m.get("metric")) if x)
             each = ", ".join(f"{_short(r.get('model'), names)} {_pm(r)}" for r in m["models"])

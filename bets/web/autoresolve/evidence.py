@@ -77,6 +77,11 @@ def _refusal_words(r: dict) -> str:
                                                   else "")
 
 
+def _listed(evidence: dict, key: str) -> list:
+    value = evidence.get(key)
+    return value if isinstance(value, list) else []
+
+
 def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
     """(files that decided, files read and set aside with why). The report's `set_aside`
     ({"file", "reason"}) says why when the resolver wrote it; for older attempts the files
@@ -84,16 +89,16 @@ def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
     (with its status and problems), passed over for a newer run, or not used by the spec."""
     evidence = evidence if isinstance(evidence, dict) else {}
     rows = file_rows(evidence)
-    logs = evidence.get("logs") if isinstance(evidence.get("logs"), list) else []
+    logs = _listed(evidence, "logs")
     used = {str(r.get("locator")) for r in logs if isinstance(r, dict)}
     # A JSON document or a table is one file whatever it held: every value came from it.
     used |= {str(r.get("file")) for r in logs if isinstance(r, dict)
              and r.get("file")}
     reasons: dict[str, str] = {}
-    for r in evidence.get("refused") if isinstance(evidence.get("refused"), list) else []:
+    for r in _listed(evidence, "refused"):
         if isinstance(r, dict) and r.get("locator"):
             reasons.setdefault(str(r["locator"]), _refusal_words(r))
-    for line in evidence.get("selection") if isinstance(evidence.get("selection"), list) else []:
+    for line in _listed(evidence, "selection"):
         # "3 logs matched gen2 cot: used the newest completed, A (completed T); ignored
         # B (completed T2), C (completed T3; status error)"
         ignored = str(line).partition("; ignored ")[2]
@@ -101,8 +106,8 @@ def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
             at = ignored.find(f"{row['locator']} (completed ") if row["locator"] else -1
             if at < 0:
                 continue
-            said = ignored[at + len(row["locator"]) + 2:].split("), ", 1)[0].rstrip(")")
-            problems = said.partition("; ")[2]
+            noted = ignored[at + len(row["locator"]) + 2:].split("), ", 1)[0].rstrip(")")
+            problems = noted.partition("; ")[2]
             reasons.setdefault(row["locator"], f"refused: {problems}" if problems else
                                "superseded by a newer run of the same model and condition")
     told = evidence.get("set_aside")

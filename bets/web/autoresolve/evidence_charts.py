@@ -73,6 +73,8 @@ def evidence_chart(measurement: dict) -> str:
         body.append(f'<line class="threshold" x1="{left}" y1="{_f(y(bar))}" '
                     f'x2="{WIDTH - RIGHT}" y2="{_f(y(bar))}"><title>bar {escape(number(bar))}'
                     f'</title></line>')
+        body.append(_text(WIDTH - RIGHT, y(bar) - TICK_GAP, f"bar {number(bar)}", "end",
+                          css="bar-label"))
     for i, p in enumerate(points):
         x = left + step * (i + 0.5)
         if p.lower is not None and p.upper is not None:
