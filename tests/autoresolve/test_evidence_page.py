@@ -63,6 +63,9 @@ def test_a_proposed_claim_says_its_state_numbers_and_final_day_in_one_sentence_a
     assert (f"Automatic resolution: Proposed YES on {_day(proposal.created_at)} from 2 logs: "
             "gen2 cot 0.70 \u00b1 0.11 vs snap 0.45 \u00b1 0.11, gap 0.25 \u2265 0.10. Final "
             f"on {_day(proposal.finalize_after)} unless disputed.") in head
+    # The criteria say in words what the spec decides, not only "per the spec below".
+    assert ("The resolver spec, in words: YES when mockllm/gen2's accuracy under cot exceeds "
+            "its accuracy under snap by at least 0.10") in _text(page)
     # The pending proposal opens the resolution panel, before the spec and the attempts.
     panel = page[page.index('id="resolution"'):]
     assert panel.index("Proposed outcome") < panel.index("What the resolver reads") \
