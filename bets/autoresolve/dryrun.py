@@ -105,6 +105,16 @@ def _dry_run(spec, claim_id: int) -> tuple[str, str, str]:
     return verdict.verdict, verdict.reason, key
 
 
+def spec_dry_run(*, spec, claim_id: int) -> tuple[str, str]:
+    """(verdict, reason) of running `spec` over the claim's evidence now, recording nothing:
+    what a moderator is told before approving a claim whose answer may already be known.
+    A live run is never dry-run (it would run the benchmark)."""
+    if is_live_spec(spec):
+        return "inconclusive", "A live run is not dry-run: it would run the benchmark."
+    verdict, reason, _ = _dry_run(spec, claim_id)
+    return verdict, reason
+
+
 def claims_dry_run(*, claim_ids: list[int], now: datetime | None = None) -> int:
     """Dry-run these claims and store what each would resolve as today; returns how many.
 

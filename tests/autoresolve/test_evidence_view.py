@@ -35,10 +35,10 @@ def test_the_claim_page_shows_sentence_then_table_then_chart_then_files(ann, mod
     sentence = page.index("Attempt #1 decided YES.")
     table = page.index('<table class="evidence-table">')
     chart = page.index('<svg class="chart evidence-chart"')
-    files = page.index('<table class="evidence-files">')
+    files = page.index('<caption>Files that decided</caption>')
     assert sentence < table < chart < files
     assert "0.24999999999999994" not in page[:page.index("Measurement (JSON)")]
-    assert "gap: mockllm/gen2 0.25; bar 0.1" in page  # the chart's label, rounded
+    assert "gap: mockllm/gen2 0.25 (\u22120.05 to 0.55); bar 0.10" in page  # rounded, signed
     assert "&quot;gap&quot;: 0.24999999999999994" in page  # the raw value stays in the JSON
     assert "{&#x27;" not in page  # no Python dict repr anywhere
     sha = attempt.evidence["files"][0]["sha256"]
@@ -80,7 +80,43 @@ def test_every_criterion_draws_its_compared_points(kind):
     assert points
     svg = evidence_chart(MEASUREMENTS[kind])
     assert svg.startswith("<svg") and svg.count('class="point"') == len(points)
-    assert ('class="bar"' in svg) == (bar is not None)
+    assert ('class="threshold"' in svg) == (bar is not None)
+
+
+def _lines(svg: str, css: str) -> list[dict[str, float]]:
+    return [{k: float(v) for k, v in re.findall(r'(x1|y1|x2|y2)="([-0-9.]+)"', attrs)}
+            for attrs in re.findall(rf'<line class="{css}"([^>]*)>', svg)]
+
+
+def test_the_chart_draws_each_interval_the_dashed_bar_and_a_signed_axis():
+    # gap 0.25 with stderr 0.155: the 95% interval runs from -0.05 to 0.55.
+    svg = evidence_chart({"criterion": "gap", "model": "mockllm/gen2", "gap": 0.25,
+                          "value": 0.25, "stderr": 0.155, "bar": 0.1,
+                          "a": {"condition": "cot"}, "b": {"condition": "snap"}})
+    whisker = _lines(svg, "whisker")[0]
+    caps = _lines(svg, "whisker cap")
+    bar = _lines(svg, "threshold")[0]
+    zero = _lines(svg, "zero")[0]
+    axis = _lines(svg, "axis")[0]
+    assert whisker["x1"] == whisker["x2"] and len(caps) == 2
+    # The whisker spans both caps; the bar and the zero line lie between its ends, the bar
+    # (0.10) above zero; SVG's y grows downward.
+    assert {whisker["y1"], whisker["y2"]} == {c["y1"] for c in caps}
+    assert whisker["y1"] < bar["y1"] < zero["y1"] < whisker["y2"]
+    assert bar["y1"] == bar["y2"] and bar["x1"] == axis["x1"]
+    ticks = re.findall(r'class="tick-label">([^<]+)<', svg)
+    assert ticks[0] == "\u22120.05" and "0.55" in ticks
+    # Room for the longest tick label at the largest font: its minus sign stays in view.
+    assert axis["x1"] >= len("\u22120.05") * 0.62 * 23
+
+
+def test_long_labels_lose_their_provider_before_they_are_cut():
+    svg = evidence_chart({"criterion": "ordering", "min_gap": 0, "pairs": [
+        {"model": f"mockllm/gen{i}", "conditions": ["tools", "cot"], "value": 0.1 * i,
+         "stderr": 0.05} for i in range(1, 7)]})
+    labels = re.findall(r'dominant-baseline="hanging">([^<]+)<', svg)
+    assert len(labels) == 6 and all("mockllm" not in x for x in labels)
+    assert "mockllm/gen1 tools-cot" in svg  # the full name stays in the point's title
 
 
 def test_the_chart_escapes_labels_and_ignores_junk():

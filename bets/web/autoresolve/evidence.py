@@ -69,6 +69,66 @@ def file_rows(evidence: dict) -> list[dict]:
     return rows
 
 
+def _refusal_words(r: dict) -> str:
+    status = r.get("status")
+    problems = "; ".join(str(p) for p in r.get("problems", []) if p)
+    return "refused" + (f": status {status}" if status else "") + (
+        f" ({problems})" if problems else "") + (f", error: {r['error']}" if r.get("error")
+                                                  else "")
+
+
+def _listed(evidence: dict, key: str) -> list:
+    value = evidence.get(key)
+    return value if isinstance(value, list) else []
+
+
+def file_groups(evidence: dict) -> tuple[list[dict], list[dict]]:
+    """(files that decided, files read and set aside with why). The report's `set_aside`
+    ({"file", "reason"}) says why when the resolver wrote it; for older attempts the files
+    that decided are those of the runs used (`logs`), and the others were set aside: refused
+    (with its status and problems), passed over for a newer run, or not used by the spec."""
+    evidence = evidence if isinstance(evidence, dict) else {}
+    rows = file_rows(evidence)
+    logs = _listed(evidence, "logs")
+    used = {str(r.get("locator")) for r in logs if isinstance(r, dict)}
+    # A JSON document or a table is one file whatever it held: every value came from it.
+    used |= {str(r.get("file")) for r in logs if isinstance(r, dict)
+             and r.get("file")}
+    reasons: dict[str, str] = {}
+    for r in _listed(evidence, "refused"):
+        if isinstance(r, dict) and r.get("locator"):
+            reasons.setdefault(str(r["locator"]), _refusal_words(r))
+    for line in _listed(evidence, "selection"):
+        # "3 logs matched gen2 cot: used the newest completed, A (completed T); ignored
+        # B (completed T2), C (completed T3; status error)"
+        ignored = str(line).partition("; ignored ")[2]
+        for row in rows:
+            at = ignored.find(f"{row['locator']} (completed ") if row["locator"] else -1
+            if at < 0:
+                continue
+            noted = ignored[at + len(row["locator"]) + 2:].split("), ", 1)[0].rstrip(")")
+            problems = noted.partition("; ")[2]
+            reasons.setdefault(row["locator"], f"refused: {problems}" if problems else
+                               "superseded by a newer run of the same model and condition")
+    told = evidence.get("set_aside")
+    said: set[str] = set()
+    if isinstance(told, list):  # the resolver said which files it set aside, and why
+        for item in told:
+            if isinstance(item, dict) and item.get("file"):
+                reasons[str(item["file"])] = str(item.get("reason") or "set aside")
+                said.add(str(item["file"]))
+    decided, set_aside = [], []
+    for row in rows:
+        # A file that gave a number decided, even when another of its runs was refused
+        # (one lm-eval file holds many tasks), unless the resolver itself set it aside.
+        if row["locator"] in used and row["locator"] not in said:
+            decided.append(row)
+        else:
+            set_aside.append({**row, "reason": reasons.get(row["locator"],
+                                                           "not used by the spec")})
+    return decided, set_aside
+
+
 def refused_rows(evidence: dict) -> list[dict]:
     """Logs the decision needed that must not decide: with their status and error."""
     rows = []
@@ -86,6 +146,7 @@ def present(*, verdict: str, reason: str, measurement: dict, evidence: dict,
     "Attempt #2 decided")."""
     measurement = measurement if isinstance(measurement, dict) else {}
     evidence = evidence if isinstance(evidence, dict) else {}
+    decided, set_aside = file_groups(evidence)
     return {
         "sentence": f"{lead} {VERDICT_WORDS.get(verdict, verdict)}{tail}" if verdict else "",
         "verdict": verdict,
@@ -93,6 +154,8 @@ def present(*, verdict: str, reason: str, measurement: dict, evidence: dict,
         "rows": reading_rows(measurement),
         "chart": mark_safe(evidence_chart(measurement)),  # noqa: S308 (built and escaped in evidence_charts)
         "files": file_rows(evidence),
+        "decided_files": decided,
+        "set_aside": set_aside,
         "refused": refused_rows(evidence),
         "tool_versions": {str(k): pretty_json(v) if not isinstance(v, str) else v
                           for k, v in (evidence.get("tool_versions") or {}).items()},

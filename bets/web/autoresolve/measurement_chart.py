@@ -23,6 +23,7 @@ from bets.web.plumbing.charts import (
     _value_range,
     short,
 )
+from resolvers.explain import number
 
 HEIGHT, BOTTOM = 240, 46
 COLOURS = 6  # series styles s0..s5 in crux.css, reused in turn
@@ -54,7 +55,8 @@ def measurement_chart(data: dict) -> str:
     for tick in ticks:
         body.append(f'<line class="grid" x1="{LEFT}" y1="{_f(y(tick))}" x2="{WIDTH - RIGHT}" '
                     f'y2="{_f(y(tick))}"/>')
-        body.append(_text(LEFT - 6, y(tick) + 4, short(tick), "end"))
+        # Two decimals and a real minus sign: "-0.0541" did not fit left of the axis.
+        body.append(_text(LEFT - 6, y(tick) + 4, number(tick), "end"))
     every = max(1, len(runs) // 10)  # about ten labelled runs fit across
     for run in runs[::every]:
         body.append(_text(x(run["run"]), HEIGHT - BOTTOM + 16, _run_label(run)))

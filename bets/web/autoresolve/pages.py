@@ -28,6 +28,8 @@ from bets.models import Claim, Dispute, ResolutionProposal
 from bets.web.autoresolve.evidence import present, present_attempt, pretty_json
 from bets.web.autoresolve.evidence_access import artifact_rows
 from bets.web.autoresolve.measurement_chart import measurement_chart, measurement_rows
+from bets.web.autoresolve.summary import ACTIVE, claim_summary
+from resolvers.explain import explain_spec
 
 
 def _back(request: HttpRequest, claim_id: int) -> HttpResponseRedirect:
@@ -102,14 +104,22 @@ def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
         # Shown beside the attempt; computed here, never while the template renders.
         setattr(attempt, "view", present_attempt(attempt, getattr(attempt, "number", None)))  # noqa: B010
     live_progress_attach(attempts)  # live runs: progress per model and condition
+    # Every proposal comes from an attempt: a claim without attempts has none.
+    proposals = claim_proposals(claim.pk) if recent else []
+    dry_run = getattr(claim, "dry_run", None) if claim.resolver_spec else None
     return {
+        # Where the resolution stands, in one sentence, from the disclosed attempts.
+        "summary": claim_summary(claim, attempts=recent, proposals=proposals,
+                                 dry_run=dry_run),
+        "spec_words": explain_spec(claim.resolver_spec) if claim.resolver_spec else None,
         "spec_json": pretty_json(claim.resolver_spec) if claim.resolver_spec else "",
         "measurements": measurements_panel(claim, user, recent),
         # The latest scheduled dry run, fetched with the claim (claim_visible_or_404).
-        "dry_run": getattr(claim, "dry_run", None) if claim.resolver_spec else None,
+        "dry_run": dry_run,
         "attempts": attempts,
-        # Every proposal comes from an attempt: a claim without attempts has none.
-        "proposals": claim_proposals(claim.pk) if recent else [],
+        # The pending (or disputed) proposal goes first: it is what a participant acts on.
+        "proposals": [p for p in proposals if p.status in ACTIVE],
+        "past_proposals": [p for p in proposals if p.status not in ACTIVE],
         "artifacts": artifact_rows(claim, user, evidence=evidence),
         "withheld": withheld_summary(claim, user, evidence=evidence),
         "flag_reason": flag_reason_for(claim, user, evidence=evidence),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bets.autoresolve import selectors as autoresolve_selectors
+from bets.autoresolve.dryrun import spec_dry_run
 from bets.claims import resolution, selectors
 from bets.claims import services as claim_services
 from bets.common.errors import ServiceError
@@ -19,17 +20,40 @@ from bets.web.forms.claims import ReviewForm, StaffResolutionForm
 from bets.web.plumbing.common import add_service_error, staff_required
 
 REVIEWS = {"approve": claim_services.claim_approve, "reject": claim_services.claim_reject}
+VERDICT_WORDS = {"yes": "YES", "no": "NO"}
 
 
-@staff_required
-def moderation_queue(request: SignedInRequest):
+def decided_today(claim: Claim) -> dict | None:
+    """{"verdict", "reason"} when the claim's spec would resolve it today (YES or NO): its
+    answer may already be known, so approving it needs the moderator's confirmation. A dry
+    run (bets.autoresolve.dryrun): it records nothing."""
+    if not claim.resolver_spec:
+        return None
+    verdict, reason = spec_dry_run(spec=claim.resolver_spec, claim_id=claim.pk)
+    if verdict not in VERDICT_WORDS:
+        return None
+    return {"verdict": VERDICT_WORDS[verdict], "reason": reason}
+
+
+def _queue(request: SignedInRequest, *, refused: tuple[int, ReviewForm] | None = None,
+           status: int = 200):
+    """The queue; `refused`: a claim's approve form to show again with its error."""
+    items = []
+    for claim in selectors.claims_awaiting_review():
+        form = refused[1] if refused and refused[0] == claim.pk else None
+        items.append({"claim": claim, "decided": decided_today(claim), "form": form})
     return render(request, "bets/moderation.html", {
-        "claims": selectors.claims_awaiting_review(),
+        "items": items,
         # Automatic resolution waiting on a person: open disputes and flagged claims.
         "open_disputes": list(autoresolve_selectors.disputes_open().order_by("created_at")),
         "flagged_claims": list(autoresolve_selectors.claims_flagged().order_by(
             "resolver_flagged_at")),
-    })
+    }, status=status)
+
+
+@staff_required
+def moderation_queue(request: SignedInRequest):
+    return _queue(request)
 
 
 @require_POST
@@ -44,6 +68,13 @@ def claim_review(request: SignedInRequest, claim_id: int, decision: str):
         messages.error(request, f"{claim.title}: the note is too long (2000 characters at most).")
         return redirect("moderation")
     note = form.cleaned_data["note"]
+    if decision == "approve" and not form.cleaned_data["confirm_decided"]:
+        decided = decided_today(claim)
+        if decided is not None:
+            form.add_error("confirm_decided", f"Its spec would resolve it as "
+                                              f"{decided['verdict']} today: tick the box to "
+                                              "approve a claim whose answer may be known.")
+            return _queue(request, refused=(claim.pk, form), status=400)
     try:
         review(claim_id=claim.pk, moderator=request.user, note=note)
     except ServiceError as exc:

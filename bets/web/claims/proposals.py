@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bets.autoresolve.spec_preview import spec_preview
 from bets.claims import services as claim_services
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
@@ -44,11 +45,31 @@ def _previews(form) -> list[tuple[str, str]]:
     ]
 
 
+def _decided_warning(request: SignedInRequest, form) -> dict | None:
+    """{"verdict", "reason"} when the spec as typed would resolve the claim today (YES or
+    NO): the proposer is warned on the preview, since a moderator must confirm approving a
+    claim whose answer may be known. A dry run through the spec builder's preview."""
+    text = (form.data.get("resolver_spec") or "").strip()
+    try:
+        spec = json.loads(text) if text else None
+    except ValueError:
+        return None  # saving says what is wrong with it, beside the field
+    if not isinstance(spec, dict):
+        return None
+    try:
+        found = spec_preview(spec=spec, actor=request.user)
+    except ServiceError:
+        return None
+    verdict = {"yes": "YES", "no": "NO"}.get(str(found.get("verdict")))
+    return {"verdict": verdict, "reason": found.get("reason", "")} if verdict else None
+
+
 @login_required
 def claim_propose(request: SignedInRequest):
     posted = request.method == "POST"
     form = ClaimProposeForm(request.POST if posted else None, initial=_default_times())
     previews = _previews(form) if posted and "preview" in request.POST else None
+    decided = _decided_warning(request, form) if previews is not None else None
     if posted and previews is None and form.is_valid():
         try:
             claim = claim_services.claim_propose(author=request.user, **form.cleaned_data)
@@ -59,7 +80,8 @@ def claim_propose(request: SignedInRequest):
             return redirect(claim)
     status = 400 if posted and previews is None else 200
     return render(
-        request, "bets/claim_propose.html", {"form": form, "previews": previews}, status=status
+        request, "bets/claim_propose.html",
+        {"form": form, "previews": previews, "decided": decided}, status=status
     )
 
 

@@ -121,6 +121,9 @@ class ClarificationForm(forms.Form):
 
 class ReviewForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
+    # Ticked by a moderator who approves a claim whose spec would resolve it today (the view
+    # runs the dry run and refuses the approval without it).
+    confirm_decided = forms.BooleanField(required=False)
 
 
 class ResolutionForm(forms.Form):
