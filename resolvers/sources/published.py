@@ -261,7 +261,9 @@ class PublishedEvidence(RecordEvidence):
         spec's rule: the highest score (Epoch's own rule) or the latest dated."""
         usable = [r for r in found if not r.problems]
         if not usable:
-            return super()._choose(found, what)  # raises with the reason it was set aside
+            shown = "; ".join(f"{'; '.join(r.problems)} ({r.identity['locator']} line "
+                              f"{r.identity['line']})" for r in found[:3])
+            raise BadEvidence(f"{what}: {shown}")
         if len(usable) == 1:
             return usable[0]
         rule = self.spec.get("dedupe", "max")
