@@ -92,6 +92,7 @@ def snapshot_seen_again(*, source_id: int, now: datetime | None = None) -> Snaps
     latest = source.snapshots.order_by("-retrieved_at", "-id").first() if source else None
     if latest is not None:
         Snapshot.objects.filter(pk=latest.pk).update(last_seen_at=max(now, latest.last_seen_at))
+        latest.refresh_from_db()
     return latest
 
 
