@@ -213,3 +213,19 @@ def test_the_snapshot_page_lists_versions_with_what_changed_and_staff_upload_by_
     page = client.get(f"/sources/{source.pk}/").content.decode()  # the diff refuses the bomb
     assert "cannot be read as a table: ArchiveRefused" in page
     assert "uploaded by mod" in page
+
+
+def test_the_published_demo_claims_resolve_from_their_shipped_snapshots(tables, mod, ann, bob):
+    from bets.demo.published import demo_published_load
+
+    effort, horizon = demo_published_load(admin=mod, participants={"ann": ann, "bob": bob})
+    decided = [runs.claim_run_resolver(claim_id=c.pk, run_key=f"claim:{c.pk}:demo")
+               for c in (effort, horizon)]
+    assert [(a.verdict, a.reason) for a in decided] == [
+        ("yes", "high-none gap widens across acme-1, acme-2, acme-3: 0.08 -> 0.15 -> 0.22 "
+                "(acme-1 -> acme-2 increase 0.07 > 0, acme-2 -> acme-3 increase 0.07 > 0)"),
+        ("yes", "best (acme-3 score) 420 >= 240"),
+    ]
+    assert [a.evidence["snapshots"][0]["uploaded_by"] for a in decided] == ["mod", "mod"]
+    assert [r["model"] for r in decided[1].evidence["set_aside"]] == ["acme-4"]
+    assert len(tables.requests) == 0  # nothing fetched: the shipped snapshots decided
