@@ -202,7 +202,9 @@ class PublishedEvidence(RecordEvidence):
         return record.attrs.get("effort") in levels
 
     def variant(self, record: Record) -> Any:
-        return record.attrs.get("effort")
+        # Only declared effort conditions tell rows apart; otherwise a model's rows at
+        # several efforts are one model's rows, reduced by `dedupe` (Epoch: the max).
+        return record.attrs.get("effort") if self.spec.get("efforts") else None
 
     def relevant(self, record: Record, metric: str) -> bool:
         return metric in record.metrics

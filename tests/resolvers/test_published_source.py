@@ -5,6 +5,7 @@ a clear error or an undecided verdict with the reason."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -223,3 +224,25 @@ def test_rows_diff_says_what_was_added_removed_and_changed():
     [changed] = diff["changed"]
     assert changed["key"] == "acme-2_high / Acme2HighRun000000001"
     assert changed["cells"]["Best score (across scorers)"] == ["0.6", "0.5"]
+
+
+def published_doc_examples() -> list[tuple[dict, str, str]]:
+    from tests.resolvers.test_docs_examples import EXAMPLE, RULES_DOC
+
+    text = RULES_DOC.read_text()
+    section = text[text.index("### `published`"):text.index("## When evidence must not")]
+    return [(json.loads(m["spec"]), m["verdict"], m["reason"]) for m in EXAMPLE.finditer(section)]
+
+
+def test_the_docs_have_one_worked_example_per_preset_deciding_what_they_say(tmp_path):
+    examples = published_doc_examples()
+    assert sorted(spec["source"]["preset"] for spec, _, _ in examples) == sorted(
+        formats.PRESETS)
+    shipped = {"epoch": "epoch_benchmark_data.zip", "metr": "metr_benchmark_results.yaml",
+               "swebench": "swebench_leaderboards.json",
+               "lmarena": "lmarena_text_latest.parquet"}
+    for spec, verdict, reason in examples:
+        url = spec["source"]["location"]["url"]
+        pinned = PinnedFile(SHIPPED / shipped[spec["source"]["preset"]], {"url": url})
+        v = run_spec(spec, context=RunContext(snapshots={url: pinned}))
+        assert (v.verdict, v.reason) == (verdict, reason), spec["source"]["preset"]
