@@ -25,7 +25,7 @@ and listed, with the reason, in the evidence. The model name "*" means the best 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from resolvers.base import BadEvidence, Checker, Measurement, SourceError, is_type
@@ -42,43 +42,9 @@ MISSING_PAIR = ("inconclusive", "void")
 Z95 = 1.959963984540054  # a 95% interval is value +- Z95 * stderr
 
 
-def parse_when(text: Any) -> datetime | None:
-    """A cell or spec value as a UTC moment (a date alone is its whole day: its last
-    microsecond, so as_of 2027-06-30 keeps rows of that day); None when empty. ValueError
-    when it is not a date."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return None
-    if isinstance(text, datetime):
-        moment = text
-    elif isinstance(text, date):
-        return datetime(text.year, text.month, text.day, 23, 59, 59, 999999, tzinfo=UTC)
-    else:
-        s = str(text).strip()
-        if len(s) == 10:
-            d = date.fromisoformat(s)
-            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
-        moment = datetime.fromisoformat(s.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _number(cell: Any) -> float | None:
-    if isinstance(cell, bool) or cell is None:
-        return None
-    try:
-        value = float(cell)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return value if math.isfinite(value) else None
-
-
 def resolved_columns(spec: dict) -> dict[str, str]:
     preset = formats.PRESETS.get(spec.get("preset", ""))
     return {**(preset.columns if preset else {}), **(spec.get("columns") or {})}
-
-
-def _split_effort(name: str) -> tuple[str, str | None]:
-    base, _, level = name.rpartition("_")
-    return (base, level) if base and level in formats.EFFORT_LEVELS else (name, None)
 
 
 def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
@@ -94,10 +60,10 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
         file = file or meta.get("source_file")
         if "score" not in (spec.get("columns") or {}):
             columns["score"] = meta.get("score_column") or columns["score"]
-        scale = float(spec.get("scale", _number(meta.get("scale")) or 1.0))
+        scale = float(spec.get("scale", formats.cell_number(meta.get("scale")) or 1.0))
         if spec.get("normalize"):
-            normalize = (_number(meta.get("random_baseline")) or 0.0,
-                         _number(meta.get("score_ceiling")) or 1.0)
+            normalize = (formats.cell_number(meta.get("random_baseline")) or 0.0,
+                         formats.cell_number(meta.get("score_ceiling")) or 1.0)
     member, rows = formats.table_rows(result.parsed, format=fmt, file=file,
                                       board=spec.get("board"))
     header = set().union(*(row.keys() for row in rows)) if rows else set()
@@ -119,7 +85,7 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
         if column not in header:
             raise ValueError(f"{member + ' ' if member else ''}has no filter column "
                              f"{column!r}")
-    as_of = parse_when(spec.get("as_of"))
+    as_of = formats.parse_when(spec.get("as_of"))
     where = f"{result.ref.locator}" + (f" {member}" if member else "")
     records = []
     for index, row in enumerate(rows, start=2 if fmt in ("csv", "zip") else 1):
@@ -146,12 +112,12 @@ def _record(row: dict, index: int, where: str, sha: str, columns: dict[str, str]
     effort = str(effort_cell) if effort_cell not in (None, "") else None
     model = name
     if "efforts" in spec:  # variants of one model become its conditions
-        base, suffix = _split_effort(name)
+        base, suffix = formats.split_effort(name)
         model, effort = (base if suffix else name), (effort or suffix)
-    raw = _number(row.get(columns["score"]))
-    stderr = _number(row.get(columns.get("stderr", "")))
-    low, high = _number(row.get(columns.get("ci_low", ""))), \
-        _number(row.get(columns.get("ci_high", "")))
+    raw = formats.cell_number(row.get(columns["score"]))
+    stderr = formats.cell_number(row.get(columns.get("stderr", "")))
+    low, high = formats.cell_number(row.get(columns.get("ci_low", ""))), \
+        formats.cell_number(row.get(columns.get("ci_high", "")))
     if stderr is None and low is not None and high is not None:
         stderr = (high - low) / (2 * Z95)  # the interval is a 95% one
     value = None if raw is None else raw * scale
@@ -165,7 +131,7 @@ def _record(row: dict, index: int, where: str, sha: str, columns: dict[str, str]
     when_text = row.get(date_col) if date_col else None
     if as_of is not None:
         try:
-            when = parse_when(when_text)
+            when = formats.parse_when(when_text)
         except (TypeError, ValueError):
             problems.append(f"its date {when_text!r} ({date_col}) is not a date")
         else:
@@ -177,7 +143,7 @@ def _record(row: dict, index: int, where: str, sha: str, columns: dict[str, str]
     metrics: dict[str, dict] = {"score": {"value": value, "stderr": stderr, "raw": raw,
                                           "ci": [low, high] if low is not None else None}}
     for column, cell in row.items():
-        n = _number(cell)
+        n = formats.cell_number(cell)
         if n is not None and column not in metrics:
             metrics[str(column)] = {"value": n, "stderr": None, "raw": cell}
     identity = {"locator": where, "sha256": sha, "line": index, "model": name,
@@ -274,7 +240,7 @@ class PublishedEvidence(RecordEvidence):
             if len(dated) < len(usable):
                 raise BadEvidence(f"{len(usable)} rows for {what}, not all dated: cannot "
                                   "tell which is latest")
-            chosen = max(dated, key=lambda r: cast(datetime, parse_when(r.completed)))
+            chosen = max(dated, key=lambda r: cast(datetime, formats.parse_when(r.completed)))
         else:
             def score(r: Record) -> float:
                 v = r.metrics.get("score", {}).get("value")
@@ -391,7 +357,7 @@ def _validate_choices(source: dict, path: str, check: Checker) -> None:
                                          f"{source[key]!r}")
     if isinstance(source.get("as_of"), str) and source["as_of"]:
         try:
-            parse_when(source["as_of"])
+            formats.parse_when(source["as_of"])
         except ValueError:
             check.error(f"{path}.as_of", f"not a date: {source['as_of']!r} (e.g. 2027-06-30 "
                                          "or 2027-06-30T12:00:00Z)")

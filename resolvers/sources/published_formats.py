@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -75,6 +77,40 @@ PRESETS: dict[str, Preset] = {
         keys=("category",), licence="CC BY 4.0",
         attribution="LMArena, lmarena-ai/leaderboard-dataset"),
 }
+
+
+def parse_when(text: Any) -> datetime | None:
+    """A cell or spec value as a UTC moment (a date alone is its whole day: its last
+    microsecond, so as_of 2027-06-30 keeps rows of that day); None when empty. ValueError
+    when it is not a date."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if isinstance(text, datetime):
+        moment = text
+    elif isinstance(text, date):
+        return datetime(text.year, text.month, text.day, 23, 59, 59, 999999, tzinfo=UTC)
+    else:
+        s = str(text).strip()
+        if len(s) == 10:
+            d = date.fromisoformat(s)
+            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
+        moment = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cell_number(cell: Any) -> float | None:
+    if isinstance(cell, bool) or cell is None:
+        return None
+    try:
+        value = float(cell)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def split_effort(name: str) -> tuple[str, str | None]:
+    base, _, level = name.rpartition("_")
+    return (base, level) if base and level in EFFORT_LEVELS else (name, None)
 
 
 def parse(data: bytes, name: str) -> dict:

@@ -37,7 +37,9 @@ def sources_in_use() -> list[SnapshotSource]:
         "resolver_spec", flat=True)
     for spec in specs:
         for url in published_urls(spec):
-            urls.setdefault(url, str(spec["source"].get("preset") or ""))
+            source_spec = spec.get("source") if isinstance(spec, dict) else None
+            preset = source_spec.get("preset") if isinstance(source_spec, dict) else None
+            urls.setdefault(url, str(preset or ""))
     sources = []
     for url, preset in urls.items():
         source = source_for_url(url)

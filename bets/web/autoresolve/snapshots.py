@@ -34,12 +34,12 @@ def snapshot_source(request: HttpRequest, pk: int):
         if form.is_valid() and request.user.is_authenticated:
             try:
                 upload = form.cleaned_data["file"]
-                _, new = snapshot_upload(source_id=source.pk, data=upload.read(),
-                                         actor=request.user, note=form.cleaned_data["note"])
+                _, created = snapshot_upload(source_id=source.pk, data=upload.read(),
+                                             actor=request.user, note=form.cleaned_data["note"])
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, "Snapshot stored." if new else
+                messages.success(request, "Snapshot stored." if created else
                                  "Those bytes are the latest version already.")
                 return HttpResponseRedirect(reverse("snapshot-source", args=[source.pk]))
         elif not request.user.is_authenticated:
