@@ -127,7 +127,7 @@ def test_the_version_read_is_the_one_the_first_retrieval_at_or_after_the_moment_
 
 
 def test_a_claim_resolves_from_the_first_snapshot_after_resolve_after_and_keeps_it(
-        tables, ann, mod):
+        tables, ann, mod, client):
     url = f"{tables.base}/benchmark_data.zip"
     claim = effort_claim(ann, mod, url)
     source = source_for_url(url)
@@ -153,6 +153,9 @@ def test_a_claim_resolves_from_the_first_snapshot_after_resolve_after_and_keeps_
     assert later.evidence["snapshots"][0]["sha256"] == v2.sha256
     [line] = attempt_table_changes(attempt.evidence)
     assert line.startswith(f"The table has since changed: {url} was retrieved again")
+    page = client.get(f"/claims/{claim.pk}/resolution/").content.decode()
+    assert "The table has since changed" in page and v2.sha256 in page
+    assert "dated 2099-01-01T00:00:00.000Z (Started at), after as_of" in page
     # The bundle carries the exact bytes that decided.
     bundle = zipfile.ZipFile(io.BytesIO(evidence_zip(attempt, user=ann)))
     [name] = [n for n in bundle.namelist() if n.startswith("files/snapshot/")]
