@@ -232,3 +232,4 @@ def test_the_published_demo_claims_resolve_from_their_shipped_snapshots(tables, 
     assert [a.evidence["snapshots"][0]["uploaded_by"] for a in decided] == ["mod", "mod"]
     assert [r["model"] for r in decided[1].evidence["set_aside"]] == ["acme-4"]
     assert len(tables.requests) == 0  # nothing fetched: the shipped snapshots decided
+

@@ -59,22 +59,22 @@ def snapshot_record(snapshot: Snapshot, pinned_as: str) -> dict:
 def claim_pinned_snapshots(spec: Any, claim_id: int | None) -> dict:
     """url -> resolvers PinnedFile for each published URL the spec reads: from resolve_after
     on, the first version retrieved at or after it (frozen: later versions never change
-    it); before then, the latest version (dry runs and previews). URLs with no such version
-    yet are left out (the run waits for a poll)."""
+    it); before then, or without a claim (the spec builder, the CLI), the latest version.
+    URLs with no such version yet are left out (the run waits for a poll)."""
     from resolvers.base import PinnedFile
 
     urls = published_urls(spec)
-    if not urls or claim_id is None:
+    if not urls:
         return {}
-    claim = Claim.objects.filter(pk=claim_id).only("resolve_after").first()
-    if claim is None:
-        return {}
+    claim = Claim.objects.filter(pk=claim_id).only("resolve_after").first() \
+        if claim_id is not None else None
+    resolve_after = claim.resolve_after if claim is not None else None
     now = timezone.now()
     pinned = {}
     for source in SnapshotSource.objects.filter(url__in=urls):
-        if claim.resolve_after is not None and now >= claim.resolve_after:
-            snapshot = snapshot_at_or_after(source_id=source.pk, moment=claim.resolve_after)
-            how = f"the first retrieval at or after resolve_after {claim.resolve_after.isoformat()}"
+        if resolve_after is not None and now >= resolve_after:
+            snapshot = snapshot_at_or_after(source_id=source.pk, moment=resolve_after)
+            how = f"the first retrieval at or after resolve_after {resolve_after.isoformat()}"
         else:
             snapshot = source.snapshots.order_by("-retrieved_at", "-id").first()
             how = "the latest retrieval (resolve_after has not come yet)"
