@@ -13,6 +13,8 @@ from bets.autoresolve.tasks import (
     claims_dry_run_task,
     proposals_finalize_due_task,
     resolver_sweep_task,
+    snapshot_poll_sweep_task,
+    snapshot_source_poll_task,
 )
 from bets.betting.tasks import (
     agreements_remind_due_task,
@@ -35,9 +37,9 @@ __all__ = [
     "claim_run_resolver_task",
     "claim_score_task",
     "claim_settle_task",
+    "claims_close_due_task",
     "claims_dry_run_sweep_task",
     "claims_dry_run_task",
-    "claims_close_due_task",
     "claims_score_missing_task",
     "claims_settle_missing_task",
     "ledger_check_task",
@@ -50,4 +52,6 @@ __all__ = [
     "offers_expire_due_task",
     "proposals_finalize_due_task",
     "resolver_sweep_task",
+    "snapshot_poll_sweep_task",
+    "snapshot_source_poll_task",
 ]

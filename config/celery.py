@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "bets.tasks.resolver_sweep",
         "schedule": float(settings.CRUX_RESOLVER_SWEEP_SECONDS),
     },
+    "poll-published-sources": {  # snapshots of the published tables open claims use
+        "task": "bets.tasks.snapshot_poll_sweep",
+        "schedule": float(settings.CRUX_SNAPSHOT_SWEEP_SECONDS),
+    },
     "finalize-proposals": {"task": "bets.tasks.proposals_finalize_due", "schedule": 60.0},
     "dry-run-claims": {  # "would resolve as ... today" on every open claim with a spec
         "task": "bets.tasks.claims_dry_run_sweep",

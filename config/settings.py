@@ -301,6 +301,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "bets.tasks.claim_run_resolver": {"queue": "resolvers"},
     "bets.tasks.claims_dry_run": {"queue": "resolvers"},
+    "bets.tasks.snapshot_source_poll": {"queue": "resolvers"},  # a slow source waits there
     # Live evaluation runs: one eval per worker process (inspect allows no more), so the
     # `evals` queue has workers of its own (docs/live-runs.md).
     "bets.tasks.live_shard_run": {"queue": "evals"},
@@ -344,6 +345,16 @@ CRUX_URL_SOURCE_ALLOW_LOOPBACK = env_bool("CRUX_URL_SOURCE_ALLOW_LOOPBACK", Fals
 # Seconds one URL fetch of a resolver run may take in all: resolving, connecting, headers and
 # body (a server sending a byte every few seconds is cut off here, not after minutes).
 CRUX_URL_FETCH_SECONDS = env_int("CRUX_URL_FETCH_SECONDS", 10)
+# Published tables (docs/resolver-specs.md, source kind "published"): beat looks for due
+# sources every CRUX_SNAPSHOT_SWEEP_SECONDS and polls each source an open claim uses once per
+# CRUX_SNAPSHOT_POLL_SECONDS (If-None-Match where it sent an ETag). Every distinct version is
+# kept, its bytes once, content-addressed under CRUX_SNAPSHOT_DIR; a file larger than
+# CRUX_SNAPSHOT_MAX_BYTES is refused (LMArena's full text table is about 57 MB).
+CRUX_SNAPSHOT_SWEEP_SECONDS = env_int("CRUX_SNAPSHOT_SWEEP_SECONDS", 300)
+CRUX_SNAPSHOT_POLL_SECONDS = env_int("CRUX_SNAPSHOT_POLL_SECONDS", 6 * 3600)
+CRUX_SNAPSHOT_MAX_BYTES = env_int("CRUX_SNAPSHOT_MAX_BYTES", 64 * 1024 * 1024)
+CRUX_SNAPSHOT_FETCH_SECONDS = env_int("CRUX_SNAPSHOT_FETCH_SECONDS", 60)
+CRUX_SNAPSHOT_DIR = Path(os.environ.get("CRUX_SNAPSHOT_DIR", MEDIA_ROOT / "snapshots"))
 # Seconds all the fetches of one preview may take together (the spec builder's and a claim's
 # "would resolve as" preview run inside a web request: they must end well inside the web
 # server's worker timeout, whatever the source does).

@@ -47,6 +47,15 @@ class BadEvidence(Exception):  # noqa: N818 (it is an outcome, not a failure of 
     """Evidence exists but must not decide the claim; the run ends inconclusive with this."""
 
 
+@dataclass(frozen=True)
+class PinnedFile:
+    """One stored retrieval of a published file: where its bytes lie and what the evidence
+    says of it (url, retrieved_at, sha256, size, status, etag, licence, attribution)."""
+
+    path: Path
+    record: dict
+
+
 @dataclass
 class RunContext:
     base_dir: Path | None = None  # {"path": ...} resolves here and may not leave it
@@ -72,6 +81,10 @@ class RunContext:
     # thousands of claims list the same directory once per window, not once per claim. 0 (the
     # default) lists it every time, as a resolver run must.
     glob_ttl: float = 0.0
+    # Published tables (source kind "published"): the pinned snapshot to read for each URL a
+    # spec names. Crux chooses the snapshot (the first retrieved at or after resolve_after);
+    # the source only reads the bytes it is given and never fetches.
+    snapshots: dict[str, PinnedFile] = field(default_factory=dict)
 
     def fetch_seconds(self) -> float:
         """Seconds the next fetch may take: the per-fetch timeout, or what is left of the

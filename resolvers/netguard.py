@@ -73,6 +73,10 @@ class Fetched:
     content: bytes
     sha256: str
     redirects: tuple[str, ...]
+    # The validators a server sent, for conditional requests next time (snapshots of
+    # published tables poll with If-None-Match); "" when it sent none.
+    etag: str = ""
+    last_modified: str = ""
 
 
 def address_problem(ip: IPAddress, *, allow_loopback: bool = False) -> str | None:
@@ -192,21 +196,27 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
 
 def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
           allow_loopback: bool = False, max_redirects: int = MAX_REDIRECTS,
-          ca_certs: str | None = None) -> Fetched:
+          ca_certs: str | None = None, conditional: dict[str, str] | None = None) -> Fetched:
     """GET `url` with every hop checked, at most `max_bytes` of body, and `timeout` seconds
     for the whole of it: resolving, connecting, TLS, the headers and the body of every hop.
 
     A per-read timeout alone does not bound a fetch: a server that sends one byte every two
     seconds never trips it, in the headers or in the body. So a watchdog cuts the connection
     at the deadline, whatever it is waiting for. `ca_certs` replaces the system trust store
-    (tests use their own CA)."""
+    (tests use their own CA). `conditional`: If-None-Match / If-Modified-Since headers; a
+    304 answer then comes back as a Fetched with status 304 and no content."""
     deadline = time.monotonic() + timeout
     current = url
     hops: list[str] = []
     while True:
         target = check_url(current, allow_loopback=allow_loopback,
                            timeout=_left(deadline, current, timeout))
-        status, headers, body = _get(target, deadline, timeout, max_bytes, ca_certs)
+        status, headers, body = _get(target, deadline, timeout, max_bytes, ca_certs,
+                                     conditional or {})
+        validators = {"etag": headers.get("etag") or "",
+                      "last_modified": headers.get("last-modified") or ""}
+        if status == 304 and conditional:
+            return Fetched(url, current, status, b"", "", tuple(hops), **validators)
         if status in REDIRECT_CODES:
             location = headers.get("location")
             if not location:
@@ -219,7 +229,7 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
         if status != 200:
             raise SourceError(f"{current}: HTTP {status}", retryable=status in RETRYABLE_STATUS)
         sha = hashlib.sha256(body).hexdigest()
-        return Fetched(url, current, status, body, sha, tuple(hops))
+        return Fetched(url, current, status, body, sha, tuple(hops), **validators)
 
 
 def _left(deadline: float, where: str, timeout: float) -> float:
@@ -259,12 +269,14 @@ class _Watchdog:
 
 
 def _get(target: Target, deadline: float, timeout: float, max_bytes: int,
-         ca_certs: str | None) -> tuple[int, HTTPHeaderDict, bytes]:
+         ca_certs: str | None, conditional: dict[str, str]) -> tuple[int, HTTPHeaderDict, bytes]:
     host_header = f"[{target.host}]" if ":" in target.host else target.host
     if target.port != (443 if target.scheme == "https" else 80):
         host_header += f":{target.port}"
     headers = {"Host": host_header, "User-Agent": "crux-resolver",
-               "Accept": "application/json, text/csv, */*", "Accept-Encoding": "identity"}
+               "Accept": "application/json, text/csv, */*", "Accept-Encoding": "identity",
+               **{k: v for k, v in conditional.items()
+                  if k in ("If-None-Match", "If-Modified-Since")}}
     where = f"{target.scheme}://{host_header}{target.request_target}"
     left = _left(deadline, where, timeout)
     # One connection to the checked address; no pool, no retries, no second lookup.

@@ -38,6 +38,7 @@ SOURCES = {
     "http_json": "resolvers.sources.http_json.HttpJsonSource",
     "csv": "resolvers.sources.csv_table.CsvSource",
     "inspect_run": "resolvers.sources.inspect_run.InspectRunSource",
+    "published": "resolvers.sources.published.PublishedSource",
 }
 
 CRITERIA = {

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from bets.autoresolve.snapshots.selectors import claim_pinned_snapshots
 from bets.models import ClaimArtifact
 
 
@@ -79,6 +80,8 @@ def execute_spec(
                           fetch_budget=fetch_budget)
     if claim_id is None:
         context.artifacts = _directory_artifacts(artifacts_dir)
+    # Published tables: the snapshot each URL is read from (pinned by resolve_after).
+    context.snapshots = claim_pinned_snapshots(spec, claim_id)
     context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
     context.glob_ttl = glob_ttl  # dry runs may reuse a directory listing for a few seconds
     return run_spec(spec, context=context)
@@ -90,9 +93,10 @@ def preview_spec(spec, claim_id: int | None = None, *, artifact_names: set[str])
     and of the claim's files only `artifact_names` (those the caller may read)."""
     from resolvers.registry import preview_spec as preview
 
-    return preview(spec, context=run_context(
-        claim_id, fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS),
-        artifact_names=artifact_names))
+    context = run_context(claim_id, fetch_budget=float(settings.CRUX_PREVIEW_FETCH_SECONDS),
+                          artifact_names=artifact_names)
+    context.snapshots = claim_pinned_snapshots(spec, claim_id)
+    return preview(spec, context=context)
 
 
 def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):
@@ -106,15 +110,18 @@ def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):
     return files_to_read(spec, context=context)
 
 
-def execute_frozen(spec, *, data_dir: Path, artifacts: dict[str, Path]):
+def execute_frozen(spec, *, data_dir: Path, artifacts: dict[str, Path],
+                   snapshots: dict | None = None):
     """Run a spec against exactly these files and nothing else (reverify): `data_dir` holds
-    copies of the data files an attempt read, `artifacts` its uploaded files. No URL is
-    fetched from a cache, and no cache is shared with the worker's."""
+    copies of the data files an attempt read, `artifacts` its uploaded files, `snapshots`
+    the published snapshots it read (url -> PinnedFile). No URL is fetched from a cache, and
+    no cache is shared with the worker's."""
     from resolvers.cache import LogCache
     from resolvers.registry import run_spec
 
     context = run_context(None, reads_artifacts=False)
     context.data_dir, context.artifacts, context.cache = data_dir, artifacts, LogCache()
+    context.snapshots = snapshots or {}
     return run_spec(spec, context=context)
 
 

@@ -30,6 +30,7 @@ from bets.autoresolve.evidence.disclosure import preview_disclose
 from bets.autoresolve.live.runs import is_live_spec, live_run_start
 from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
+from bets.autoresolve.snapshots.polling import claim_snapshots_poll
 from bets.claims.locking import claim_lock
 from bets.common import sql
 from bets.common.dispatch import dispatch_on_commit, publish_all
@@ -206,6 +207,8 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
     if is_live_spec(attempt.spec):  # runs the benchmark on the `evals` workers, in shards
         return live_run_start(attempt=attempt)
     try:
+        # A published table with no snapshot to resolve from yet is retrieved now.
+        claim_snapshots_poll(spec=attempt.spec, claim_id=claim_id)
         verdict = execute_spec(attempt.spec, claim_id)
     except SpecError as exc:
         return _record_failure(attempt, "; ".join(exc.errors), retryable=False)

@@ -12,6 +12,7 @@ from bets.autoresolve.bridge import cache_in_use
 from bets.autoresolve.disputes import proposals_finalize_due
 from bets.autoresolve.dryrun import claims_dry_run, dry_run_sweep
 from bets.autoresolve.runs import TransientResolverFailure, claim_run_resolver, resolver_sweep
+from bets.autoresolve.snapshots.polling import snapshot_poll_sweep, source_poll
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,20 @@ def claims_dry_run_task(claim_ids: list[int]) -> int:
 def proposals_finalize_due_task() -> int:
     """Beat: proposals past their dispute window become resolutions (each exactly once)."""
     return proposals_finalize_due()
+
+
+@shared_task(name="bets.tasks.snapshot_poll_sweep")
+def snapshot_poll_sweep_task() -> int:
+    """Beat: poll each published source an open claim uses, once per period."""
+    return snapshot_poll_sweep()
+
+
+@shared_task(name="bets.tasks.snapshot_source_poll", soft_time_limit=RUN_SOFT_LIMIT,
+             time_limit=RUN_HARD_LIMIT)
+def snapshot_source_poll_task(source_id: int) -> int | None:
+    """Retrieve one published source and keep the version it returns."""
+    snapshot = source_poll(source_id=source_id)
+    return snapshot.pk if snapshot else None
 
 
 @worker_process_shutdown.connect

@@ -39,8 +39,9 @@ from django.urls import Resolver404, resolve
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 CHUNK = 64 * 1024
 # The URL names of the paths that take an evaluation file, and the room their body may take
-# beyond the file itself (the multipart framing, the name and visibility fields).
-FILE_UPLOADS = ("artifact-upload", "api-artifacts")
+# beyond the file itself (the multipart framing, the name and visibility fields). A staff
+# upload of a published snapshot (snapshot-source) shares the evaluation file's cap.
+FILE_UPLOADS = ("artifact-upload", "api-artifacts", "snapshot-source")
 FORM_BYTES = 64 * 1024
 
 

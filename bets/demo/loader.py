@@ -21,6 +21,7 @@ from bets.claims.services import claim_approve, claim_feature, claim_propose
 from bets.common.types import AuthUser
 from bets.demo import data
 from bets.demo.autoresolve import demo_autoresolve_load
+from bets.demo.published import demo_published_load
 from bets.models import Claim
 from bets.scoring.services import claim_score
 
@@ -148,4 +149,6 @@ def demo_load(*, now: datetime | None = None, seed: int = 2024) -> bool:
         _load_resolved(index, title, outcome, admin=admin, users=users, now=now, rng=rng)
     # Claims that resolve themselves from the bundled evaluation logs (one is due at start-up).
     demo_autoresolve_load(admin=admin, participants=users)
+    # Claims that resolve from shipped snapshots of published tables (both due at start-up).
+    demo_published_load(admin=admin, participants=users)
     return True

@@ -1,6 +1,13 @@
 """Crux tables, one module per domain: claims, scores, ledger, betting, autoresolve."""
 
-from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
+from bets.models.autoresolve import (
+    ClaimArtifact,
+    Dispute,
+    ResolutionAttempt,
+    ResolutionProposal,
+    Snapshot,
+    SnapshotSource,
+)
 from bets.models.betting import (
     Agreement,
     AgreementMark,
@@ -73,6 +80,8 @@ __all__ = [
     "ResolutionAttempt",
     "ResolutionEvent",
     "ResolutionProposal",
+    "Snapshot",
+    "SnapshotSource",
     "Score",
     "SshKey",
     "Tag",

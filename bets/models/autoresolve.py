@@ -156,3 +156,53 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute {self.pk} ({self.decision})"
+
+
+class SnapshotSource(models.Model):
+    """A published file (a benchmark table, a leaderboard) that claims resolve from: its URL,
+    its licence and attribution line, and where polling it stands."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    licence = models.CharField(max_length=300, blank=True)
+    attribution = models.CharField(max_length=500, blank=True)
+    # The preset whose layout the snapshot page reads to list what changed ("" for none).
+    preset = models.CharField(max_length=20, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    poll_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Snapshot(models.Model):
+    """One version of a published file as Crux retrieved it (or staff uploaded it).
+
+    The bytes are stored once, content-addressed by sha256 (bets.autoresolve.snapshots.store);
+    a row is a version in the file's history: a new row when a retrieval returns bytes other
+    than the latest row's, and `last_seen_at` moves on while retrievals (or 304 answers)
+    return the same. So the version current at any moment, and the first retrieval at or
+    after a claim's resolve_after, can be told exactly.
+    """
+
+    source = models.ForeignKey(SnapshotSource, on_delete=models.PROTECT,
+                               related_name="snapshots")
+    url = models.URLField(max_length=2000)  # as requested (redirects end elsewhere)
+    retrieved_at = models.DateTimeField(db_index=True)  # the first retrieval of this version
+    last_seen_at = models.DateTimeField()  # the latest retrieval that found these bytes
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)  # null: uploaded
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    licence = models.CharField(max_length=300, blank=True)
+    attribution = models.CharField(max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=500, blank=True)  # an upload's provenance (Wayback URL)
+
+    class Meta:
+        ordering = ["source_id", "retrieved_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} @ {self.retrieved_at:%Y-%m-%d %H:%M} ({self.sha256[:12]})"

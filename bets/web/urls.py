@@ -5,7 +5,7 @@ from django.urls import path
 
 from bets.common import ids  # noqa: F401 (registers the dbid converter)
 from bets.web import accounts, conversation, scoring
-from bets.web.autoresolve import evidence_access, live
+from bets.web.autoresolve import evidence_access, live, snapshots
 from bets.web.autoresolve import pages as autoresolve
 from bets.web.betting import agreements
 from bets.web.betting import views as betting
@@ -52,6 +52,8 @@ urlpatterns = [
     path("claims/<dbid:pk>/resolution/", autoresolve.claim_resolution, name="claim-resolution"),
     path("claims/<dbid:pk>/artifacts/upload/", autoresolve.artifact_upload,
          name="artifact-upload"),
+    path("sources/", snapshots.snapshot_sources, name="snapshot-sources"),
+    path("sources/<dbid:pk>/", snapshots.snapshot_source, name="snapshot-source"),
     path("claims/<dbid:pk>/resolver/run/", autoresolve.resolver_run_now, name="resolver-run-now"),
     path("live-runs/<dbid:pk>/cancel/", live.live_run_cancel_view, name="live-run-cancel"),
     path("proposals/<dbid:pk>/dispute/", autoresolve.proposal_dispute, name="proposal-dispute"),

@@ -24,6 +24,7 @@ from bets.autoresolve.evidence.disclosure import (
 )
 from bets.autoresolve.evidence.visibility import artifact_readable_by
 from bets.autoresolve.live import runs as live_runs
+from bets.autoresolve.snapshots.store import bytes_path as snapshot_bytes_path
 from bets.claims.arbiters import claim_arbiter_ids
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.types import Viewer
@@ -129,6 +130,12 @@ def evidence_files(attempt: ResolutionAttempt, *, user: Viewer | None) -> list[E
             path = _data_path(target)
             shared = path is not None
             why = "" if shared else "no longer in the data directory"
+        elif kind == "snapshot":
+            # A published table: Crux keeps the bytes it read, under their sha256.
+            stored = snapshot_bytes_path(sha)
+            path = stored if stored.is_file() else None
+            shared = path is not None
+            why = "" if shared else "no longer stored"
         elif kind == "url":
             why = "fetched from a URL; Crux keeps no copy (fetch it and compare the sha256)"
         else:

@@ -51,9 +51,13 @@ def attempt_reverify(*, attempt_id: int) -> Reverification:
     if attempt.status not in DECIDED:
         raise Conflict(f"Attempt {attempt_id} is {attempt.status}: it has no verdict to "
                        "re-check.")
+    from resolvers.base import PinnedFile
+
     report = Reverification(attempt_id, verdict_then=attempt.verdict)
+    pinned = {str(r.get("url")): r for r in (attempt.evidence or {}).get("snapshots") or []
+              if isinstance(r, dict)}
     with tempfile.TemporaryDirectory(prefix="crux-reverify-") as tmp:
-        data_dir, artifacts = Path(tmp, "data"), {}
+        data_dir, artifacts, snapshots = Path(tmp, "data"), {}, {}
         data_dir.mkdir()
         for f in evidence_files(attempt, user=None):
             if f.path is None:
@@ -70,12 +74,15 @@ def attempt_reverify(*, attempt_id: int) -> Reverification:
             kind, _, target = f.locator.partition(":")
             if kind == "artifact":
                 artifacts[target] = f.path
+            elif kind == "snapshot":  # a published table, read from its stored bytes
+                snapshots[target] = PinnedFile(f.path, pinned.get(target, {}))
             else:
                 copy = data_dir / target
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(f.path, copy)
         try:
-            verdict = execute_frozen(attempt.spec, data_dir=data_dir, artifacts=artifacts)
+            verdict = execute_frozen(attempt.spec, data_dir=data_dir, artifacts=artifacts,
+                                     snapshots=snapshots)
         except (SpecError, SourceError) as exc:
             report.lines.append(f"The spec no longer runs: {exc}")
             return report

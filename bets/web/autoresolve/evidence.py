@@ -11,6 +11,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from bets.autoresolve.snapshots.selectors import attempt_table_changes
 from bets.web.autoresolve.evidence_charts import evidence_chart
 from bets.web.plumbing.charts import short
 
@@ -140,6 +141,34 @@ def refused_rows(evidence: dict) -> list[dict]:
     return rows
 
 
+def snapshot_rows(evidence: dict) -> list[dict]:
+    """The published snapshots a run read: URL, retrieval time, sha256, licence."""
+    rows = []
+    for s in evidence.get("snapshots", []) if isinstance(evidence, dict) else []:
+        if isinstance(s, dict):
+            when = str(s.get("retrieved_at", ""))[:19].replace("T", " ")
+            rows.append({"url": s.get("url", ""), "retrieved_at": when,
+                         "sha256": str(s.get("sha256") or ""),
+                         "size": _size(s.get("bytes")), "licence": s.get("licence") or "",
+                         "attribution": s.get("attribution") or "",
+                         "pinned_as": s.get("pinned_as") or "",
+                         "source_id": s.get("source_id"),
+                         "uploaded_by": s.get("uploaded_by") or ""})
+    return rows
+
+
+def set_aside_rows(evidence: dict) -> list[dict]:
+    """Rows of a table that were set aside (dated after as_of, undated), and why; the files
+    set aside are file_groups' second list."""
+    rows = []
+    for r in evidence.get("set_aside", []) if isinstance(evidence, dict) else []:
+        if isinstance(r, dict) and r.get("line") is not None:
+            rows.append({"model": r.get("model") or "", "value": r.get("value"),
+                         "where": f"{r.get('locator', '')} line {r.get('line', '')}",
+                         "reason": r.get("reason") or ""})
+    return rows
+
+
 def present(*, verdict: str, reason: str, measurement: dict, evidence: dict,
             lead: str, tail: str = "") -> dict:
     """Everything the evidence partial shows; `lead` begins the sentence ("Would resolve",
@@ -157,6 +186,8 @@ def present(*, verdict: str, reason: str, measurement: dict, evidence: dict,
         "decided_files": decided,
         "set_aside": set_aside,
         "refused": refused_rows(evidence),
+        "snapshots": snapshot_rows(evidence),
+        "set_aside_rows": set_aside_rows(evidence),
         "tool_versions": {str(k): pretty_json(v) if not isinstance(v, str) else v
                           for k, v in (evidence.get("tool_versions") or {}).items()},
         "notes": [str(n) for n in evidence.get("notes", [])],
@@ -173,4 +204,6 @@ def present_attempt(attempt, number: int | None) -> dict:
                    measurement=attempt.measurement, evidence=attempt.evidence,
                    lead=f"{lead} {words.get(attempt.verdict, 'ended')}")
     view["spec_json"] = pretty_json(attempt.spec)
+    # A published table revised after this verdict: said beside it, never changing it.
+    view["since_changed"] = attempt_table_changes(attempt.evidence)
     return view
