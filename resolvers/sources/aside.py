@@ -95,11 +95,17 @@ class SetAside:
         return f"not needed: the criterion read no {self.noun} before it stopped"
 
 
-def _row_id(record: Row, per_file: dict[str, int]) -> str:
-    """The locator, and the row or task when the file holds several records."""
-    locator = record.identity["locator"]
+def row_id(record: Row) -> str:
+    """The locator, and the line of a table's row."""
     if record.identity.get("line") is not None:
-        return f"{locator} line {record.identity['line']}"
-    if per_file[locator] > 1 and record.task is not None:
+        return f"{record.identity['locator']} line {record.identity['line']}"
+    return str(record.identity["locator"])
+
+
+def _row_id(record: Row, per_file: dict[str, int]) -> str:
+    """row_id, and the task when the file holds several tasks' records (lm-eval)."""
+    locator = record.identity["locator"]
+    if record.identity.get("line") is None and per_file[locator] > 1 \
+            and record.task is not None:
         return f"{locator} task {record.task}"
-    return locator
+    return row_id(record)

@@ -192,7 +192,7 @@ class RecordEvidence(Evidence):
                               "and disagree: cannot tell which is newest")
         self.aside.mark((r for r in found if r.problems), aside.CHOICE, problem_words)
         self.aside.mark((r for r in found if not r.problems and r is not chosen), aside.CHOICE,
-                        f"superseded by a later {self.noun}: {chosen.identity['locator']} "
+                        f"superseded by a later {self.noun}: {aside.row_id(chosen)} "
                         f"(completed {chosen.completed})")
         if len(found) > 1:
             ignored = [f"{r.identity['locator']} (completed {r.completed}"
