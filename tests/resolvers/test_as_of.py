@@ -9,11 +9,14 @@ their reason.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from resolvers import SpecError, run_spec, validate_spec
 from tests.resolvers import specs
+from tests.resolvers.conftest import REPO
+from tests.resolvers.test_docs_examples import EXAMPLE
 from tests.resolvers.specs import threshold
 
 # gen2 with chain of thought, re-measured over time: 0.70 in May, 0.95 in July (after the
@@ -152,3 +155,16 @@ def test_a_bad_as_of_rule_is_refused_with_its_path(kind, keys, message):
     with pytest.raises(SpecError) as e:
         validate_spec({"source": source, "criterion": threshold()})
     assert any(err.startswith(message) for err in e.value.errors), e.value.errors
+
+
+def test_the_documented_as_of_example_decides_what_the_docs_say(tmp_path):
+    text = (REPO / "docs" / "resolver-specs.md").read_text()
+    section = text[text.index("### `as_of`"):text.index("### `http_json`")]
+    table = re.search(r"```csv\n(.*?)```", section, re.S)[1]
+    example = EXAMPLE.search(section)
+    path = tmp_path / "table.csv"
+    path.write_text(table)
+    result = run_spec(json.loads(example["spec"]),
+                      context=specs.context(artifacts={"table": path}))
+    assert (result.verdict, result.reason) == (example["verdict"], example["reason"])
+    assert [e["line"] for e in result.evidence["set_aside"]] == [3, 4]
