@@ -16,8 +16,8 @@ import pytest
 from resolvers import SpecError, run_spec, validate_spec
 from tests.resolvers import specs
 from tests.resolvers.conftest import REPO
-from tests.resolvers.test_docs_examples import EXAMPLE
 from tests.resolvers.specs import threshold
+from tests.resolvers.test_docs_examples import EXAMPLE
 
 # gen2 with chain of thought, re-measured over time: 0.70 in May, 0.95 in July (after the
 # day the claim is about), and two rows nobody can date.
