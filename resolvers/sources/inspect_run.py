@@ -266,16 +266,17 @@ def read_logs(spec: dict, log_dir: Path, context: RunContext) -> LiveEvidence:
                         identities=identities, aside=loaded.aside)
 
 
-def _asked_samples(spec: dict) -> int | str:
-    """How many samples the spec asked each (model, condition) to run, or why that cannot
-    be told (the task is no longer bundled or its dataset does not read)."""
+def _asked_samples(spec: dict) -> int | None:
+    """How many samples the spec asked each (model, condition) to run, from the task's
+    dataset here; None when this machine lacks the task (an added task, re-checked away
+    from the service): then each log's own record of its dataset's size stands in."""
     try:
         return sample_count(spec, catalog.environment().data_dir)
-    except (evals.TaskNotFound, ValueError, OSError) as e:
-        return f"cannot tell how many samples the spec asked for ({e})"
+    except (evals.TaskNotFound, ValueError, OSError):
+        return None
 
 
-def _as_spec_model(record: Record, spec: dict, seen: dict, asked: int | str) -> Record:
+def _as_spec_model(record: Record, spec: dict, seen: dict, asked: int | None) -> Record:
     """Name the record's model as the spec does ("gen1", not "openai-api/lab/gen1"), and
     refuse it when the endpoint answered as another model, or when it covered fewer
     samples than the spec asked for (a shard, a smoke run written into the same folder)."""
@@ -287,9 +288,10 @@ def _as_spec_model(record: Record, spec: dict, seen: dict, asked: int | str) -> 
         problems.append(f"responses named model {', '.join(wrong)}, not {model}")
     if meta.get("crux_task") != spec["task"]:
         problems.append(f"log is for task {meta.get('crux_task')}, not {spec['task']}")
-    if isinstance(asked, str):
-        problems.append(asked)
-    elif partial := inspect_logs.coverage(record.attrs, asked, "the spec asked for"):
+    if asked is None:
+        size = record.attrs["dataset"]["samples"]
+        asked = min(size, spec.get("limit", size)) if isinstance(size, int) else None
+    if partial := inspect_logs.coverage(record.attrs, asked, "the spec asked for"):
         problems.append(partial)
     return dataclasses.replace(record, model=model, problems=tuple(problems))
 

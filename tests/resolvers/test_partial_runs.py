@@ -117,9 +117,9 @@ def _is(path, model: str, condition: str) -> bool:
 # --- live runs: judged against what the spec asked for --------------------------------------
 
 
-def _live(partial_logs, tmp_path, **asked):
-    shutil.copy(partial_logs.live_shard, tmp_path)
-    source = {"kind": "inspect_run", "task": "arith", "endpoint": "lab", "models": ["gen2"],
+def _live(partial_logs, tmp_path, log=None, task="arith", **asked):
+    shutil.copy(log or partial_logs.live_shard, tmp_path)
+    source = {"kind": "inspect_run", "task": task, "endpoint": "lab", "models": ["gen2"],
               "conditions": ["snap"], **asked}
     evidence = inspect_run.read_logs(source, tmp_path, RunContext())
     criterion = criterion_class("threshold")({"kind": "threshold", "model": "gen2",
@@ -149,6 +149,18 @@ def test_a_live_run_over_fewer_samples_than_its_spec_asked_for_is_partial(
     # Without a limit the spec asks for the whole bundled dataset (200 questions).
     verdict, reason, _ = _live(partial_logs, tmp_path)
     assert verdict == "inconclusive" and "covered 10 of the 200 samples" in reason
+
+
+def test_a_live_run_of_a_task_this_machine_lacks_is_judged_by_the_logs_dataset_size(
+        partial_logs, tmp_path):
+    # Re-checked away from the service (no data directory), the added task `sums` is
+    # unknown: the log's own record of its dataset (12 questions) stands in.
+    verdict, reason, _ = _live(partial_logs, tmp_path, partial_logs.added_task, "sums")
+    assert verdict == "inconclusive"
+    assert "partial run: it covered 6 of the 12 samples the spec asked for" in reason
+    verdict, reason, _ = _live(partial_logs, tmp_path, partial_logs.added_task, "sums",
+                               limit=6)
+    assert verdict == "yes", reason
 
 
 # --- lm-eval groups: complete when every subtask is -----------------------------------------
