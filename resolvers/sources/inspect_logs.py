@@ -16,6 +16,11 @@ A log run over several epochs with several reducers (`Epochs(3, ["mean", "max"])
 `results.scores` entry per reducer, all under the scorer's name. Every entry is kept: a spec
 names the one it means with `reducer`, and a metric reduced several ways in a log whose spec
 names none is inconclusive (the reason lists the reductions), never silently one of them.
+
+A log decides only when it covered its whole dataset: as many distinct sample ids as
+`eval.dataset.samples`. A run narrowed with `limit` or `sample_id` is an ordinary `success`
+log whose completed count equals its own total; it is refused as a partial run, so a smoke
+run written after the full run cannot decide in its place.
 """
 
 from __future__ import annotations
