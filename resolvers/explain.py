@@ -20,7 +20,8 @@ WHERE = {"artifact": "the file {t} uploaded to the claim",
          "url": "the document at {t}"}
 SOURCE_NOUNS = {"inspect_logs": "inspect_ai evaluation logs",
                 "lm_eval": "lm-evaluation-harness results files",
-                "http_json": "a JSON document", "csv": "a CSV table"}
+                "http_json": "a JSON document", "csv": "a CSV table",
+                "published": "a published table"}
 AT_MOST = {"yes": "\u2264", "no": ">"}
 AT_LEAST = {"yes": "\u2265", "no": "<"}
 
@@ -62,6 +63,26 @@ def where(location: Any) -> str:
     return f"the location {_str(location)}"
 
 
+def as_of_words(source: dict) -> str:
+    """The as_of rule of a table source, or nothing."""
+    if "as_of" not in source:
+        return ""
+    return (f"; rows dated after {_str(source['as_of'])} (by column "
+            f"{_str(source.get('date_column', 'date'))}) are set aside")
+
+
+def _published_sentence(source: dict, place: str) -> str:
+    preset = source.get("preset")
+    table = (f"the {_str(preset)} table" if preset else f"a {_str(source.get('format'))} "
+             "table") + (f" {_str(source['benchmark'])}" if "benchmark" in source else "") + (
+        f" ({_str(source['file'])})" if "file" in source else "")
+    efforts = _obj(source.get("efforts"))
+    paired = "".join(f"; {_str(name)}: rows at effort {_list(levels, 'or')}"
+                     for name, levels in efforts.items())
+    return (f"Reads {table} from {place}, as pinned in the snapshot retrieved at or after the "
+            f"claim's resolve date{paired}{as_of_words(source)}.")
+
+
 # --- the source --------------------------------------------------------------------------------
 
 def source_sentence(source: Any) -> str:
@@ -83,7 +104,7 @@ def source_sentence(source: Any) -> str:
         stderr = (f", and its stderr at {_str(source['stderr_path'])}"
                   if "stderr_path" in source else "")
         return (f"Reads {place} (JSON) and takes each number at the path "
-                f"{_str(source.get('path'))}{stderr}.")
+                f"{_str(source.get('path'))}{stderr}{as_of_words(source)}.")
     if kind == "csv":
         columns = _obj(source.get("columns"))
         extra = [f"conditions in column {_str(columns['condition'])}"
@@ -93,7 +114,9 @@ def source_sentence(source: Any) -> str:
                  f"{_str(source['task'])}" if "task" in source else ""]
         return (f"Reads {place} (CSV): models in column {_str(columns.get('model'))}, values "
                 f"in column {_str(columns.get('value'))}"
-                + "".join(f", {e}" for e in extra if e) + ".")
+                + "".join(f", {e}" for e in extra if e) + as_of_words(source) + ".")
+    if kind == "published":
+        return _published_sentence(source, place)
     if kind in ("inspect_logs", "lm_eval"):
         only = [f"task {_str(source['task'])}" if "task" in source else "",
                 f"dataset {_str(source['dataset'])}" if "dataset" in source else ""]

@@ -83,7 +83,9 @@ def _merge_pair(logs: list[Any]) -> Any:
     ids = [i for log in present for i in (log.eval.dataset.sample_ids or [])]
     merged.samples = samples
     merged.eval.dataset.sample_ids = ids
-    merged.eval.dataset.samples = sum(log.eval.dataset.samples or 0 for log in present)
+    # Every shard drew its range from the same dataset, so each records the dataset's size
+    # (summing them counted it once per shard); sample_ids holds what the run covered.
+    merged.eval.dataset.samples = max(log.eval.dataset.samples or 0 for log in present)
     ranges = [log.eval.metadata.get("crux_range") or [0, 0] for log in present]
     merged.eval.metadata = {
         **(merged.eval.metadata or {}), "crux_shard": f"merged {len(logs)}",

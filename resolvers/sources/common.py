@@ -1,35 +1,24 @@
-"""Shared machinery for sources that read files, most of them a set of runs (logs, results
-files, rows).
+"""Shared machinery for sources that read a set of runs (logs, results files, rows).
 
-FileSource is the skeleton of every source that reads `location`: its spec checks and its
-conditions. RecordSource adds the reading: it parses each file into Records, and
-RecordEvidence answers "the metric for this model under this condition" by identifying the
-runs from what they record, refusing runs that must not decide (errored, invalidated,
-incomplete), and choosing the newest completed run when several match. Every choice is
-written down for the audit trail.
+A source parses each file into Records (resolvers.sources.files), and RecordEvidence answers
+"the metric for this model under this condition" by identifying the runs from what they
+record, refusing runs that must not decide (errored, invalidated, partial, dated after
+as_of), and choosing the newest completed run when several match. Every choice is written
+down for the audit trail, and every run read and not used is set aside with its reason
+(resolvers.sources.aside).
 """
 
 from __future__ import annotations
 
 import math
 import platform
-from abc import abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from resolvers.base import (
-    BadEvidence,
-    Checker,
-    Evidence,
-    Measurement,
-    RunContext,
-    Source,
-    number,
-)
-from resolvers.cache import LogCache
-from resolvers.sources import locations
+from resolvers.base import BadEvidence, Evidence, Measurement, number
+from resolvers.sources import aside
+from resolvers.sources.aside import SetAside
 
 RESOLVERS_VERSION = "1"
 NOTES_IN_REASON = 3  # a reason is read by people; the full list is in the evidence
@@ -74,7 +63,7 @@ class RecordEvidence(Evidence):
     noun = "log"
 
     def __init__(self, *, kind: str, spec: dict, records: list[Record], files: list[dict],
-                 notes: list[str], tool_versions: dict):
+                 notes: list[str], tool_versions: dict, aside: list[dict] | None = None):
         self.kind = kind
         self.spec = spec
         self.records = records
@@ -82,6 +71,10 @@ class RecordEvidence(Evidence):
         self.notes = list(notes)
         self.selection: list[str] = []
         self.used: dict[str, dict] = {}
+        # Every record (and file) read and not used, with the step of the lookup that
+        # dropped it: the evidence's set_aside list (resolvers.sources.aside).
+        self.aside = SetAside(self.noun, aside or [])
+        self.along: set[str] = set()  # keys of records read as part of a used one
         # Runs the decision needed but that must not decide (failed, invalidated, partial):
         # the evidence shows each with its status and error, not only the reason.
         self.refused: dict[str, dict] = {}
@@ -106,9 +99,20 @@ class RecordEvidence(Evidence):
         """Whether a record can hold `metric` at all (tables have one metric per row)."""
         return True
 
+    def condition_of(self, record: Record) -> str:
+        """What the record was run under, in words, for "another condition" reasons."""
+        return str(self.variant(record))
+
+    def read_along(self, record: Record) -> list[Record]:
+        """Records read as part of a record that decides (an lm-eval group's subtasks): its
+        identity describes them, and they are not set aside."""
+        return []
+
     # --- the lookup ----------------------------------------------------------------------------
     def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
         label = " ".join(x for x in (model, condition, metric) if x)
+        self.aside.lookup(model, condition)
+        self.aside.mark((r for r in self.records if r.model != model), aside.MODEL)
         found = [r for r in self.records if r.model == model]
         if not found:
             raise BadEvidence(f"no {self.noun} for model {model}{self._inventory()}")
@@ -125,13 +129,21 @@ class RecordEvidence(Evidence):
         found = self._narrow(found, "task", self.expected_task(condition), model)
         found = self._narrow(found, "dataset", self.spec.get("dataset"), model)
         if condition is not None:
+            self.aside.mark((r for r in found if not self.matches(r, condition)),
+                            aside.CONDITION)
             found = [r for r in found if self.matches(r, condition)]
             if not found:
                 raise BadEvidence(f"no {self.noun} for {model} under condition {condition}"
                                   f"{self._task_words(condition)}")
         elif len({self.variant(r) for r in found}) > 1:
+            self.aside.mark(found, aside.CONDITION, f"the criterion names no condition and "
+                                                   f"{model}'s {self.noun}s were run under "
+                                                   "several")
             raise BadEvidence(f"{self.noun}s for {model} were run under several conditions; "
                               "name a condition in the criterion")
+        self.aside.mark((r for r in found if not self.relevant(r, metric)), aside.METRIC,
+                        lambda r: f"another metric ({', '.join(sorted(map(str, r.metrics)))}): "
+                                  f"the criterion read {metric}")
         found = [r for r in found if self.relevant(r, metric)]
         if not found:
             raise BadEvidence(f"no {self.noun} for {label}")
@@ -142,8 +154,8 @@ class RecordEvidence(Evidence):
             raise BadEvidence(f"{label}: {key} is not a number "
                               f"({numbers.get('value')!r}) in {chosen.identity['locator']}")
         # One file can hold several records (lm-eval tasks, CSV rows): key by all of it.
-        key_parts = (chosen.identity["locator"], chosen.task, chosen.identity.get("line"))
-        self.used[repr(key_parts)] = chosen.identity
+        self.used[aside.key(chosen)] = chosen.identity
+        self.along.update(aside.key(r) for r in self.read_along(chosen))
         details = {"key": key, "file": chosen.identity["locator"],
                    **{k: numbers[k] for k in DETAIL_KEYS if k in numbers}}
         return Measurement(value, number(numbers.get("stderr")), label, chosen.identity,
@@ -154,6 +166,9 @@ class RecordEvidence(Evidence):
         if wanted is None:
             return found
         kept = [r for r in found if getattr(r, attr) == wanted]
+        self.aside.mark((r for r in found if getattr(r, attr) != wanted),
+                        aside.TASK if attr == "task" else aside.DATASET,
+                        lambda r: f"another {attr} ({getattr(r, attr)}, not {wanted})")
         if not kept:
             others = sorted({str(getattr(r, attr)) for r in found})
             raise BadEvidence(f"{self.noun}s for {model} are for {attr} "
@@ -169,9 +184,16 @@ class RecordEvidence(Evidence):
         if len(tied) > 1 and any(r.metrics != chosen.metrics for r in tied):
             when = ("record no completion time" if _newness(chosen) == float("-inf")
                     else "completed at the same time")
+            self.aside.mark(tied, aside.CHOICE, f"{len(tied)} {self.noun}s for {what} {when} "
+                                                "and disagree: cannot tell which is newest")
+            self.aside.mark((r for r in found if r.problems), aside.CHOICE, problem_words)
             raise BadEvidence(f"{len(tied)} {self.noun}s for {what} {when} "
                               f"({tied[0].identity['locator']}, {tied[1].identity['locator']}) "
                               "and disagree: cannot tell which is newest")
+        self.aside.mark((r for r in found if r.problems), aside.CHOICE, problem_words)
+        self.aside.mark((r for r in found if not r.problems and r is not chosen), aside.CHOICE,
+                        f"superseded by a later {self.noun}: {aside.row_id(chosen)} "
+                        f"(completed {chosen.completed})")
         if len(found) > 1:
             ignored = [f"{r.identity['locator']} (completed {r.completed}"
                        + (f"; {'; '.join(r.problems)}" if r.problems else "") + ")"
@@ -181,9 +203,8 @@ class RecordEvidence(Evidence):
                 f"{chosen.identity['locator']} (completed {chosen.completed}); ignored "
                 + ", ".join(ignored))
         if chosen.problems:
-            self.refused[repr((chosen.identity["locator"], chosen.task,
-                               chosen.identity.get("line")))] = {
-                **chosen.identity, "problems": list(chosen.problems)}
+            self.refused[aside.key(chosen)] = {**chosen.identity,
+                                               "problems": list(chosen.problems)}
             raise BadEvidence(f"{what}: {'; '.join(chosen.problems)} "
                               f"({chosen.identity['locator']})")
         return chosen
@@ -239,9 +260,15 @@ class RecordEvidence(Evidence):
             "tool_versions": self.tool_versions,
             "logs": list(self.used.values()),
             "refused": list(self.refused.values()),
+            "set_aside": self.aside.entries(self.records, set(self.used) | self.along,
+                                            self.condition_of),
             "selection": self.selection,
             "notes": self.notes,
         })
+
+
+def problem_words(record: Record) -> str:
+    return "; ".join(record.problems)
 
 
 def _newness(record: Record) -> float:
@@ -258,109 +285,3 @@ def _newness(record: Record) -> float:
             moment = moment.replace(tzinfo=UTC)
         return moment.timestamp()
     return float("-inf")
-
-
-Parse = Callable[[bytes, str], Any]  # (file bytes, file name) -> what the cache keeps
-ToRecords = Callable[[locations.ReadResult, dict], list[Record]]  # (parsed file, spec)
-
-
-def load_records(spec: dict, context: RunContext, *, kind: str, parse: Parse,
-                 to_records: ToRecords) -> tuple[list[Record], list[dict], list[str]]:
-    """Read every file the spec's locations name; returns (records, files, notes).
-
-    Files that do not parse are noted, not fatal: a glob may match a stray file, and a claim
-    that needs it ends inconclusive with the note in its reason.
-    """
-    cache = context.cache if context.cache is not None else LogCache()
-    records, files, notes, seen = [], [], [], set()
-    for location in locations.as_list(spec["location"]):
-        refs, missing = locations.expand(location, context)
-        notes.extend(missing)
-        for ref in refs:
-            result = locations.read(ref, context, cache, kind, parse)
-            files.append(result.file_record())
-            if result.sha256 in seen:  # the same bytes twice is one piece of evidence
-                continue
-            seen.add(result.sha256)
-            if isinstance(result.parsed, locations.Unreadable):
-                notes.append(f"{ref.locator} is unreadable: {result.parsed.reason}")
-                continue
-            try:
-                records.extend(to_records(result, spec))
-            except ValueError as e:  # readable, but not shaped as the spec says
-                notes.append(f"{ref.locator}: {e}")
-    return records, files, notes
-
-
-def validate_common(source: dict, path: str, check: Checker, *, optional: dict) -> None:
-    check.fields(source, path, required={"kind": "string", "location": "object_or_list"},
-                 optional=optional)
-    if "location" in source:
-        locations.validate_location(source["location"], f"{path}.location", check)
-
-
-def validate_conditions(source: dict, path: str, check: Checker,
-                        validate_one: Callable[[Any, str, Checker], None]) -> None:
-    conditions = source.get("conditions")
-    if not isinstance(conditions, dict):
-        return
-    if not conditions:
-        check.error(f"{path}.conditions", "define at least one condition or leave it out")
-    for name, definition in conditions.items():
-        validate_one(definition, f"{path}.conditions.{name}", check)
-
-
-class FileSource(Source):
-    """The skeleton of a source that reads the files its `location` names: the spec has
-    `kind`, `location` and the source's own optional `fields` (checked further by
-    `validate_fields`), and defines its conditions in a `conditions` object."""
-
-    fields: ClassVar[dict[str, str]] = {}  # field -> type name (resolvers.base.is_type)
-    # Without a `conditions` object: True when a criterion's condition names are taken at
-    # their word (a table's cell, a key in a path), False when the spec defines none.
-    literal_conditions: ClassVar[bool] = False
-
-    def __init__(self, spec: dict, context: RunContext) -> None:
-        self.spec, self.context = spec, context
-
-    @classmethod
-    def validate(cls, source: dict, path: str, check: Checker) -> None:
-        validate_common(source, path, check, optional=cls.fields)
-        cls.validate_fields(source, path, check)
-
-    @classmethod
-    def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
-        """What the source checks beyond the presence and types of its fields."""
-
-    @classmethod
-    def defined_conditions(cls, source: dict) -> set[str] | None:
-        conditions = source.get("conditions")
-        if isinstance(conditions, dict):
-            return set(conditions)
-        return None if cls.literal_conditions else set()
-
-
-class RecordSource(FileSource):
-    """A FileSource whose files parse into Records, which its `evidence` class answers from."""
-
-    evidence: ClassVar[type[RecordEvidence]] = RecordEvidence
-
-    @staticmethod
-    @abstractmethod
-    def parse(data: bytes, name: str) -> Any:
-        """A file's bytes as plain data (cached by sha256); ValueError when it is not one."""
-
-    @staticmethod
-    @abstractmethod
-    def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
-        """The runs (or rows) in one parsed file; ValueError when the spec does not fit it."""
-
-    def tool_versions(self, records: list[Record]) -> dict:
-        """The versions of the tools that wrote or read these records, for the evidence."""
-        return {}
-
-    def load(self) -> RecordEvidence:
-        records, files, notes = load_records(self.spec, self.context, kind=self.kind,
-                                             parse=self.parse, to_records=self.to_records)
-        return self.evidence(kind=self.kind, spec=self.spec, records=records, files=files,
-                             notes=notes, tool_versions=self.tool_versions(records))

@@ -6,12 +6,15 @@ Spec:
                "condition": "prompting", "stderr": "stderr",   # optional
                "task": "task", "metric": "metric", "completed": "date"},
    "task": "arith",                                            # needs columns.task
-   "conditions": {"cot": "chain-of-thought"}}                  # optional: name -> cell value
+   "conditions": {"cot": "chain-of-thought"},                  # optional: name -> cell value
+   "as_of": "2026-06-30", "date_column": "run_date"}           # optional, together
 
 Without a metric column the value column is the metric, so criteria name it
 (`"metric": "accuracy"`). Cells that are empty or not numbers (e.g. "N/A") are unknown.
 Tables carry no run status, so a row is taken at its word; several rows for the same model,
-condition and metric need a `completed` column to say which is newest.
+condition and metric need a `completed` column to say which is newest. With `as_of`
+(resolvers.sources.dating) rows dated after the day, or undated, are set aside, and without a
+`completed` column the date column also says which row is newest.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import io
 from typing import Any
 
 from resolvers.base import BadEvidence, Checker
-from resolvers.sources import locations
-from resolvers.sources.common import Record, RecordEvidence, RecordSource
+from resolvers.sources import dating, locations
+from resolvers.sources.common import Record, RecordEvidence
+from resolvers.sources.files import RecordSource
 
 KIND = "csv"
 COLUMN_FIELDS = {"model": "string", "value": "string", "condition": "string",
@@ -52,10 +56,12 @@ def _float(cell: str | None) -> float | None:
 
 def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
     columns, header = spec["columns"], result.parsed["header"]
-    missing = [f"{role} column {col!r}" for role, col in columns.items() if col not in header]
+    as_of = dating.AsOf.of(spec)
+    wanted = {**columns, **({"as_of date": as_of.column} if as_of else {})}
+    missing = [f"{role} column {col!r}" for role, col in wanted.items() if col not in header]
     if missing:
         raise ValueError(f"has no {', '.join(missing)} (header: {', '.join(header)})")
-    index = {role: header.index(col) for role, col in columns.items()}
+    index = {role: header.index(col) for role, col in wanted.items()}
     records = []
     for number_, row in enumerate(result.parsed["rows"], start=2):  # line 1 is the header
 
@@ -69,11 +75,17 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
                     "model": cell("model"), "condition": cell("condition"),
                     "task": cell("task"), "metric": metric, "value": value, "stderr": stderr,
                     "completed": cell("completed")}
+        completed, problem = cell("completed"), None
+        if as_of is not None:
+            identity[as_of.column] = cell("as_of date")
+            problem = as_of.problem(cell("as_of date"))
+            if "completed" not in columns:  # the date that counts also says which is newest
+                completed = cell("as_of date")
         records.append(Record(
             model=cell("model") or "", task=cell("task"), dataset=None,
             metrics={metric: {"value": _float(value), "stderr": _float(stderr),
                               "raw": value}},
-            problems=(), completed=cell("completed"), identity=identity,
+            problems=(problem,) if problem else (), completed=completed, identity=identity,
             attrs={"condition": cell("condition")}))
     return records
 
@@ -91,6 +103,10 @@ class CsvEvidence(RecordEvidence):
     def variant(self, record: Record) -> Any:
         return record.attrs["condition"]
 
+    def condition_of(self, record: Record) -> str:
+        return f"{self.spec['columns'].get('condition', 'condition')} " \
+               f"{record.attrs['condition']!r}"
+
     def relevant(self, record: Record, metric: str) -> bool:
         return metric in record.metrics
 
@@ -105,7 +121,7 @@ class CsvEvidence(RecordEvidence):
 class CsvSource(RecordSource):
     kind = KIND
     # columns is required, with its own message below.
-    fields = {"task": "string", "conditions": "object", "columns": "object"}
+    fields = {"task": "string", "conditions": "object", "columns": "object", **dating.FIELDS}
     literal_conditions = True  # without a conditions object, a name is the cell itself
     evidence = CsvEvidence
     parse = staticmethod(parse)
@@ -131,3 +147,4 @@ class CsvSource(RecordSource):
                                                              "string) that marks this condition")
             if isinstance(columns, dict) and "condition" not in columns:
                 check.error(f"{path}.conditions", "needs columns.condition")
+        dating.validate(source, path, check)

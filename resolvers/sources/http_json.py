@@ -5,11 +5,16 @@ Spec:
    "path": "results.{model}.{condition}.{metric}",          # or a list of keys
    "stderr_path": "results.{model}.{condition}.{metric}_stderr",   # optional
    "models": {"mockllm/gen2": "gen2"},                      # optional: name -> key in path
-   "conditions": {"cot": "chain_of_thought"}}               # optional: name -> key in path
+   "conditions": {"cot": "chain_of_thought"},              # optional: name -> key in path
+   "as_of": "2026-06-30", "date_column": "run_date"}        # optional, together
 
 A path is dot-separated keys (or a list of keys, for keys that contain dots); a key of digits
 indexes a list. Only the placeholders {model}, {condition} and {metric} are filled in, after
 splitting, so a model name with dots stays one key. No expressions, no eval.
+
+With `as_of` (resolvers.sources.dating) the number's row is the object that holds it, and
+its `date_column` key dates it: a number dated after the day, or undated, is set aside and
+the claim waits for evidence of that day.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from typing import Any
 
 from resolvers.base import BadEvidence, Checker, Evidence, Measurement, number
 from resolvers.cache import LogCache
-from resolvers.sources import common, locations
-from resolvers.sources.common import FileSource
+from resolvers.sources import common, dating, locations
+from resolvers.sources.files import FileSource
 
 KIND = "http_json"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -65,6 +70,9 @@ class JsonEvidence(Evidence):
     def __init__(self, spec: dict, results: list[locations.ReadResult], notes: list[str]):
         self.spec, self.results, self.notes = spec, results, notes
         self.values: list[dict] = []
+        self.as_of = dating.AsOf.of(spec)
+        # Numbers (or documents) read and not used, with the reason: evidence's set_aside.
+        self.set_aside: dict[str, dict] = {}
 
     def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
         readable = [r for r in self.results if not isinstance(r.parsed, locations.Unreadable)]
@@ -79,6 +87,8 @@ class JsonEvidence(Evidence):
                  "metric": metric}
         keys = fill(self.spec["path"], names)
         raw = walk(result.parsed["document"], keys)
+        if self.as_of is not None:
+            self._dated(result, keys, self.as_of)
         value = number(raw)
         if value is None:
             raise BadEvidence(f"{'.'.join(keys)} is {common.jsonable(raw)!r}, not a number")
@@ -96,11 +106,35 @@ class JsonEvidence(Evidence):
         return Measurement(value, stderr, label, record,
                            details={"key": ".".join(keys), "file": result.ref.locator})
 
+    def _dated(self, result: locations.ReadResult, keys: list[str],
+               as_of: dating.AsOf) -> None:
+        """Refuse the number at `keys` unless its row (the object holding it) is dated by
+        as_of; the row is set aside with the reason."""
+        where = ".".join(keys[:-1]) or "the document root"
+        row = walk(result.parsed["document"], keys[:-1])
+        if not isinstance(row, dict) or as_of.column not in row:
+            raise BadEvidence(f"{where} has no {as_of.column!r} (the date_column of as_of) "
+                              f"beside {keys[-1]!r} in {result.ref.locator}")
+        problem = as_of.problem(row[as_of.column])
+        if problem:
+            row_id = f"{result.ref.locator} {where}"
+            self.set_aside[row_id] = {"file": row_id, "locator": result.ref.locator,
+                                      "path": keys, "reason": problem}
+            raise BadEvidence(f"{'.'.join(keys)}: {problem} ({result.ref.locator})")
+
     def report(self) -> dict:
+        used = {v["locator"] for v in self.values}
+        unused = [{"file": r.ref.locator, "locator": r.ref.locator,
+                   "reason": f"unreadable: {r.parsed.reason}"
+                   if isinstance(r.parsed, locations.Unreadable) else
+                   "not used: the criterion read no number from it"}
+                  for r in self.results if r.ref.locator not in used
+                  and not any(a["locator"] == r.ref.locator for a in self.set_aside.values())]
         return common.jsonable({
             "source": KIND, "files": [r.file_record() for r in self.results],
             "tool_versions": {"crux_resolvers": common.RESOLVERS_VERSION},
-            "logs": self.values, "notes": self.notes,
+            "logs": self.values, "set_aside": [*self.set_aside.values(), *unused],
+            "notes": self.notes,
         })
 
 
@@ -121,7 +155,7 @@ class HttpJsonSource(FileSource):
     kind = KIND
     # path is required, with its own message below.
     fields = {"stderr_path": "string_or_strings", "models": "object", "conditions": "object",
-              "path": "string_or_strings"}
+              "path": "string_or_strings", **dating.FIELDS}
     literal_conditions = True  # without a conditions object, a name is the key in the path
 
     @classmethod
@@ -138,6 +172,7 @@ class HttpJsonSource(FileSource):
                 if not isinstance(value, str):
                     check.error(f"{path}.{key}.{name}", "expected the key used in the path "
                                                        "(a string)")
+        dating.validate(source, path, check)
 
     def load(self) -> JsonEvidence:
         cache = self.context.cache if self.context.cache is not None else LogCache()

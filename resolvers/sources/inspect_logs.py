@@ -16,6 +16,11 @@ A log run over several epochs with several reducers (`Epochs(3, ["mean", "max"])
 `results.scores` entry per reducer, all under the scorer's name. Every entry is kept: a spec
 names the one it means with `reducer`, and a metric reduced several ways in a log whose spec
 names none is inconclusive (the reason lists the reductions), never silently one of them.
+
+A log decides only when it covered its whole dataset: as many distinct sample ids as
+`eval.dataset.samples`. A run narrowed with `limit` or `sample_id` is an ordinary `success`
+log whose completed count equals its own total; it is refused as a partial run, so a smoke
+run written after the full run cannot decide in its place.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from resolvers import archives
 from resolvers.base import BadEvidence, Checker, is_type, number
-from resolvers.sources import common, locations
-from resolvers.sources.common import Record, RecordEvidence, RecordSource
+from resolvers.sources import common, files, locations
+from resolvers.sources.common import Record, RecordEvidence
+from resolvers.sources.files import RecordSource
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog
@@ -90,6 +96,9 @@ def _summary(log: EvalLog) -> dict:
     epochs = config.epochs if config and config.epochs else 1
     ids = list(ev.dataset.sample_ids or [])
     return {
+        # How the run was narrowed, as the caller asked for it (None: the whole dataset).
+        "limit": common.jsonable(config.limit) if config else None,
+        "sample_id": common.jsonable(config.sample_id) if config else None,
         "model": ev.model, "task": ev.task, "task_args": dict(ev.task_args or {}),
         "epochs": epochs,
         "epochs_reducer": list(config.epochs_reducer or []) if config else [],
@@ -98,6 +107,8 @@ def _summary(log: EvalLog) -> dict:
             "name": ev.dataset.name, "samples": ev.dataset.samples,
             "sample_ids": ids[:SAMPLE_IDS_SHOWN],
             "sample_ids_truncated": len(ids) > SAMPLE_IDS_SHOWN,
+            # The run's own samples; `samples` is the size of the dataset it drew them from.
+            "sample_ids_count": len(set(map(str, ids))) if ev.dataset.sample_ids else None,
             "sample_ids_sha256": hashlib.sha256(json.dumps(ids).encode()).hexdigest(),
         },
         "status": log.status, "invalidated": bool(getattr(log, "invalidated", False)),
@@ -131,10 +142,42 @@ def problems(s: dict) -> tuple[str, ...]:
     return tuple(found)
 
 
+def narrowing(s: dict) -> str:
+    """How the run was narrowed to part of its dataset, in the words of inspect's options."""
+    parts = [f"{key}={s[key]}" for key in ("limit", "sample_id") if s.get(key) is not None]
+    return ", ".join(parts)
+
+
+def coverage(s: dict, expected: int | None, of_what: str) -> str | None:
+    """Why a run that covered fewer than `expected` distinct samples must not decide a claim
+    about all of them (or None when it covered them, or when that cannot be told)."""
+    ran, how = s["dataset"].get("sample_ids_count"), narrowing(s)
+    if ran is None:
+        # No sample ids recorded: the options are all there is to go by.
+        return f"partial run: it was limited ({how}) and lists no sample ids" if how else None
+    if expected is not None and ran < expected:
+        return (f"partial run: it covered {ran} of the {expected} samples {of_what}"
+                + (f" ({how})" if how else ""))
+    return None
+
+
 def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
+    """A log's record, refused when it covered only part of its dataset: a claim about a
+    task's dataset is decided only by runs over all of it (a `limit=10` smoke test, a
+    `sample_id` list, a shard), however successful."""
+    s = result.parsed
+    partial = coverage(s, s["dataset"]["samples"], f"of dataset {s['dataset']['name']}")
+    return read_records(result, extra_problems=(partial,) if partial else ())
+
+
+def read_records(result: locations.ReadResult, *,
+                 extra_problems: tuple[str, ...] = ()) -> list[Record]:
+    """A log's record with the problems of its status and counts (and any the caller adds:
+    live runs judge coverage against what their spec asked for)."""
     s = result.parsed
     identity = {
-        "locator": result.ref.locator, "sha256": result.sha256,
+        "locator": result.ref.locator, "sha256": result.sha256, "limit": s["limit"],
+        "sample_id": s["sample_id"],
         **{k: s[k] for k in ("model", "task", "task_args", "solvers", "dataset", "status",
                              "invalidated", "error", "started_at", "completed_at",
                              "total_samples", "completed_samples", "epochs", "epochs_reducer",
@@ -146,8 +189,8 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
         "scores": list(s["scores"].values()),
     }
     return [Record(model=s["model"], task=s["task"], dataset=s["dataset"]["name"],
-                   metrics=s["scores"], problems=problems(s), completed=s["completed_at"],
-                   identity=identity, attrs=s)]
+                   metrics=s["scores"], problems=problems(s) + extra_problems,
+                   completed=s["completed_at"], identity=identity, attrs=s)]
 
 
 class InspectEvidence(RecordEvidence):
@@ -155,6 +198,11 @@ class InspectEvidence(RecordEvidence):
 
     def matches(self, record: Record, condition: str) -> bool:
         return condition_matches(self.spec["conditions"][condition], record.attrs)
+
+    def condition_of(self, record: Record) -> str:
+        named = [name for name, definition in (self.spec.get("conditions") or {}).items()
+                 if condition_matches(definition, record.attrs)]
+        return ", ".join(named) if named else "solvers " + ", ".join(record.attrs["solvers"])
 
     def variant(self, record: Record) -> Any:
         return (tuple(record.attrs["solvers"]),
@@ -255,7 +303,7 @@ class InspectLogsSource(RecordSource):
 
     @classmethod
     def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_conditions(source, path, check, validate_condition)
+        files.validate_conditions(source, path, check, validate_condition)
 
     def tool_versions(self, records: list[Record]) -> dict:
         import inspect_ai

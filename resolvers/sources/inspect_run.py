@@ -30,6 +30,7 @@ from resolvers.base import Checker, RunContext, Source, SourceError, describe, i
 from resolvers.live import catalog, identity
 from resolvers.sources import common, inspect_logs
 from resolvers.sources.common import Record
+from resolvers.sources.files import load_records
 from resolvers.sources.inspect_logs import InspectEvidence
 
 if TYPE_CHECKING:
@@ -217,13 +218,17 @@ class LiveEvidence(InspectEvidence):
     """The logs of a live run, with models named as the spec lists them."""
 
     def __init__(self, *, kind: str, spec: dict, records: list[Record], files: list[dict],
-                 notes: list[str], tool_versions: dict, identities: list[dict]):
+                 notes: list[str], tool_versions: dict, identities: list[dict],
+                 aside: list[dict] | None = None):
         super().__init__(kind=kind, spec=spec, records=records, files=files, notes=notes,
-                         tool_versions=tool_versions)
+                         tool_versions=tool_versions, aside=aside)
         self.identities = identities
 
     def matches(self, record: Record, condition: str) -> bool:
         return record.attrs["metadata"].get("crux_condition") == condition
+
+    def condition_of(self, record: Record) -> str:
+        return str(record.attrs["metadata"].get("crux_condition"))
 
     def expected_task(self, condition: str | None) -> str | None:
         return self.spec["task"]
@@ -246,22 +251,35 @@ def read_logs(spec: dict, log_dir: Path, context: RunContext) -> LiveEvidence:
     log_dir = Path(log_dir)
     reading = dataclasses.replace(context, base_dir=log_dir, artifacts={})
     located = {**spec, "location": {"path": "*.eval"}}
-    records, files, notes = common.load_records(located, reading, kind=inspect_logs.KIND,
-                                                parse=inspect_logs.parse,
-                                                to_records=inspect_logs.to_records)
+    # Coverage is judged against what the spec asked for (its `limit`), not the dataset's
+    # size: a live run of `"limit": 50` is complete with 50 samples.
+    loaded = load_records(located, reading, kind=inspect_logs.KIND, parse=inspect_logs.parse,
+                          to_records=lambda result, _: inspect_logs.read_records(result))
     identities = [identity.load(p.parent) for p in sorted(log_dir.glob("**/identity.json"))]
     seen: dict = {}
     for record in identities:
         seen = identity.merge_seen(seen, record.get("responses") or {})
-    renamed = [_as_spec_model(r, spec, seen) for r in records]
-    return LiveEvidence(kind=KIND, spec=located, records=renamed, files=files, notes=notes,
-                        tool_versions={"inspect_ai": inspect_ai.__version__},
-                        identities=identities)
+    asked = _asked_samples(spec)
+    renamed = [_as_spec_model(r, spec, seen, asked) for r in loaded.records]
+    return LiveEvidence(kind=KIND, spec=located, records=renamed, files=loaded.files,
+                        notes=loaded.notes, tool_versions={"inspect_ai": inspect_ai.__version__},
+                        identities=identities, aside=loaded.aside)
 
 
-def _as_spec_model(record: Record, spec: dict, seen: dict) -> Record:
+def _asked_samples(spec: dict) -> int | None:
+    """How many samples the spec asked each (model, condition) to run, from the task's
+    dataset here; None when this machine lacks the task (an added task, re-checked away
+    from the service): then each log's own record of its dataset's size stands in."""
+    try:
+        return sample_count(spec, catalog.environment().data_dir)
+    except (evals.TaskNotFound, ValueError, OSError):
+        return None
+
+
+def _as_spec_model(record: Record, spec: dict, seen: dict, asked: int | None) -> Record:
     """Name the record's model as the spec does ("gen1", not "openai-api/lab/gen1"), and
-    refuse it when the endpoint answered as another model."""
+    refuse it when the endpoint answered as another model, or when it covered fewer
+    samples than the spec asked for (a shard, a smoke run written into the same folder)."""
     meta = record.attrs.get("metadata") or {}
     model = str(meta.get("crux_model") or record.model)
     problems = list(record.problems)
@@ -270,5 +288,10 @@ def _as_spec_model(record: Record, spec: dict, seen: dict) -> Record:
         problems.append(f"responses named model {', '.join(wrong)}, not {model}")
     if meta.get("crux_task") != spec["task"]:
         problems.append(f"log is for task {meta.get('crux_task')}, not {spec['task']}")
+    if asked is None:
+        size = record.attrs["dataset"]["samples"]
+        asked = min(size, spec.get("limit", size)) if isinstance(size, int) else None
+    if partial := inspect_logs.coverage(record.attrs, asked, "the spec asked for"):
+        problems.append(partial)
     return dataclasses.replace(record, model=model, problems=tuple(problems))
 

@@ -20,8 +20,9 @@ import json
 from typing import Any
 
 from resolvers.base import BadEvidence, Checker
-from resolvers.sources import common, locations
-from resolvers.sources.common import Record, RecordEvidence, RecordSource
+from resolvers.sources import common, files, locations
+from resolvers.sources.common import Record, RecordEvidence
+from resolvers.sources.files import RecordSource
 
 KIND = "lm_eval"
 CONDITION_KEYS = {"task": "string", "filter": "string"}
@@ -52,6 +53,10 @@ def parse(data: bytes, name: str) -> dict:
     return {
         "model": model, "tasks": tasks, "date": doc.get("date"),
         "n_samples": doc.get("n-samples") or {}, "versions": doc.get("versions") or {},
+        # group -> its subtasks (lm-eval writes n-samples for subtasks, none for a group).
+        "group_subtasks": {g: list(subs) for g, subs in
+                           (doc.get("group_subtasks") or {}).items()
+                           if isinstance(subs, list) and all(isinstance(x, str) for x in subs)},
         "n_shot": doc.get("n-shot") or {}, "task_hashes": doc.get("task_hashes") or {},
         "lm_eval_version": doc.get("lm_eval_version"), "git_hash": doc.get("git_hash"),
         "config": _redacted(config),
@@ -74,12 +79,52 @@ def _redacted(config: dict) -> dict:
 
 def problems(s: dict, task: str) -> tuple[str, ...]:
     counts = s["n_samples"].get(task)
+    if not isinstance(counts, dict) and s["group_subtasks"].get(task):
+        return group_problems(s, task)
     if not isinstance(counts, dict):
         return ("results give no sample counts (n-samples) for this task",)
     original, effective = counts.get("original"), counts.get("effective")
     if isinstance(original, int) and isinstance(effective, int) and effective < original:
-        return (f"only {effective} of {original} samples evaluated (run limited)",)
+        return (f"partial run: only {effective} of {original} samples evaluated "
+                "(run limited)",)
     return ()
+
+
+def subtask_counts(s: dict, group: str) -> dict[str, dict | None]:
+    """The n-samples of every task under a group (nested groups walked through), None for
+    a subtask that has none."""
+    found: dict[str, dict | None] = {}
+    stack, seen = list(reversed(s["group_subtasks"].get(group, []))), {group}
+    while stack:
+        task = stack.pop()
+        if task in seen:  # a group listed inside itself: read each task once
+            continue
+        seen.add(task)
+        if s["group_subtasks"].get(task) and not isinstance(s["n_samples"].get(task), dict):
+            stack.extend(reversed(s["group_subtasks"][task]))
+            continue
+        counts = s["n_samples"].get(task)
+        found[task] = counts if isinstance(counts, dict) else None
+    return found
+
+
+def group_problems(s: dict, group: str) -> tuple[str, ...]:
+    """A group's score is complete when every subtask's is: lm-eval writes no n-samples for
+    a group, so its completeness is its subtasks' (`group_subtasks`)."""
+    counts = subtask_counts(s, group)
+    missing = [task for task, c in counts.items() if c is None]
+    limited = [f"{task} {c.get('effective')} of {c.get('original')}"
+               for task, c in counts.items() if c is not None
+               and isinstance(c.get("original"), int) and isinstance(c.get("effective"), int)
+               and c["effective"] < c["original"]]
+    found = []
+    if limited:
+        found.append(f"partial run of group {group}: subtasks evaluated only in part "
+                     f"({', '.join(limited)} samples; run limited)")
+    if missing:
+        found.append(f"group {group}: no sample counts (n-samples) for subtask"
+                     f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    return tuple(found)
 
 
 def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
@@ -94,6 +139,8 @@ def to_records(result: locations.ReadResult, spec: dict) -> list[Record]:
             "lm_eval_version": s["lm_eval_version"], "git_hash": s["git_hash"],
             "config": s["config"], "metrics": metrics,
         }
+        if s["group_subtasks"].get(task):  # a group: its completeness is its subtasks'
+            identity["subtasks"] = subtask_counts(s, task)
         records.append(Record(model=s["model"], task=task, dataset=None, metrics=metrics,
                               problems=problems(s, task), completed=s["date"],
                               identity=identity))
@@ -131,11 +178,28 @@ class LmEvalEvidence(RecordEvidence):
                               f"({', '.join(sorted(keys))}): set 'filter'")
         [key] = keys
         metric, filter_ = key.split(",", 1)
-        counts = record.identity.get("n_samples")
         return key, {"value": record.metrics[key],
                      "stderr": record.metrics.get(f"{metric}_stderr,{filter_}"),
-                     "filter": filter_,
-                     "samples": counts.get("effective") if isinstance(counts, dict) else None}
+                     "filter": filter_, "samples": _samples(record.identity)}
+
+    def read_along(self, record: Record) -> list[Record]:
+        # A group's subtasks were read for its completeness (its identity lists their
+        # counts): part of what decided, not set aside.
+        subtasks = record.identity.get("subtasks") or {}
+        return [r for r in self.records if r.task in subtasks
+                and r.identity["locator"] == record.identity["locator"]]
+
+
+def _samples(identity: dict) -> int | None:
+    """Samples behind a task's score: its n-samples, or for a group its subtasks' sum."""
+    counts = identity.get("n_samples")
+    if isinstance(counts, dict):
+        return counts.get("effective")
+    subtasks = identity.get("subtasks")
+    if subtasks and all(isinstance(c, dict) and isinstance(c.get("effective"), int)
+                        for c in subtasks.values()):
+        return sum(c["effective"] for c in subtasks.values())
+    return None
 
 
 def validate_condition(definition: Any, path: str, check: Checker) -> None:
@@ -155,7 +219,7 @@ class LmEvalSource(RecordSource):
 
     @classmethod
     def validate_fields(cls, source: dict, path: str, check: Checker) -> None:
-        common.validate_conditions(source, path, check, validate_condition)
+        files.validate_conditions(source, path, check, validate_condition)
 
     def tool_versions(self, records: list[Record]) -> dict:
         versions = sorted({r.identity["lm_eval_version"] for r in records

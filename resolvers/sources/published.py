@@ -32,7 +32,8 @@ from resolvers.base import BadEvidence, Checker, Measurement, SourceError, is_ty
 from resolvers.cache import LogCache
 from resolvers.sources import locations
 from resolvers.sources import published_formats as formats
-from resolvers.sources.common import Record, RecordEvidence, RecordSource, jsonable
+from resolvers.sources.common import Record, RecordEvidence, jsonable
+from resolvers.sources.files import RecordSource
 
 KIND = "published"
 ANY_MODEL = "*"  # the best row of the table (after as_of, filters and conditions)
@@ -184,8 +185,10 @@ class PublishedEvidence(RecordEvidence):
 
     @property
     def set_aside(self) -> list[dict]:
-        return [{**r.identity, "reason": "; ".join(r.problems)}
-                for r in self.records if r.problems]
+        """The rows a problem kept from deciding (dated after as_of, undated, not a number),
+        each with its reason; `file` names the row as the other sources' set_aside does."""
+        return [{**r.identity, "file": f"{r.identity['locator']} line {r.identity['line']}",
+                 "reason": "; ".join(r.problems)} for r in self.records if r.problems]
 
     def lookup(self, *, model: str, condition: str | None, metric: str) -> Measurement:
         if model == ANY_MODEL:

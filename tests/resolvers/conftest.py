@@ -138,6 +138,20 @@ def epoch_logs(tmp_path_factory, loopback_only_network):
     return SimpleNamespace(root=root, **logs)
 
 
+@pytest.fixture(scope="package")
+def partial_logs(tmp_path_factory, inspect_logs):
+    """Real logs of runs over part of a dataset, made after the full runs of inspect_logs
+    (see generate_partial_logs in tests/fixtures/inspect_logs.py)."""
+    from tests.fixtures import inspect_logs as gen
+
+    root = tmp_path_factory.mktemp("partial_logs")
+    started, cpu = time.perf_counter(), time.process_time()
+    logs = gen.generate_partial_logs(root)
+    TIMINGS["partial log generation"] = (time.perf_counter() - started,
+                                         time.process_time() - cpu)
+    return SimpleNamespace(root=root, **logs)
+
+
 def _rerun_of_gen2_cot(gen, log_dir: Path, earlier: list[Path]) -> Path:
     """A later, successful run of gen2 with chain of thought that scored 0.65, not 0.70,
     tagged "rerun".

@@ -191,3 +191,16 @@ def test_a_withheld_or_odd_measurement_says_nothing_rather_than_fail():
     assert measurement_summary({"criterion": "gap", "a": 1, "b": 2}, "yes") == ""
     assert measurement_summary({"criterion": "ordering", "pairs": [3]}, "yes") == ""
     assert measurement_summary({"criterion": "rank", "value": 1}, "yes") == ""
+
+
+def test_a_table_read_as_of_a_date_says_which_rows_are_set_aside():
+    csv = source_sentence({"kind": "csv", "location": {"data": "t.csv"},
+                           "columns": {"model": "m", "value": "v"},
+                           "as_of": "2026-06-30", "date_column": "run_date"})
+    assert "rows dated after 2026-06-30 (by column run_date) are set aside" in csv
+    epoch = source_sentence({"kind": "published", "preset": "epoch", "benchmark": "GPQA diamond",
+                             "location": {"url": "https://example.org/b.zip"},
+                             "efforts": {"snap": ["none"], "think": ["high", "max"]}})
+    assert epoch.startswith("Reads the epoch table GPQA diamond from the document at "
+                            "https://example.org/b.zip, as pinned in the snapshot")
+    assert "think: rows at effort high or max" in epoch

@@ -9,7 +9,7 @@ import pytest
 from resolvers import CRITERIA, SOURCES, SpecError, run_spec, spec_locators, validate_spec
 from resolvers.base import Criterion, RunContext, Source
 from resolvers.registry import TOP_LEVEL, criterion_class, source_class
-from resolvers.sources.common import RecordSource
+from resolvers.sources.files import RecordSource
 from tests.resolvers import specs
 from tests.resolvers.specs import at_least_k, best_model, gap, ordering, spec, threshold, widening
 
