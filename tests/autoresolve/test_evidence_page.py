@@ -83,7 +83,10 @@ def test_a_proposed_claim_says_its_state_numbers_and_final_day_in_one_sentence_a
     aside = panel[panel.index("Files read and set aside"):]
     aside = aside[:aside.index("</table>")]
     assert len(re.findall(r"<code>data:", aside)) == 7
-    assert aside.count("not used by the spec") == 7
+    # Each with the reason the resolver gave (another model, another condition, superseded).
+    reasons = [a["reason"] for a in attempt.evidence["set_aside"]]
+    assert len(reasons) == 7 and "not used by the spec" not in aside
+    assert all(html.escape(reason) in aside for reason in reasons)
     # The tables scroll inside their box.
     assert page.count('<div class="table-scroll" tabindex="0" role="region" '
                       'aria-label="Files that decided') == 1
