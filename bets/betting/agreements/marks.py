@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from bets.betting.agreements.selectors import live_marks
 from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_only
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
@@ -53,7 +54,7 @@ def agreement_mark(*, agreement_id: int, user: User, kind: Any,
     if kind in (AgreementMark.Kind.RECEIVED, AgreementMark.Kind.NOT_RECEIVED) \
             and user.pk != agreement.winner_id:
         raise Forbidden("Only the party who is owed the stake confirms it.")
-    done = set(agreement.marks.values_list("kind", flat=True))
+    done = set(live_marks(agreement).values_list("kind", flat=True))
     if kind in done:
         raise Conflict(f"This agreement is already marked {kind.replace('_', ' ')}.")
     if kind == AgreementMark.Kind.NOT_RECEIVED:
@@ -98,7 +99,9 @@ def agreements_remind_due(*, now: datetime | None = None) -> int:
                 Agreement.objects.filter(status=Agreement.Status.RESOLVED,
                                          payment_due_at__lte=cutoff,
                                          reminders_sent__lt=stage)
-                .exclude(marks__kind=AgreementMark.Kind.RECEIVED)
+                .exclude(pk__in=AgreementMark.objects.filter(
+                    kind=AgreementMark.Kind.RECEIVED, annulled_at__isnull=True)
+                    .values("agreement_id"))
                 .values_list("pk", "settled_seq")[:500])
             for agreement_id, seq in rows:
                 claimed = Agreement.objects.filter(pk=agreement_id,
