@@ -126,6 +126,13 @@ def agreement_replaced_by(agreement: Agreement) -> Agreement | None:
     return Agreement.objects.filter(supersedes=agreement).first()
 
 
+def agreement_amended_by(agreement: Agreement) -> Agreement | None:
+    """The binding amendment that replaced this agreement, if one did."""
+    if agreement.status != Agreement.Status.AMENDED:
+        return None
+    return agreement.amendments.filter(bound_at__isnull=False).first()
+
+
 def claim_agreements(*, claim_id: int) -> QuerySet[Agreement]:
     """The claim's agreements that are not replaced drafts, newest first."""
     return (Agreement.objects.filter(claim_id=claim_id, superseded_by__isnull=True)
