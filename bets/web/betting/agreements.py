@@ -17,8 +17,10 @@ from bets.betting.agreements import keys as key_services
 from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
 from bets.claims.selectors import claim_visible_or_404
+from bets.betting.agreements.services import ARBITRATED
 from bets.common.errors import ServiceError
 from bets.models import Agreement, Claim
+from bets.web.betting.arbiters import arbiter_context
 from bets.web.forms.agreements import (
     AgreementDraftForm,
     AgreementTermsForm,
@@ -148,7 +150,8 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     user = request.user
     is_party = user.is_authenticated and user.pk in (agreement.proposer_id,
                                                      agreement.counterparty_id)
-    is_arbiter = user.is_authenticated and user.get_username() == terms["arbiter"]["username"]
+    arbiter = arbiter_context(request, agreement)
+    is_arbiter = user.is_authenticated and arbiter["seat"].username == user.get_username()
     replaced_by = sel.agreement_replaced_by(agreement)
     open_draft = agreement.status == Agreement.Status.DRAFT and replaced_by is None
     signed_by = {s.signer_id for s in signatures}
@@ -156,7 +159,7 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     owes = _owes(agreement, terms)
     void = voiding.pending_void(agreement) if agreement.status == Agreement.Status.BINDING \
         else None
-    done = {m.kind for m in mark_rows}
+    done = {m.kind for m in mark_rows if m.annulled_at is None}
     mark_buttons = []
     if is_party and owes and owes["off_platform"]:
         if user.pk != agreement.winner_id and "paid" not in done:
@@ -176,7 +179,7 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "drafts": sel.agreement_drafts(agreement), "replaced_by": replaced_by,
         "can_sign": user.pk not in signed_by and (
             (is_party and open_draft)
-            or (is_arbiter and (open_draft or agreement.status == Agreement.Status.BINDING))),
+            or (is_arbiter and (open_draft or agreement.status in ARBITRATED))),
         "can_counter": is_party and open_draft,
         "sign_form": SignatureForm(),
         "counter_form": AgreementTermsForm(initial=_initial(agreement)),
@@ -188,6 +191,8 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "void_signers": [s.signer.username for s in void.signatures.select_related("signer")]
         if void else [],
         "owes": owes, "marks": mark_rows, "mark_buttons": mark_buttons, "mark_form": MarkForm(),
+        "amends": agreement.amends, "amended_by": sel.agreement_amended_by(agreement),
+        **arbiter,
     })
 
 

@@ -76,7 +76,7 @@ def test_an_arbiters_acceptance_and_decision_through_the_api_reverify_offline(
         assert result.returncode == 0, (command, result.stderr)
 
 
-def test_an_amendment_through_the_api_shows_what_it_replaced(claim, ann, bob, keys_dir):
+def test_an_amendment_through_the_api_and_the_old_page_show_what_replaced_it(claim, ann, bob, keys_dir):
     clients = {"ann": client_for(ann), "bob": client_for(bob)}
     keys = {name: make_key(keys_dir, "ed25519", name) for name in clients}
     for name, client in clients.items():
@@ -92,6 +92,8 @@ def test_an_amendment_through_the_api_shows_what_it_replaced(claim, ann, bob, ke
                     amendment["canonical"]).status_code == 200
     replaced = clients["bob"].get(f"/api/agreements/{old['id']}/").json()
     assert (replaced["status"], replaced["amended_by"]) == ("amended", amendment["id"])
+    page = clients["bob"].get(f"/agreements/{old['id']}/").content.decode()
+    assert f'Amended by <a href="/agreements/{amendment["id"]}/">' in page
     assert (user_balance(ann), user_balance(bob)) == (800, 900)
     assert_ledger_sound()
 
