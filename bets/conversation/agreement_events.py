@@ -119,11 +119,13 @@ def _arbiter_document(document_id: int, seq: int) -> str | None:
     key = f"agreement-arbiter-document:{document_id}"
     if event_claim(key):
         name, about = document.arbiter.username, f"your agreement on “{agreement.claim.title}”"
-        title = {
+        titles: dict[str, str] = {
             ArbiterDocument.Kind.DECLINE: f"{name} declined to arbitrate {about}",
             ArbiterDocument.Kind.PICK: f"{name} is picked to arbitrate {about}",
-        }.get(document.kind, f"The arbiter {name} decided the {document.dispute} dispute of "
-                             f"{about}: {document.decision}")
+        }
+        title = titles.get(document.kind, f"The arbiter {name} decided the "
+                                          f"{document.dispute} dispute of {about}: "
+                                          f"{document.decision}")
         notify_users(key=key, message=_message("agreement_activity", agreement, title),
                      user_ids=[agreement.proposer_id, agreement.counterparty_id,
                                document.arbiter_id])

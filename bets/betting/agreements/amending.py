@@ -15,6 +15,7 @@ def amendment_take_over(new: Agreement) -> None:
     """Retire the agreement `new` amends. Runs inside the transaction that binds `new`, which
     holds the claim FOR SHARE and `new` FOR UPDATE; takes the old row FOR UPDATE, so of two
     amendments binding at once the second finds it amended and refuses (nothing signed)."""
+    assert new.amends_id is not None  # the caller binds an amendment
     old = Agreement.objects.select_for_update().select_related(
         "proposer", "counterparty").get(pk=new.amends_id)
     if old.status != Agreement.Status.BINDING or old.called_off_at is not None:

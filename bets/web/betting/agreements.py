@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from bets.betting.agreements import keys as key_services
 from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
-from bets.claims.selectors import claim_visible_or_404
 from bets.betting.agreements.services import ARBITRATED
+from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Agreement, Claim
 from bets.web.betting.arbiters import arbiter_context

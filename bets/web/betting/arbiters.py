@@ -68,7 +68,7 @@ def arbiter_document_write(request, agreement_id: int, kind: str) -> HttpRespons
     form = FORMS[kind](request.POST, prefix=kind)  # prefixed: one page holds several forms
     if not form.is_valid():
         messages.error(request, "Not written: " + " ".join(
-            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()
+            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
             if f in form.fields))
         return redirect("agreement", agreement_id)
     try:

@@ -38,8 +38,8 @@ def test_an_arbiters_acceptance_and_decision_through_the_api_reverify_offline(
     refused = clients["bob"].post(url, {"kind": "decision", "dispute": "resolution",
                                         "decision": "no"}, format="json")
     assert refused.status_code == 403 and "arbiter" in refused.json()["detail"]
-    outside = clients["cat"].post(url, {"kind": "decision", "dispute": "resolution",
-                                        "decision": "void"}, format="json")
+    outside = clients["cat"].post(
+        url, {"kind": "decision", "dispute": "resolution", "decision": "void"}, format="json")
     assert outside.status_code == 403 and "not voiding" in outside.json()["detail"]
     assert not ArbiterDocument.objects.exists()
     written = clients["cat"].post(url, {"kind": "decision", "dispute": "resolution",
@@ -76,7 +76,8 @@ def test_an_arbiters_acceptance_and_decision_through_the_api_reverify_offline(
         assert result.returncode == 0, (command, result.stderr)
 
 
-def test_an_amendment_through_the_api_and_the_old_page_show_what_replaced_it(claim, ann, bob, keys_dir):
+def test_an_amendment_through_the_api_and_the_old_page_show_what_replaced_it(
+        claim, ann, bob, keys_dir):
     clients = {"ann": client_for(ann), "bob": client_for(bob)}
     keys = {name: make_key(keys_dir, "ed25519", name) for name in clients}
     for name, client in clients.items():

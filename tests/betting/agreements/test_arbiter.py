@@ -12,6 +12,7 @@ from bets.betting.agreements.arbitration import arbiter_document_sign, arbiter_d
 from bets.betting.agreements.marks import agreement_mark
 from bets.betting.agreements.selectors import (
     agreement_arbiter_seat,
+    agreement_namespace,
     allowed_signers,
     participant_record,
 )
@@ -74,9 +75,8 @@ def test_a_resolution_decision_pays_the_other_side_once_and_settlement_leaves_it
     (folder / "cat.sig").write_text(document.signatures.get().signature)
     result = subprocess.run(
         ["ssh-keygen", "-Y", "verify", "-f", "allowed_signers", "-I", "cat", "-n",
-         f"crux-agreement-v1@{arbitrated.canonical.split('crux-agreement-v1@')[1].split(chr(34))[0]}",
-         "-s", "cat.sig"], stdin=open(folder / "decision.json", "rb"), cwd=folder,
-        capture_output=True, text=True, check=False)
+         agreement_namespace(arbitrated), "-s", "cat.sig"],
+        input=document.canonical, cwd=folder, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert 'Good "crux-agreement-v1@' in result.stdout
 
