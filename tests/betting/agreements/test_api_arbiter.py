@@ -25,7 +25,7 @@ def test_an_arbiters_acceptance_and_decision_through_the_api_reverify_offline(
         claim, ann, bob, cat, anon, mod, keys_dir, tmp_path):
     clients = {u.username: client_for(u) for u in (ann, bob, cat)}
     keys = {name: make_key(keys_dir, kind, name) for name, kind in
-            (("ann", "ed25519"), ("bob", "rsa"), ("cat", "ecdsa"))}
+            (("ann", "ed25519"), ("bob", "ed25519"), ("cat", "ecdsa"))}
     for name, client in clients.items():
         register(client, keys[name])
     agreement = propose(clients["ann"], claim, arbiter="cat").json()
