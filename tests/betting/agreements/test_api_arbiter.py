@@ -8,6 +8,7 @@ import pytest
 from bets.betting.ledger import user_balance
 from bets.claims.resolution import claim_resolve
 from bets.models import AgreementSignature, ArbiterDocument, IdempotencyRecord
+from tests.api.test_schema_truth import problems
 from tests.betting.agreements.conftest import make_key, settle, ssh_sign
 from tests.betting.agreements.test_api import propose, register
 from tests.betting.conftest import assert_ledger_sound
@@ -57,6 +58,9 @@ def test_an_arbiters_acceptance_and_decision_through_the_api_reverify_offline(
     assert [s["role"] for s in published["signatures"]] == ["party", "party", "arbiter"]
     assert (user_balance(ann), user_balance(bob)) == (700, 1300)
     assert_ledger_sound()
+    # The answer, with its arbiter documents, is what the schema says it is.
+    schema = anon.get("/api/schema/?format=json").json()
+    assert problems(schema, "/api/agreements/{id}/", published) == []
     # Offline: the agreement's allowed_signers names the arbiter; stock OpenSSH checks both
     # the acceptance and the decision with the commands the JSON gives.
     folder = tmp_path / "offline"
