@@ -146,12 +146,20 @@ def test_the_arbiter_decides_a_void_the_parties_disagree_on(
     assert ledger_violations() == []
 
 
-def test_the_arbiter_may_rule_that_the_agreement_stands(arbitrated, ann, bob, cat, cat_key,
-                                                       bob_key):
+def test_the_arbiter_may_rule_that_the_agreement_stands_and_all_three_hear_of_it_once(
+        arbitrated, ann, bob, cat, cat_key, bob_key):
+    from tests.betting.agreements.test_notifications import fan_out_all, titles
+
     void = agreement_void_propose(agreement_id=arbitrated.pk, proposer=ann, reason="Clause")
     decide(arbitrated, cat, cat_key, dispute="void", decision="stands")
     assert arbitrated.status == Agreement.Status.BINDING
     assert AgreementVoid.objects.get(pk=void.pk).rejected_at is not None
+    fan_out_all()
+    fan_out_all()
+    for person in (ann, bob, cat):
+        heard = [t for _, t in titles(person) if "decided the void dispute" in t]
+        assert heard == ['The arbiter cat decided the void dispute of your agreement on '
+                         '“Gap widens”: stands'], person
     with pytest.raises(Conflict, match="No call-off"):
         agreement_void_sign(agreement_id=arbitrated.pk, signer=bob,
                             signature=ssh_sign(bob_key, void.canonical))
