@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bets.betting.agreements.keys import key_register
 from bets.betting.settlement import claim_settle_bets
 from bets.claims.resolution import claim_resolve
 from bets.models import Agreement, Claim
@@ -60,7 +61,7 @@ def test_two_participants_propose_counter_sign_resolve_and_settle_an_agreement(
         new_page, live_server, staff_user, tmp_path, width):
     make_user("ann", password=PASSWORD)
     make_user("bob", password=PASSWORD)
-    make_user("cat", password=PASSWORD)
+    cat_user = make_user("cat", password=PASSWORD)
     claim = make_open_claim(author=staff_user, moderator=staff_user, title="Agreeable claim")
     base = live_server.url
     ann, bob = new_page(), new_page()
@@ -115,8 +116,8 @@ def test_two_participants_propose_counter_sign_resolve_and_settle_an_agreement(
     cat = new_page()
     cat.set_viewport_size({"width": width, "height": 900})
     login(cat, live_server, "cat")
-    cat_key = new_key(tmp_path, "cat_key")
-    register_key(cat, base, cat_key, width)
+    cat_key = new_key(tmp_path, "cat_key")  # registered here: the keys page is walked above
+    key_register(user=cat_user, public_key=Path(f"{cat_key}.pub").read_text())
     cat.goto(current_url)
     assert "not yet accepted" in cat.locator("#arbiter-seat").inner_text()
     sign_on_the_page(cat, tmp_path, cat_key, width)

@@ -32,7 +32,12 @@ from bets.betting.agreements.selectors import (
     agreement_namespace,
     live_marks,
 )
-from bets.betting.agreements.services import ARBITRATED, MAX_TEXT, locked_agreement, party_only
+from bets.betting.agreements.services import (
+    ARBITRATED,
+    locked_agreement,
+    party_only,
+    text_input,
+)
 from bets.betting.agreements.signing import signature_matches, signature_parse
 from bets.betting.agreements.voiding import pending_void, void_take_effect
 from bets.claims.locking import claim_lock
@@ -63,17 +68,6 @@ class _Subject:
 
     mark: AgreementMark | None = None
     void: AgreementVoid | None = None
-
-
-def _reason(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput("Give text.", field="reason")
-    text = value.replace("\x00", "").strip()
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"At most {MAX_TEXT} characters.", field="reason")
-    return text
 
 
 def _decision_subject(agreement: Agreement, seat: ArbiterSeat, dispute: str,
@@ -161,7 +155,7 @@ def arbiter_document_write(*, agreement_id: int, author: User, kind: Any, arbite
     decision = decision if kind == Kind.DECISION else ""
     subject = _check(agreement, author, kind, arbiter=picked, dispute=dispute,
                      decision=decision)
-    text = _reason(reason)
+    text = text_input(reason, "reason")
     document = {
         "format": DOCUMENT_FORMAT, "version": canonical.VERSION,
         "namespace": agreement_namespace(agreement), "agreement": agreement.sha256,
@@ -176,7 +170,8 @@ def arbiter_document_write(*, agreement_id: int, author: User, kind: Any, arbite
         sha256=canonical.sha256_hex(data), mark=subject.mark)
 
 
-def _signers(agreement: Agreement, document: ArbiterDocument) -> set[int]:
+def document_signers(agreement: Agreement, document: ArbiterDocument) -> set[int]:
+    """Who signs a document: both parties a pick; the arbiter a decline or a decision."""
     if document.kind == Kind.PICK:
         return {agreement.proposer_id, agreement.counterparty_id}
     return {document.arbiter_id}
@@ -192,7 +187,7 @@ def arbiter_document_sign(*, agreement_id: int, document_id: int, signer: User,
     document = ArbiterDocument.objects.filter(pk=document_id, agreement_id=agreement_id).first()
     if document is None:
         raise NotFound("No such arbiter document on this agreement.")
-    if signer.pk not in _signers(document.agreement, document):
+    if signer.pk not in document_signers(document.agreement, document):
         raise Forbidden("This document is signed by "
                         + ("both parties." if document.kind == Kind.PICK else "the arbiter."))
     namespace = agreement_namespace(document.agreement)
@@ -228,7 +223,7 @@ def _record(agreement_id: int, document_id: int, signer: User, key: SshKey,
     ArbiterDocumentSignature.objects.create(document=document, signer_id=signer.pk, key=key,
                                             signature=armored)
     signed = set(document.signatures.values_list("signer_id", flat=True))
-    if signed >= _signers(agreement, document):
+    if signed >= document_signers(agreement, document):
         _take_effect(agreement, document, subject, claim)
     return document
 

@@ -10,23 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.betting.agreements.selectors import live_marks
-from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_only
+from bets.betting.agreements.services import locked_agreement, party_only, text_input
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
 from bets.models import Agreement, AgreementMark
 
 REMIND_BEFORE = timedelta(days=3)
-
-
-def _note(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput("Give text.", field="note")
-    value = value.replace("\x00", "").strip()
-    if len(value) > MAX_TEXT:
-        raise InvalidInput(f"At most {MAX_TEXT} characters.", field="note")
-    return value
 
 
 @transaction.atomic
@@ -39,7 +28,7 @@ def agreement_mark(*, agreement_id: int, user: User, kind: Any,
     party_only(agreement, user)
     if kind not in AgreementMark.Kind.values:
         raise InvalidInput('A mark is "paid", "received" or "not_received".', field="kind")
-    text = _note(note)
+    text = text_input(note, "note")
     if agreement.status not in (Agreement.Status.RESOLVED, Agreement.Status.SETTLED) \
             or agreement.winner_id is None:
         raise Conflict("Payment marks come after the claim resolves and the agreement names "

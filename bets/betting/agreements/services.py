@@ -60,7 +60,8 @@ def current_namespace() -> str:
     return f"{canonical.NAMESPACE_PREFIX}@{host}"
 
 
-def _text(value: Any, field: str, *, limit: int = MAX_TEXT) -> str:
+def text_input(value: Any, field: str, *, limit: int = MAX_TEXT) -> str:
+    """Optional free text of a form or API field: NULs dropped, trimmed, at most `limit`."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -82,14 +83,14 @@ def _stake(value: Any, field: str) -> dict[str, Any]:
                            "here: give cents as a unit if you need them).", field=field)
     if not 1 <= amount <= MAX_AMOUNT:
         raise InvalidInput(f"A stake's amount is between 1 and {MAX_AMOUNT}.", field=field)
-    unit = _text(value.get("unit", CREDITS), field, limit=MAX_UNIT) or CREDITS
+    unit = text_input(value.get("unit", CREDITS), field, limit=MAX_UNIT) or CREDITS
     if unit.lower() == CREDITS:
         unit = CREDITS
     return {"amount": amount, "unit": unit}
 
 
 def _user(username: Any, field: str) -> User:
-    name = _text(username, field, limit=150)
+    name = text_input(username, field, limit=150)
     user = User.objects.filter(username=name).first() if name else None
     if user is None:
         raise NotFound("No participant by that username.", field=field)
@@ -138,7 +139,7 @@ def _terms(
         call_off = []
     if not isinstance(call_off, Sequence) or isinstance(call_off, str):
         raise InvalidInput("Give the call-off clauses as a list of sentences.", field="call_off")
-    clauses = [c for c in (_text(c, "call_off") for c in call_off) if c]
+    clauses = [c for c in (text_input(c, "call_off") for c in call_off) if c]
     if len(clauses) > MAX_CLAUSES:
         raise InvalidInput(f"At most {MAX_CLAUSES} call-off clauses.", field="call_off")
     days = 30 if payment_days is None else payment_days
@@ -152,9 +153,10 @@ def _terms(
         drafted_by=drafted_by.get_username(),
         drafted_at=timezone.now().isoformat(timespec="microseconds"),
         side=side, stake=mine, counterparty_stake=theirs,
-        odds=_text(odds, "odds", limit=MAX_UNIT), prepayment=_text(prepayment, "prepayment"),
+        odds=text_input(odds, "odds", limit=MAX_UNIT),
+        prepayment=text_input(prepayment, "prepayment"),
         arbiter=arbiter_user.get_username() if arbiter_user else None,
-        fallback_arbiter=_text(fallback_arbiter, "fallback_arbiter"),
+        fallback_arbiter=text_input(fallback_arbiter, "fallback_arbiter"),
         arbiter_may_decide=powers, call_off=clauses, payment_days=days,
         supersedes=supersedes.sha256 if supersedes else None,
         amends=amends.sha256 if amends else None,

@@ -129,5 +129,6 @@ def agreements_mark(claim: Claim, seq: int, agreements: list[Agreement]) -> None
 
 
 def marks_annul(agreement: Agreement, now: datetime) -> int:
-    """The resolution the live marks were made under no longer stands: annul them."""
+    """The resolution the live marks were made under no longer stands: annul them. The
+    caller holds the agreement's row FOR UPDATE (settlement, or the arbiter's ruling)."""
     return agreement.marks.filter(annulled_at__isnull=True).update(annulled_at=now)

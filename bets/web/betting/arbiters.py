@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from bets.betting.agreements import arbitration
 from bets.betting.agreements import selectors as sel
+from bets.betting.agreements.services import ARBITRATED
 from bets.common.errors import ServiceError
-from bets.models import Agreement, ArbiterDocument
+from bets.models import Agreement
 from bets.web.forms.agreements import (
     ArbiterDecisionForm,
     ArbiterDeclineForm,
@@ -22,13 +23,6 @@ from bets.web.forms.agreements import (
 )
 
 FORMS = {"decline": ArbiterDeclineForm, "pick": ArbiterPickForm, "decision": ArbiterDecisionForm}
-ACTIVE = (Agreement.Status.BINDING, Agreement.Status.RESOLVED, Agreement.Status.SETTLED)
-
-
-def _signers(agreement: Agreement, document: ArbiterDocument) -> set[int]:
-    if document.kind == ArbiterDocument.Kind.PICK:
-        return {agreement.proposer_id, agreement.counterparty_id}
-    return {document.arbiter_id}
 
 
 def arbiter_context(request, agreement: Agreement) -> dict[str, Any]:
@@ -43,11 +37,11 @@ def arbiter_context(request, agreement: Agreement) -> dict[str, Any]:
         documents.append({
             "doc": d, "signed_by": [s.signer.username for s in d.signatures.all()],
             "form": SignatureForm(prefix=f"doc{d.pk}") if d.effective_at is None
-            and me in _signers(agreement, d) - signed else None,
+            and me in arbitration.document_signers(agreement, d) - signed else None,
             "verify": [sel.document_verify_command(agreement, d, s.signer.username)
                        for s in d.signatures.all()],
         })
-    active = agreement.status in ACTIVE
+    active = agreement.status in ARBITRATED
     is_arbiter = active and seat.user is not None and seat.user.pk == me
     return {
         "seat": seat, "is_arbiter": is_arbiter, "arbiter_documents": documents,
