@@ -75,19 +75,33 @@ def key_revoke(request, key_id: int) -> HttpResponse:
 @login_required
 def agreement_new(request, claim_id: int) -> HttpResponse:
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
-    form = AgreementDraftForm(request.POST or None)
+    amends = _amended(request, claim)
+    form = AgreementDraftForm(request.POST or None, initial=amends and {
+        **_initial(amends), "amends": amends.pk,
+        "counterparty": (amends.counterparty if amends.proposer_id == request.user.pk
+                         else amends.proposer).get_username()})
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_draft(
                 claim_id=claim.pk, proposer=request.user,
-                counterparty=form.cleaned_data["counterparty"], **form.terms())
+                counterparty=form.cleaned_data["counterparty"],
+                amends_id=form.cleaned_data["amends"], **form.terms())
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Draft proposed. Sign it below; it binds once "
                                       f"{agreement.counterparty.username} signs the same hash.")
             return redirect("agreement", agreement.pk)
-    return render(request, "bets/agreement_new.html", {"claim": claim, "form": form})
+    return render(request, "bets/agreement_new.html", {"claim": claim, "form": form,
+                                                       "amends": amends})
+
+
+def _amended(request, claim: Claim) -> Agreement | None:
+    """The agreement an amendment drafted from its page's link amends (`?amends=<id>`)."""
+    raw = request.POST.get("amends") or request.GET.get("amends") or ""
+    if not raw.isdigit():
+        return None
+    return sel.claim_agreements(claim_id=claim.pk).filter(pk=int(raw)).first()
 
 
 def _initial(agreement: Agreement) -> dict[str, Any]:
@@ -184,6 +198,7 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "sign_form": SignatureForm(),
         "counter_form": AgreementTermsForm(initial=_initial(agreement)),
         "void": void, "void_form": VoidForm(),
+        "can_amend": is_party and agreement.status == Agreement.Status.BINDING,
         "can_propose_void": is_party and agreement.status == Agreement.Status.BINDING
         and void is None,
         "can_sign_void": is_party and void is not None

@@ -62,6 +62,8 @@ class AgreementTermsForm(forms.Form):
 
 class AgreementDraftForm(AgreementTermsForm):
     counterparty = forms.CharField(label="Counterparty's username", max_length=150)
+    # An amendment names the binding agreement it amends (from its page's link).
+    amends = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     field_order = ["counterparty"]
 

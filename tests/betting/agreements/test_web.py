@@ -160,3 +160,23 @@ def test_the_arbiter_decides_on_the_page_within_their_powers_and_signs_the_decis
     assert f"-s decision-{document.pk}-cat.sig &lt; decision-{document.pk}.json" in done
     agreement.refresh_from_db()
     assert agreement.winner == bob
+
+
+def test_an_amendment_is_drafted_from_the_agreements_page_with_its_terms_prefilled(
+        claim, ann, bob, ann_key, bob_key):
+    from tests.betting.agreements.conftest import sign_agreement
+
+    old = sign_agreement(draft(claim, ann, bob), (ann, ann_key), (bob, bob_key))
+    client = browser_for(bob)
+    page = client.get(f"/agreements/{old.pk}/").content.decode()
+    link = f"/claims/{claim.pk}/agreements/new/?amends={old.pk}"
+    assert f'href="{link}"' in page
+    form = client.get(link).content.decode()
+    assert f'name="amends" value="{old.pk}"' in form and 'value="ann"' in form
+    response = client.post(link, {
+        "amends": old.pk, "counterparty": "ann", "side": "no", "stake_amount": 100,
+        "stake_unit": "credits", "counterparty_amount": 250, "counterparty_unit": "credits",
+        "arbiter_may_decide": "disputes", "payment_days": 30})
+    amendment = Agreement.objects.get(amends=old)
+    assert response.status_code == 302 and response["Location"] == f"/agreements/{amendment.pk}/"
+    assert f'"amends":"{old.sha256}"' in amendment.canonical
