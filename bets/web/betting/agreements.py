@@ -76,10 +76,11 @@ def key_revoke(request, key_id: int) -> HttpResponse:
 def agreement_new(request, claim_id: int) -> HttpResponse:
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
     amends = _amended(request, claim)
-    form = AgreementDraftForm(request.POST or None, initial=amends and {
+    initial = None if amends is None else {
         **_initial(amends), "amends": amends.pk,
         "counterparty": (amends.counterparty if amends.proposer_id == request.user.pk
-                         else amends.proposer).get_username()})
+                         else amends.proposer).get_username()}
+    form = AgreementDraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_draft(
