@@ -96,6 +96,10 @@ urlpatterns = [
          name="api-agreement-void-sign"),
     path("agreements/<dbid:pk>/marks/", agreements.AgreementMarkView.as_view(),
          name="api-agreement-marks"),
+    path("agreements/<dbid:pk>/arbiter/", agreements.ArbiterDocumentView.as_view(),
+         name="api-agreement-arbiter"),
+    path("agreements/<dbid:pk>/arbiter/<dbid:document_id>/sign/",
+         agreements.ArbiterDocumentSignView.as_view(), name="api-agreement-arbiter-sign"),
     # Conversation: comments and arguments, votes, follows, notifications.
     path("claims/<dbid:pk>/comments/", conversation.ClaimCommentsView.as_view(),
          name="api-comments"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from bets.conversation.notify import Message, event_claim, notify_users
-from bets.models import Agreement, AgreementMark, AgreementVoid
+from bets.models import Agreement, AgreementMark, AgreementVoid, ArbiterDocument
 
 
 def _agreement(agreement_id: int) -> Agreement | None:
@@ -108,6 +108,30 @@ def _voided(agreement_id: int, seq: int) -> str | None:
     return key
 
 
+def _arbiter_document(document_id: int, seq: int) -> str | None:
+    """Both parties and the arbiter hear when an arbiter declines, a pick takes effect or
+    the arbiter decides a dispute."""
+    document = (ArbiterDocument.objects.select_related("arbiter").filter(pk=document_id)
+                .first())
+    agreement = _agreement(document.agreement_id) if document is not None else None
+    if document is None or agreement is None or document.effective_at is None:
+        return None
+    key = f"agreement-arbiter-document:{document_id}"
+    if event_claim(key):
+        name, about = document.arbiter.username, f"your agreement on “{agreement.claim.title}”"
+        titles: dict[str, str] = {
+            ArbiterDocument.Kind.DECLINE: f"{name} declined to arbitrate {about}",
+            ArbiterDocument.Kind.PICK: f"{name} is picked to arbitrate {about}",
+        }
+        title = titles.get(document.kind, f"The arbiter {name} decided the "
+                                          f"{document.dispute} dispute of {about}: "
+                                          f"{document.decision}")
+        notify_users(key=key, message=_message("agreement_activity", agreement, title),
+                     user_ids=[agreement.proposer_id, agreement.counterparty_id,
+                               document.arbiter_id])
+    return key
+
+
 def _reminder(stage: str) -> Callable[[int, int], str | None]:
     def fan_out(agreement_id: int, seq: int) -> str | None:
         agreement = _agreement(agreement_id)
@@ -134,6 +158,7 @@ AGREEMENT_HANDLERS: dict[str, Callable[[int, int], str | None]] = {
     "agreement.marked": _marked,
     "agreement.void_proposed": _void_proposed,
     "agreement.voided": _voided,
+    "agreement.arbiter_document": _arbiter_document,
     "agreement.payment_due": _reminder("due"),
     "agreement.payment_overdue": _reminder("overdue"),
 }

@@ -145,6 +145,7 @@ class Agreement(models.Model):
         RESOLVED = "resolved", "Resolved (payment due)"
         SETTLED = "settled", "Settled"
         VOID = "void", "Void"
+        AMENDED = "amended", "Amended"  # replaced by a binding amendment (`amendments`)
 
     claim = models.ForeignKey("bets.Claim", on_delete=models.PROTECT, related_name="agreements")
     proposer = models.ForeignKey(
@@ -159,6 +160,11 @@ class Agreement(models.Model):
     )
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    # The binding agreement this draft amends (its sha256 is in the terms' `amends`); when
+    # this one binds, that one becomes `amended` and its credits move to these terms.
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
     canonical = models.TextField()
     sha256 = models.CharField(max_length=64, unique=True)
@@ -179,8 +185,12 @@ class Agreement(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     settled_seq = models.PositiveIntegerField(default=0)
     void_reason = models.CharField(max_length=300, blank=True)
-    # Set when the parties (or the arbiter) call the agreement off: settlement leaves it be.
+    # Set when the parties (or the arbiter) call the agreement off, or an amendment replaces
+    # it: settlement leaves it be.
     called_off_at = models.DateTimeField(null=True, blank=True)
+    # Set when the arbiter decides a dispute about the resolution: the agreement's outcome is
+    # the arbiter's from then on, and settlement of the claim leaves it be.
+    ruled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -245,11 +255,16 @@ class AgreementMark(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the resolution the mark was made under no longer stands (the claim was
+    # re-resolved with another winner, unresolved or annulled, or the arbiter ruled another
+    # winner): the mark stays on the page as history and counts for nothing.
+    annulled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "kind"], name="agreement_mark_once"),
+            models.UniqueConstraint(fields=["agreement", "kind"], name="agreement_mark_once",
+                                    condition=Q(annulled_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +283,8 @@ class AgreementVoid(models.Model):
     canonical = models.TextField()
     sha256 = models.CharField(max_length=64, unique=True)
     effective_at = models.DateTimeField(null=True, blank=True)
+    # Set when the arbiter decides the agreement stands (the parties disagreed on the void).
+    rejected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -293,3 +310,61 @@ class AgreementVoidSignature(models.Model):
 
     def __str__(self) -> str:
         return f"Signature of {self.signer_id} on void {self.void_id}"
+
+
+class ArbiterDocument(models.Model):
+    """A signed document about who arbitrates a binding agreement, or what the arbiter
+    decided: the arbiter declining (signed by them), the parties' pick of an arbiter under
+    the fallback rule (signed by both), or an arbiter's decision on a dispute (signed by the
+    arbiter). Its canonical JSON names the agreement's sha256; it takes effect when its last
+    signature verifies (`effective_at`)."""
+
+    class Kind(models.TextChoices):
+        DECLINE = "decline", "Arbiter declines"
+        PICK = "pick", "Parties pick an arbiter"
+        DECISION = "decision", "Arbiter's decision"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
+                                  related_name="arbiter_documents")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    # The arbiter the document is about: who declines, who is picked, who decides.
+    arbiter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    dispute = models.CharField(max_length=16, blank=True)  # decisions: resolution|payment|void
+    decision = models.CharField(max_length=16, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    # A payment decision is about one "not received" mark; annulled with it, it stops counting.
+    mark = models.ForeignKey(AgreementMark, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="decisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on agreement {self.agreement_id} ({self.sha256[:12]})"
+
+
+class ArbiterDocumentSignature(models.Model):
+    document = models.ForeignKey(ArbiterDocument, on_delete=models.PROTECT,
+                                 related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    key = models.ForeignKey(SshKey, on_delete=models.PROTECT, related_name="document_signatures")
+    signature = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "signer"],
+                                    name="arbiter_document_signed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature of {self.signer_id} on arbiter document {self.document_id}"

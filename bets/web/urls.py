@@ -7,7 +7,7 @@ from bets.common import ids  # noqa: F401 (registers the dbid converter)
 from bets.web import accounts, conversation, scoring
 from bets.web.autoresolve import evidence_access, live, snapshots
 from bets.web.autoresolve import pages as autoresolve
-from bets.web.betting import agreements
+from bets.web.betting import agreements, arbiters
 from bets.web.betting import views as betting
 from bets.web.claims import moderation, proposals
 from bets.web.claims import pages as claims
@@ -91,6 +91,12 @@ urlpatterns = [
          name="agreement-void-json"),
     path("agreements/<dbid:agreement_id>/mark/", agreements.agreement_mark,
          name="agreement-mark"),
+    path("agreements/<dbid:agreement_id>/arbiter/<str:kind>/", arbiters.arbiter_document_write,
+         name="agreement-arbiter"),
+    path("agreements/<dbid:agreement_id>/arbiter/<dbid:document_id>/sign/",
+         arbiters.arbiter_document_sign, name="agreement-arbiter-sign"),
+    path("agreements/<dbid:agreement_id>/arbiter/<dbid:document_id>.json",
+         arbiters.arbiter_document_json, name="agreement-arbiter-json"),
     path("claims/<dbid:claim_id>/comments/", conversation.comment_create, name="comment-create"),
     path("comments/<dbid:comment_id>/edit/", conversation.comment_edit, name="comment-edit"),
     path("comments/<dbid:comment_id>/delete/", conversation.comment_delete, name="comment-delete"),

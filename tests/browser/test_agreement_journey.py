@@ -1,13 +1,15 @@
 """A signed agreement in a real browser, at desktop and phone widths: ann registers her SSH key
 and proposes terms; bob registers his and counter-proposes; both sign the current draft with
 `ssh-keygen -Y sign` on their own machine (here, the test's) and paste the signature; the
-claim resolves; ann, who lost, marks the off-platform stake paid and bob confirms receipt."""
+named arbiter, cat, accepts the role by signing the same bytes; the claim resolves; ann, who
+lost, marks the off-platform stake paid and bob confirms receipt."""
 
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from bets.betting.agreements.keys import key_register
 from bets.betting.settlement import claim_settle_bets
 from bets.claims.resolution import claim_resolve
 from bets.models import Agreement, Claim
@@ -59,6 +61,7 @@ def test_two_participants_propose_counter_sign_resolve_and_settle_an_agreement(
         new_page, live_server, staff_user, tmp_path, width):
     make_user("ann", password=PASSWORD)
     make_user("bob", password=PASSWORD)
+    cat_user = make_user("cat", password=PASSWORD)
     claim = make_open_claim(author=staff_user, moderator=staff_user, title="Agreeable claim")
     base = live_server.url
     ann, bob = new_page(), new_page()
@@ -78,6 +81,7 @@ def test_two_participants_propose_counter_sign_resolve_and_settle_an_agreement(
     ann.fill("input[name=stake_unit]", "USD to the winner")
     ann.fill("input[name=counterparty_amount]", "300")
     ann.fill("input[name=counterparty_unit]", "USD to the winner")
+    ann.fill("input[name=arbiter]", "cat")
     ann.fill("textarea[name=call_off]", "Void if the benchmark is retired before the deadline.")
     no_sideways_scroll(ann, width)
     ann.click("form.agreement-form button[type=submit]")
@@ -107,6 +111,20 @@ def test_two_participants_propose_counter_sign_resolve_and_settle_an_agreement(
     assert ann.locator("#agreement-status").inner_text() == "Binding"
     assert ann.locator("section.signatures li").count() == 2
     assert ann.locator("#allowed-signers").inner_text().count("ssh-ed25519") == 2
+
+    # Cat, the arbiter the terms name, accepts by signing the same agreement.json.
+    cat = new_page()
+    cat.set_viewport_size({"width": width, "height": 900})
+    login(cat, live_server, "cat")
+    cat_key = new_key(tmp_path, "cat_key")  # registered here: the keys page is walked above
+    key_register(user=cat_user, public_key=Path(f"{cat_key}.pub").read_text())
+    cat.goto(current_url)
+    assert "not yet accepted" in cat.locator("#arbiter-seat").inner_text()
+    sign_on_the_page(cat, tmp_path, cat_key, width)
+    assert "cat arbitrates this agreement and has accepted" in \
+        cat.locator("#arbiter-seat").inner_text()
+    assert "(arbiter, accepting the role)" in cat.locator("section.signatures").inner_text()
+    assert cat.locator("#allowed-signers").inner_text().count("ssh-ed25519") == 3
 
     # The claim resolves NO: ann owes bob 500 USD.
     claim_resolve(claim_id=claim.pk, outcome="no", actor=staff_user)

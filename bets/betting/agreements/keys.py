@@ -13,6 +13,7 @@ import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -153,4 +154,21 @@ def key_revoke(*, key_id: int, user: User) -> SshKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+    return key
+
+
+def signing_key(parsed: Any, signer: User) -> SshKey:
+    """The signer's registered, unrevoked key that made a parsed signature; InvalidInput
+    (field "signature") saying which it is not."""
+    key = SshKey.objects.filter(fingerprint=parsed.fingerprint).first()
+    if key is None:
+        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which is not "
+                           "registered on Crux: add it to your keys first.", field="signature")
+    if key.user_id != signer.pk:
+        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which is "
+                           "registered to another participant, not to you.", field="signature")
+    if key.revoked_at is not None:
+        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which you "
+                           f"revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC; a revoked key "
+                           "signs nothing new.", field="signature")
     return key

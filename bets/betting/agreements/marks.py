@@ -9,23 +9,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_only
+from bets.betting.agreements.selectors import live_marks
+from bets.betting.agreements.services import locked_agreement, party_only, text_input
 from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.outbox import event_publish
 from bets.models import Agreement, AgreementMark
 
 REMIND_BEFORE = timedelta(days=3)
-
-
-def _note(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput("Give text.", field="note")
-    value = value.replace("\x00", "").strip()
-    if len(value) > MAX_TEXT:
-        raise InvalidInput(f"At most {MAX_TEXT} characters.", field="note")
-    return value
 
 
 @transaction.atomic
@@ -38,7 +28,7 @@ def agreement_mark(*, agreement_id: int, user: User, kind: Any,
     party_only(agreement, user)
     if kind not in AgreementMark.Kind.values:
         raise InvalidInput('A mark is "paid", "received" or "not_received".', field="kind")
-    text = _note(note)
+    text = text_input(note, "note")
     if agreement.status not in (Agreement.Status.RESOLVED, Agreement.Status.SETTLED) \
             or agreement.winner_id is None:
         raise Conflict("Payment marks come after the claim resolves and the agreement names "
@@ -53,7 +43,7 @@ def agreement_mark(*, agreement_id: int, user: User, kind: Any,
     if kind in (AgreementMark.Kind.RECEIVED, AgreementMark.Kind.NOT_RECEIVED) \
             and user.pk != agreement.winner_id:
         raise Forbidden("Only the party who is owed the stake confirms it.")
-    done = set(agreement.marks.values_list("kind", flat=True))
+    done = set(live_marks(agreement).values_list("kind", flat=True))
     if kind in done:
         raise Conflict(f"This agreement is already marked {kind.replace('_', ' ')}.")
     if kind == AgreementMark.Kind.NOT_RECEIVED:
@@ -98,7 +88,9 @@ def agreements_remind_due(*, now: datetime | None = None) -> int:
                 Agreement.objects.filter(status=Agreement.Status.RESOLVED,
                                          payment_due_at__lte=cutoff,
                                          reminders_sent__lt=stage)
-                .exclude(marks__kind=AgreementMark.Kind.RECEIVED)
+                .exclude(pk__in=AgreementMark.objects.filter(
+                    kind=AgreementMark.Kind.RECEIVED, annulled_at__isnull=True)
+                    .values("agreement_id"))
                 .values_list("pk", "settled_seq")[:500])
             for agreement_id, seq in rows:
                 claimed = Agreement.objects.filter(pk=agreement_id,

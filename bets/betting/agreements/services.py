@@ -6,7 +6,6 @@ FOR UPDATE), then the agreement row FOR UPDATE, then accounts by the ledger. So 
 binds behind a settlement of its claim, and two parties signing at the same moment queue on
 the agreement row: the second sees the first signature and binds, once."""
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bets.betting.agreements import canonical
-from bets.betting.agreements.selectors import agreement_namespace
+from bets.betting.agreements.amending import amendment_take_over
+from bets.betting.agreements.keys import signing_key
+from bets.betting.agreements.selectors import agreement_arbiter_seat, agreement_namespace
 from bets.betting.agreements.signing import signature_matches, signature_parse
 from bets.betting.ledger import (
     InsufficientFunds,
@@ -46,6 +47,8 @@ MAX_UNIT = 100
 MAX_CLAUSES = 10
 MAX_TEXT = 300
 SIDES = ("yes", "no")
+# The states in which an agreement has an arbiter to accept, decline, pick or decide.
+ARBITRATED = (Agreement.Status.BINDING, Agreement.Status.RESOLVED, Agreement.Status.SETTLED)
 
 
 def current_namespace() -> str:
@@ -57,7 +60,8 @@ def current_namespace() -> str:
     return f"{canonical.NAMESPACE_PREFIX}@{host}"
 
 
-def _text(value: Any, field: str, *, limit: int = MAX_TEXT) -> str:
+def text_input(value: Any, field: str, *, limit: int = MAX_TEXT) -> str:
+    """Optional free text of a form or API field: NULs dropped, trimmed, at most `limit`."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -79,14 +83,14 @@ def _stake(value: Any, field: str) -> dict[str, Any]:
                            "here: give cents as a unit if you need them).", field=field)
     if not 1 <= amount <= MAX_AMOUNT:
         raise InvalidInput(f"A stake's amount is between 1 and {MAX_AMOUNT}.", field=field)
-    unit = _text(value.get("unit", CREDITS), field, limit=MAX_UNIT) or CREDITS
+    unit = text_input(value.get("unit", CREDITS), field, limit=MAX_UNIT) or CREDITS
     if unit.lower() == CREDITS:
         unit = CREDITS
     return {"amount": amount, "unit": unit}
 
 
 def _user(username: Any, field: str) -> User:
-    name = _text(username, field, limit=150)
+    name = text_input(username, field, limit=150)
     user = User.objects.filter(username=name).first() if name else None
     if user is None:
         raise NotFound("No participant by that username.", field=field)
@@ -135,7 +139,7 @@ def _terms(
         call_off = []
     if not isinstance(call_off, Sequence) or isinstance(call_off, str):
         raise InvalidInput("Give the call-off clauses as a list of sentences.", field="call_off")
-    clauses = [c for c in (_text(c, "call_off") for c in call_off) if c]
+    clauses = [c for c in (text_input(c, "call_off") for c in call_off) if c]
     if len(clauses) > MAX_CLAUSES:
         raise InvalidInput(f"At most {MAX_CLAUSES} call-off clauses.", field="call_off")
     days = 30 if payment_days is None else payment_days
@@ -149,9 +153,10 @@ def _terms(
         drafted_by=drafted_by.get_username(),
         drafted_at=timezone.now().isoformat(timespec="microseconds"),
         side=side, stake=mine, counterparty_stake=theirs,
-        odds=_text(odds, "odds", limit=MAX_UNIT), prepayment=_text(prepayment, "prepayment"),
+        odds=text_input(odds, "odds", limit=MAX_UNIT),
+        prepayment=text_input(prepayment, "prepayment"),
         arbiter=arbiter_user.get_username() if arbiter_user else None,
-        fallback_arbiter=_text(fallback_arbiter, "fallback_arbiter"),
+        fallback_arbiter=text_input(fallback_arbiter, "fallback_arbiter"),
         arbiter_may_decide=powers, call_off=clauses, payment_days=days,
         supersedes=supersedes.sha256 if supersedes else None,
         amends=amends.sha256 if amends else None,
@@ -160,7 +165,7 @@ def _terms(
     return Agreement(
         claim=claim, proposer=proposer, counterparty=counterparty, drafted_by=drafted_by,
         supersedes=supersedes, canonical=data.decode("utf-8"),
-        sha256=canonical.sha256_hex(data), proposer_side=side,
+        sha256=canonical.sha256_hex(data), proposer_side=side, amends=amends,
         proposer_credits=mine["amount"] if mine["unit"] == CREDITS else 0,
         counterparty_credits=theirs["amount"] if theirs["unit"] == CREDITS else 0,
         payment_days=days,
@@ -187,8 +192,11 @@ def agreement_draft(
     amends = None
     if amends_id is not None:
         amends = Agreement.objects.filter(pk=amends_id, claim_id=claim_id).first()
-        if amends is None or amends.status not in (Agreement.Status.BINDING,):
+        if amends is None or amends.status != Agreement.Status.BINDING:
             raise Conflict("Only a binding agreement on this claim can be amended.", field="amends")
+        if {amends.proposer_id, amends.counterparty_id} != {proposer.pk, other.pk}:
+            raise InvalidInput("An amendment is between the same two parties as the agreement "
+                               "it amends.", field="counterparty")
     agreement = _terms(
         claim=claim, proposer=proposer, counterparty=other, drafted_by=proposer,
         supersedes=None, amends=amends, side=side, stake=stake,
@@ -241,7 +249,7 @@ def agreement_counter(
     _check_claim(old.claim)
     new = _terms(
         claim=old.claim, proposer=old.proposer, counterparty=old.counterparty,
-        drafted_by=author, supersedes=old, amends=None, side=side, stake=stake,
+        drafted_by=author, supersedes=old, amends=old.amends, side=side, stake=stake,
         counterparty_stake=counterparty_stake, odds=odds, prepayment=prepayment,
         arbiter=arbiter, fallback_arbiter=fallback_arbiter,
         arbiter_may_decide=arbiter_may_decide, call_off=call_off, payment_days=payment_days,
@@ -263,21 +271,6 @@ def _older_draft_signed(agreement: Agreement, parsed: Any, key_line: str) -> str
             return current.sha256
         current = current.supersedes
     return None
-
-
-def signing_key(parsed: Any, signer: User) -> SshKey:
-    key = SshKey.objects.filter(fingerprint=parsed.fingerprint).first()
-    if key is None:
-        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which is not "
-                           "registered on Crux: add it to your keys first.", field="signature")
-    if key.user_id != signer.pk:
-        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which is "
-                           "registered to another participant, not to you.", field="signature")
-    if key.revoked_at is not None:
-        raise InvalidInput(f"This signature was made by key {parsed.fingerprint}, which you "
-                           f"revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC; a revoked key "
-                           "signs nothing new.", field="signature")
-    return key
 
 
 def agreement_sign(*, agreement_id: int, signer: User, signature: Any) -> Agreement:
@@ -315,18 +308,13 @@ def agreement_sign(*, agreement_id: int, signer: User, signature: Any) -> Agreem
 
 
 def _signing_role(agreement: Agreement, signer: User) -> str:
-    """A party signs to agree; the arbiter the terms name signs the same bytes to accept."""
+    """A party signs to agree; the arbiter of the moment (the one the terms name, the
+    fallback, or the parties' pick) signs the same bytes to accept the role."""
     if signer.pk in (agreement.proposer_id, agreement.counterparty_id):
         return AgreementSignature.Role.PARTY
-    if signer.get_username() == agreement_arbiter(agreement):
+    if signer.get_username() == agreement_arbiter_seat(agreement).username:
         return AgreementSignature.Role.ARBITER
-    raise Forbidden("Only the two parties, or the arbiter the terms name, may sign this "
-                    "agreement.")
-
-
-def agreement_arbiter(agreement: Agreement) -> str | None:
-    arbiter = json.loads(agreement.canonical)["arbiter"]["username"]
-    return str(arbiter) if arbiter else None
+    raise Forbidden("Only the two parties, or the arbiter of this agreement, may sign it.")
 
 
 @transaction.atomic
@@ -337,9 +325,15 @@ def _record_signature(agreement_id: int, signer: User, key: SshKey,
     if claim is None:  # the agreement's foreign key keeps it; a guard for the type
         raise NotFound("No such claim.")
     agreement = locked_agreement(agreement_id)
-    # The arbiter may accept a draft or a binding agreement; parties sign drafts only.
-    if role == AgreementSignature.Role.PARTY or agreement.status != Agreement.Status.BINDING:
+    # Parties sign drafts only; the arbiter accepts a draft, or later takes the seat (the
+    # fallback, or the parties' pick) of an agreement that binds or has resolved.
+    if role == AgreementSignature.Role.PARTY or agreement.status == Agreement.Status.DRAFT:
         _open_draft(agreement)
+    elif agreement.status not in ARBITRATED:
+        raise Conflict(f"This agreement is {agreement.get_status_display().lower()}; there "
+                       "is nothing left to arbitrate.")
+    elif agreement_arbiter_seat(agreement).username != signer.get_username():
+        raise Forbidden("You are no longer this agreement's arbiter.")
     if sql.select_one(SshKey, "id = %s AND revoked_at IS NULL", [key.pk],
                       locking="FOR SHARE") is None:
         raise InvalidInput(f"Key {key.fingerprint} was revoked a moment ago; it signs "
@@ -370,6 +364,8 @@ def _bind(agreement: Agreement, claim: Claim) -> None:
     if not claim_accepts_bets(claim, now=timezone.now()):
         raise Conflict("This claim no longer takes bets, so the agreement cannot bind; "
                        "nothing was signed or locked.")
+    if agreement.amends_id is not None:
+        amendment_take_over(agreement)  # the old credits go back first, in this transaction
     if agreement.credits:
         _lock_credits(agreement)
     agreement.status = Agreement.Status.BINDING

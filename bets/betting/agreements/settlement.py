@@ -6,15 +6,21 @@ live payouts of the claim's agreements (`reverse:<txn_id>`), then: resolved -> t
 receives every credit staked (`agreement-pay:<id>:<seq>`); annulled -> each party gets their
 credits back (`agreement-refund:<id>:<seq>`) and the agreement is void; unresolved -> it
 binds again. An agreement whose loser staked something off-platform is `resolved` until the
-winner confirms receipt; one paid entirely in credits is `settled` at once."""
+winner confirms receipt; one paid entirely in credits is `settled` at once.
 
-from datetime import timedelta
+Payment marks belong to the resolution they were made under. A run that names the same
+winner again keeps them (the payment made is the payment owed, and so is its deadline); a run
+that names another winner, unresolves or annuls annuls them (`annulled_at`): they stay on the
+page as history, count for nothing, and the new loser and winner mark afresh against a new
+deadline. Agreements the arbiter has ruled on, called off or amended are left be."""
+
+from datetime import datetime, timedelta
 from typing import cast
 
 from django.utils import timezone
 
 from bets.betting.ledger import Posting, reversal_of, system_account
-from bets.models import Account, Agreement, Claim, LedgerEntry, LedgerTransaction
+from bets.models import Account, Agreement, AgreementMark, Claim, LedgerEntry, LedgerTransaction
 
 Kind = LedgerTransaction.Kind
 PAYOUTS = (Kind.AGREEMENT_PAY, Kind.AGREEMENT_REFUND)
@@ -25,16 +31,19 @@ def _settling(claim: Claim) -> list[Agreement]:
     (the caller holds the claim's lock, so this never waits on a signer for long)."""
     return list(
         Agreement.objects.select_for_update()
-        .filter(claim=claim, bound_at__isnull=False, called_off_at__isnull=True)
+        .filter(claim=claim, bound_at__isnull=False, called_off_at__isnull=True,
+                ruled_at__isnull=True)
         .order_by("pk")
     )
 
 
 def _reversals(claim: Claim) -> list[Posting]:
-    # A called-off agreement's refund is final: the claim's resolution no longer moves it.
+    # A called-off or amended agreement's refund is final, and so is what the arbiter's
+    # ruling paid: the claim's resolution no longer moves them.
     txns = list(LedgerTransaction.objects.filter(claim=claim, kind__in=PAYOUTS,
                                                  reversed_by__isnull=True,
-                                                 agreement__called_off_at__isnull=True)
+                                                 agreement__called_off_at__isnull=True,
+                                                 agreement__ruled_at__isnull=True)
                 .order_by("pk"))
     entries: dict[int, list[tuple[int, int]]] = {t.pk: [] for t in txns}
     for txn_id, account_id, amount in LedgerEntry.objects.filter(
@@ -88,23 +97,38 @@ def agreements_mark(claim: Claim, seq: int, agreements: list[Agreement]) -> None
     """Record each agreement's new state after its postings (same transaction)."""
     now = timezone.now()
     for a in agreements:
-        a.settled_seq, a.reminders_sent = seq, 0
+        before = a.winner_id
+        a.settled_seq = seq
         if claim.status == Claim.Status.RESOLVED:
             a.winner_id = _winner_id(a, cast(str, claim.outcome))
             loser_credits = (a.counterparty_credits if a.winner_id == a.proposer_id
                              else a.proposer_credits)
-            a.resolved_at = now
+            same = before == a.winner_id and a.payment_due_at is not None
+            if not same:
+                a.resolved_at, a.reminders_sent = now, 0
             if loser_credits:
                 a.status, a.payment_due_at = Agreement.Status.SETTLED, None
             else:
-                a.status = Agreement.Status.RESOLVED
-                a.payment_due_at = now + timedelta(days=a.payment_days)
+                if not same:
+                    a.payment_due_at = now + timedelta(days=a.payment_days)
+                received = a.marks.filter(kind=AgreementMark.Kind.RECEIVED,
+                                          annulled_at__isnull=True).exists()
+                a.status = Agreement.Status.SETTLED if same and received \
+                    else Agreement.Status.RESOLVED
             a.void_reason = ""
         elif claim.status == Claim.Status.ANNULLED:
             a.status, a.winner_id, a.payment_due_at = Agreement.Status.VOID, None, None
-            a.void_reason = "The claim was annulled."
+            a.void_reason, a.reminders_sent = "The claim was annulled.", 0
         else:
             a.status, a.winner_id, a.payment_due_at = Agreement.Status.BINDING, None, None
-            a.resolved_at, a.void_reason = None, ""
+            a.resolved_at, a.void_reason, a.reminders_sent = None, "", 0
+        if a.winner_id != before:
+            marks_annul(a, now)
         a.save(update_fields=["settled_seq", "reminders_sent", "winner", "resolved_at", "status",
                               "payment_due_at", "void_reason"])
+
+
+def marks_annul(agreement: Agreement, now: datetime) -> int:
+    """The resolution the live marks were made under no longer stands: annul them. The
+    caller holds the agreement's row FOR UPDATE (settlement, or the arbiter's ruling)."""
+    return agreement.marks.filter(annulled_at__isnull=True).update(annulled_at=now)

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bets.betting.agreements import canonical
+from bets.betting.agreements.keys import signing_key
 from bets.betting.agreements.selectors import agreement_namespace
-from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_only, signing_key
+from bets.betting.agreements.services import MAX_TEXT, locked_agreement, party_only
 from bets.betting.agreements.signing import signature_matches, signature_parse
 from bets.betting.ledger import Posting, participant_account, post_transaction, system_account
 from bets.claims.locking import claim_lock
@@ -32,7 +33,8 @@ VOID_FORMAT = "crux-agreement-void"
 
 
 def pending_void(agreement: Agreement) -> AgreementVoid | None:
-    return agreement.voids.filter(effective_at__isnull=True).first()
+    """The call-off waiting for signatures (or for the arbiter, when the parties disagree)."""
+    return agreement.voids.filter(effective_at__isnull=True, rejected_at__isnull=True).first()
 
 
 @transaction.atomic
@@ -96,7 +98,8 @@ def _record(agreement_id: int, void_id: int, signer: User, key: SshKey, armored:
     claim_lock(Agreement.objects.values_list("claim_id", flat=True).get(pk=agreement_id))
     agreement = locked_agreement(agreement_id)
     void = AgreementVoid.objects.select_for_update().get(pk=void_id)
-    if agreement.status != Agreement.Status.BINDING or void.effective_at is not None:
+    if agreement.status != Agreement.Status.BINDING or void.effective_at is not None \
+            or void.rejected_at is not None:
         raise Conflict("This agreement is no longer binding; the call-off cannot take effect.")
     if void.signatures.filter(signer_id=signer.pk).exists():
         raise Conflict("You have already signed this call-off.")
@@ -106,11 +109,13 @@ def _record(agreement_id: int, void_id: int, signer: User, key: SshKey, armored:
                                           signature=armored)
     signers = set(void.signatures.values_list("signer_id", flat=True))
     if signers >= {agreement.proposer_id, agreement.counterparty_id}:
-        _take_effect(agreement, void)
+        void_take_effect(agreement, void, f"Called off by both parties: {void.reason}")
     return void
 
 
-def _take_effect(agreement: Agreement, void: AgreementVoid) -> None:
+def void_take_effect(agreement: Agreement, void: AgreementVoid, why: str) -> None:
+    """The call-off takes effect (both parties signed it, or the arbiter decided so): the
+    locked credits go back once. The caller holds the claim and the agreement FOR UPDATE."""
     now = timezone.now()
     if agreement.credits:
         refunds = [(participant_account(user).pk, amount) for user, amount in
@@ -125,7 +130,7 @@ def _take_effect(agreement: Agreement, void: AgreementVoid) -> None:
             claim_id=agreement.claim_id, agreement_id=agreement.pk,
         ))
     agreement.status, agreement.called_off_at = Agreement.Status.VOID, now
-    agreement.void_reason = f"Called off by both parties: {void.reason}"[:300]
+    agreement.void_reason = why[:300]
     agreement.save(update_fields=["status", "called_off_at", "void_reason"])
     void.effective_at = now
     void.save(update_fields=["effective_at"])

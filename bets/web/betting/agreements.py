@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from bets.betting.agreements import keys as key_services
 from bets.betting.agreements import marks, services, voiding
 from bets.betting.agreements import selectors as sel
+from bets.betting.agreements.services import ARBITRATED
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.models import Agreement, Claim
+from bets.web.betting.arbiters import arbiter_context
 from bets.web.forms.agreements import (
     AgreementDraftForm,
     AgreementTermsForm,
@@ -73,19 +75,34 @@ def key_revoke(request, key_id: int) -> HttpResponse:
 @login_required
 def agreement_new(request, claim_id: int) -> HttpResponse:
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
-    form = AgreementDraftForm(request.POST or None)
+    amends = _amended(request, claim)
+    initial = None if amends is None else {
+        **_initial(amends), "amends": amends.pk,
+        "counterparty": (amends.counterparty if amends.proposer_id == request.user.pk
+                         else amends.proposer).get_username()}
+    form = AgreementDraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_draft(
                 claim_id=claim.pk, proposer=request.user,
-                counterparty=form.cleaned_data["counterparty"], **form.terms())
+                counterparty=form.cleaned_data["counterparty"],
+                amends_id=form.cleaned_data["amends"], **form.terms())
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Draft proposed. Sign it below; it binds once "
                                       f"{agreement.counterparty.username} signs the same hash.")
             return redirect("agreement", agreement.pk)
-    return render(request, "bets/agreement_new.html", {"claim": claim, "form": form})
+    return render(request, "bets/agreement_new.html", {"claim": claim, "form": form,
+                                                       "amends": amends})
+
+
+def _amended(request, claim: Claim) -> Agreement | None:
+    """The agreement an amendment drafted from its page's link amends (`?amends=<id>`)."""
+    raw = request.POST.get("amends") or request.GET.get("amends") or ""
+    if not raw.isdigit():
+        return None
+    return sel.claim_agreements(claim_id=claim.pk).filter(pk=int(raw)).first()
 
 
 def _initial(agreement: Agreement) -> dict[str, Any]:
@@ -148,7 +165,8 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     user = request.user
     is_party = user.is_authenticated and user.pk in (agreement.proposer_id,
                                                      agreement.counterparty_id)
-    is_arbiter = user.is_authenticated and user.get_username() == terms["arbiter"]["username"]
+    arbiter = arbiter_context(request, agreement)
+    is_arbiter = user.is_authenticated and arbiter["seat"].username == user.get_username()
     replaced_by = sel.agreement_replaced_by(agreement)
     open_draft = agreement.status == Agreement.Status.DRAFT and replaced_by is None
     signed_by = {s.signer_id for s in signatures}
@@ -156,7 +174,7 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
     owes = _owes(agreement, terms)
     void = voiding.pending_void(agreement) if agreement.status == Agreement.Status.BINDING \
         else None
-    done = {m.kind for m in mark_rows}
+    done = {m.kind for m in mark_rows if m.annulled_at is None}
     mark_buttons = []
     if is_party and owes and owes["off_platform"]:
         if user.pk != agreement.winner_id and "paid" not in done:
@@ -176,11 +194,12 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "drafts": sel.agreement_drafts(agreement), "replaced_by": replaced_by,
         "can_sign": user.pk not in signed_by and (
             (is_party and open_draft)
-            or (is_arbiter and (open_draft or agreement.status == Agreement.Status.BINDING))),
+            or (is_arbiter and (open_draft or agreement.status in ARBITRATED))),
         "can_counter": is_party and open_draft,
         "sign_form": SignatureForm(),
         "counter_form": AgreementTermsForm(initial=_initial(agreement)),
         "void": void, "void_form": VoidForm(),
+        "can_amend": is_party and agreement.status == Agreement.Status.BINDING,
         "can_propose_void": is_party and agreement.status == Agreement.Status.BINDING
         and void is None,
         "can_sign_void": is_party and void is not None
@@ -188,6 +207,8 @@ def agreement_page(request, agreement_id: int) -> HttpResponse:
         "void_signers": [s.signer.username for s in void.signatures.select_related("signer")]
         if void else [],
         "owes": owes, "marks": mark_rows, "mark_buttons": mark_buttons, "mark_form": MarkForm(),
+        "amends": agreement.amends, "amended_by": sel.agreement_amended_by(agreement),
+        **arbiter,
     })
 
 

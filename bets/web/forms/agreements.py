@@ -62,6 +62,8 @@ class AgreementTermsForm(forms.Form):
 
 class AgreementDraftForm(AgreementTermsForm):
     counterparty = forms.CharField(label="Counterparty's username", max_length=150)
+    # An amendment names the binding agreement it amends (from its page's link).
+    amends = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     field_order = ["counterparty"]
 
@@ -83,3 +85,23 @@ class MarkForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label="Why call it off (the clause that applies)", max_length=300)
+
+
+class ArbiterDeclineForm(forms.Form):
+    reason = forms.CharField(label="Why you decline (optional)", max_length=300, required=False)
+
+
+class ArbiterPickForm(forms.Form):
+    arbiter = forms.CharField(label="Username of the arbiter you both pick", max_length=150)
+
+
+class ArbiterDecisionForm(forms.Form):
+    dispute = forms.ChoiceField(label="Dispute", choices=[
+        ("resolution", "About the resolution"), ("payment", "About the payment (not received)"),
+        ("void", "About a proposed call-off")])
+    decision = forms.ChoiceField(label="Decision", choices=[
+        ("yes", "Resolution: YES"), ("no", "Resolution: NO"), ("void", "Void"),
+        ("paid", "Payment: it was paid"), ("unpaid", "Payment: it was not paid"),
+        ("stands", "Call-off: the agreement stands")])
+    reason = forms.CharField(label="Reasons", max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -68,12 +68,38 @@ def bob_key(bob, keys_dir) -> Keypair:
     return key
 
 
+@pytest.fixture
+def cat_key(cat, keys_dir) -> Keypair:
+    key = make_key(keys_dir, "ed25519", "cat")
+    key_register(user=cat, public_key=key.public)
+    return key
+
+
 def draft(claim, proposer, counterparty, **terms) -> Agreement:
     base = {"side": "yes", "stake": {"amount": 300, "unit": "credits"},
             "counterparty_stake": {"amount": 100, "unit": "credits"}}
     base.update(terms)
     return agreement_draft(claim_id=claim.pk, proposer=proposer,
                            counterparty=counterparty.username, **base)
+
+
+def sign_agreement(agreement, *pairs) -> Agreement:
+    """Each (user, key) signs the agreement's exact bytes with ssh-keygen -Y sign."""
+    from bets.betting.agreements.services import agreement_sign
+
+    for user, key in pairs:
+        agreement_sign(agreement_id=agreement.pk, signer=user,
+                       signature=ssh_sign(key, agreement.canonical))
+    agreement.refresh_from_db()
+    return agreement
+
+
+def settle(claim_id: int) -> int:
+    from bets.betting.settlement import claim_settle_bets
+    from bets.models import Claim
+
+    seq = Claim.objects.get(pk=claim_id).resolution_seq
+    return claim_settle_bets(claim_id=claim_id, seq=seq)
 
 
 def key_row(key: Keypair) -> SshKey:

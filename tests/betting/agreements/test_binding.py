@@ -186,3 +186,45 @@ def test_not_received_after_the_deadline_opens_a_dispute_on_the_record(
     assert AgreementMark.objects.filter(agreement=agreement, kind="not_received").exists()
     record = participant_record(user=ann)
     assert (record.disputed, record.unpaid) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_payment_marks_of_an_earlier_resolution_are_annulled_by_a_re_resolution(
+        claim, ann, bob, mod, ann_key, bob_key):
+    agreement = signed(
+        draft(claim, ann, bob, stake={"amount": 500, "unit": "USD"},
+              counterparty_stake={"amount": 200, "unit": "USD"}),
+        (ann, ann_key), (bob, bob_key))
+    claim_resolve(claim_id=claim.pk, outcome="no", actor=mod)
+    settle(claim.pk)
+    agreement_mark(agreement_id=agreement.pk, user=ann, kind="paid")
+    agreement_mark(agreement_id=agreement.pk, user=bob, kind="received")
+    assert participant_record(user=ann).honoured == 1
+    claim_unresolve(claim_id=claim.pk, actor=mod)
+    settle(claim.pk)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.BINDING
+    assert not AgreementMark.objects.filter(agreement=agreement, annulled_at__isnull=True)
+    assert participant_record(user=ann).honoured == 0
+    # Re-resolved the other way: bob now owes, and marks afresh; the old ones stay as history.
+    claim_resolve(claim_id=claim.pk, outcome="yes", actor=mod)
+    settle(claim.pk)
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.winner) == (Agreement.Status.RESOLVED, ann)
+    with pytest.raises(Forbidden):
+        agreement_mark(agreement_id=agreement.pk, user=ann, kind="paid")
+    agreement_mark(agreement_id=agreement.pk, user=bob, kind="paid")
+    agreement_mark(agreement_id=agreement.pk, user=ann, kind="received")
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SETTLED
+    assert AgreementMark.objects.filter(agreement=agreement).count() == 4
+    assert (participant_record(user=bob).honoured, participant_record(user=ann).honoured) == (1, 0)
+    # Annulled, the claim leaves nothing owed and no mark standing.
+    claim_unresolve(claim_id=claim.pk, actor=mod)
+    claim_annul(claim_id=claim.pk, actor=mod)
+    settle(claim.pk)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.VOID
+    assert not AgreementMark.objects.filter(agreement=agreement, annulled_at__isnull=True)
+    with pytest.raises(Conflict, match="after the claim resolves"):
+        agreement_mark(agreement_id=agreement.pk, user=bob, kind="paid")

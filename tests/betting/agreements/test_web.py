@@ -125,3 +125,58 @@ def test_a_party_proposes_a_call_off_on_the_page_and_its_bytes_download(claim, a
                                      {"signature": ssh_sign(ann_key, void.canonical)},
                                      follow=True)
     assert "Call-off signature verified" in response.content.decode()
+
+
+def test_the_arbiter_decides_on_the_page_within_their_powers_and_signs_the_decision(
+        claim, ann, bob, cat, mod, ann_key, bob_key, cat_key):
+    from bets.claims.resolution import claim_resolve
+    from bets.models import ArbiterDocument
+    from tests.betting.agreements.conftest import settle, sign_agreement
+
+    agreement = sign_agreement(draft(claim, ann, bob, arbiter="cat"),
+                               (ann, ann_key), (bob, bob_key), (cat, cat_key))
+    arbiter = browser_for(cat)
+    page = arbiter.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert "<strong>cat</strong> arbitrates this agreement and has accepted" in page
+    assert "Write the decision" in page and "Decline the role" in page
+    assert "Write the decision" not in browser_for(bob).get(
+        f"/agreements/{agreement.pk}/").content.decode()
+    # Outside the arbiter's powers: a message, nothing written.
+    url = f"/agreements/{agreement.pk}/arbiter/decision/"
+    refused = arbiter.post(url, {"decision-dispute": "void", "decision-decision": "void"},
+                           follow=True).content.decode()
+    assert "not voiding" in refused and not ArbiterDocument.objects.exists()
+    claim_resolve(claim_id=claim.pk, outcome="yes", actor=mod)
+    settle(claim.pk)
+    arbiter.post(url, {"decision-dispute": "resolution", "decision-decision": "no",
+                       "decision-reason": "Held-out set only."})
+    document = ArbiterDocument.objects.get()
+    download = arbiter.get(f"/agreements/{agreement.pk}/arbiter/{document.pk}.json")
+    assert download.content == document.canonical.encode()
+    done = arbiter.post(f"/agreements/{agreement.pk}/arbiter/{document.pk}/sign/",
+                        {f"doc{document.pk}-signature": ssh_sign(cat_key, download.content)},
+                        follow=True).content.decode()
+    assert "It has taken effect." in done
+    assert f"-s decision-{document.pk}-cat.sig &lt; decision-{document.pk}.json" in done
+    agreement.refresh_from_db()
+    assert agreement.winner == bob
+
+
+def test_an_amendment_is_drafted_from_the_agreements_page_with_its_terms_prefilled(
+        claim, ann, bob, ann_key, bob_key):
+    from tests.betting.agreements.conftest import sign_agreement
+
+    old = sign_agreement(draft(claim, ann, bob), (ann, ann_key), (bob, bob_key))
+    client = browser_for(bob)
+    page = client.get(f"/agreements/{old.pk}/").content.decode()
+    link = f"/claims/{claim.pk}/agreements/new/?amends={old.pk}"
+    assert f'href="{link}"' in page
+    form = client.get(link).content.decode()
+    assert f'name="amends" value="{old.pk}"' in form and 'value="ann"' in form
+    response = client.post(link, {
+        "amends": old.pk, "counterparty": "ann", "side": "no", "stake_amount": 100,
+        "stake_unit": "credits", "counterparty_amount": 250, "counterparty_unit": "credits",
+        "arbiter_may_decide": "disputes", "payment_days": 30})
+    amendment = Agreement.objects.get(amends=old)
+    assert response.status_code == 302 and response["Location"] == f"/agreements/{amendment.pk}/"
+    assert f'"amends":"{old.sha256}"' in amendment.canonical
