@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bets', '0015_agreements'),
+        ('bets', '0016_agreement_arbiters_and_amendments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
