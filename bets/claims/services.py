@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.continuous.fields import KIND_FIELDS, kind_fields_clean, kind_fields_of
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
@@ -151,6 +152,7 @@ EDITABLE_FIELDS = (
     "resolve_after",
     "tags",
     "resolver_spec",
+    *KIND_FIELDS,
 )
 
 
@@ -179,6 +181,7 @@ def _cleaned(fields: dict) -> dict:
         resolve_after=cleaned["resolve_after"],
     )
     claim_validate_spec(cleaned["resolver_spec"])
+    cleaned |= kind_fields_clean(fields)
     claim_validate_schedule(cleaned["resolver_spec"], open_time=cleaned["open_time"],
                             resolve_after=cleaned["resolve_after"])
     return cleaned
@@ -197,9 +200,14 @@ def claim_propose(
     fine_print: str = "",
     tags: Iterable[str] = (),
     resolver_spec: dict | None = None,
+    **kind_fields: object,
 ) -> Claim:
+    """Propose a claim; `kind_fields` are the kind and its fields (KIND_FIELDS)."""
+    unknown = sorted(set(kind_fields) - set(KIND_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Not a claim field: {', '.join(unknown)}.", field=unknown[0])
     cleaned = _cleaned(
-        {
+        kind_fields | {
             "title": title,
             "statement": statement,
             "resolution_criteria": resolution_criteria,
@@ -212,11 +220,17 @@ def claim_propose(
         }
     )
     tag_names = cleaned.pop("tags")
-    claim = Claim.objects.create(author=author, **cleaned, resolver_schedule_next_at=(
+    claim = Claim.objects.create(author=author, **cleaned, options_history=_options_history(
+        cleaned["options"]), resolver_schedule_next_at=(
         claim_schedule_first_at(cleaned["resolver_spec"], open_time=cleaned["open_time"],
                                 resolve_after=cleaned["resolve_after"])))
     claim_set_tags(claim=claim, tags=tag_names)
     return claim
+
+
+def _options_history(options: list[str] | None) -> list | None:
+    """Metaculus starts a question's options history at datetime.min with its options."""
+    return None if options is None else [[datetime.min.replace(tzinfo=UTC).isoformat(), options]]
 
 
 @transaction.atomic
@@ -242,10 +256,12 @@ def claim_edit(*, claim_id: int, editor: AuthUser, changes: dict) -> Claim:
         )
     current = {name: getattr(claim, name) for name in EDITABLE_FIELDS if name != "tags"}
     current["tags"] = list(claim.tags.values_list("name", flat=True))
-    cleaned = _cleaned(current | changes)
+    cleaned = _cleaned(current | kind_fields_of(claim) | changes)
     tag_names = cleaned.pop("tags")
     for name, value in cleaned.items():
         setattr(claim, name, value)
+    # No forecast exists yet (the criteria would have frozen), so the options start afresh.
+    claim.options_history = _options_history(claim.options)
     # The times or the schedule may have changed: count from the open time again. A slot
     # that already ran is not run again (one attempt per slot and claim).
     claim.resolver_schedule_next_at = claim_schedule_first_at(

@@ -4,6 +4,8 @@ stores it, and the bucket it falls in (for scoring)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bets.claims.continuous.choices import options_clean
 from bets.claims.continuous.scale import (
@@ -20,6 +22,9 @@ from bets.claims.continuous.scale import (
 )
 from bets.common.errors import InvalidInput
 from bets.models.claims import UNIT_MAX
+
+if TYPE_CHECKING:
+    from bets.models import Claim
 
 
 def kind_fields_clean(fields: Mapping[str, object]) -> dict[str, object]:
@@ -107,3 +112,25 @@ def resolution_bucket_index(resolution: str, *, kind: str, scale: Scale | None,
     if u == 1:
         return INBOUND_OUTCOME_COUNT
     return max(int(u * INBOUND_OUTCOME_COUNT + 1 - 1e-10), 1)
+
+
+KIND_FIELDS = ("kind", "range_min", "range_max", "open_lower_bound", "open_upper_bound",
+               "zero_point", "unit", "options")
+
+
+def kind_fields_of(claim: Claim) -> dict[str, object]:
+    """A claim's kind fields as a person gives them (a date claim's range as datetimes), so
+    an edit validates the whole again as proposing does."""
+    fields = {name: getattr(claim, name) for name in KIND_FIELDS}
+    if fields["kind"] == "date":
+        for name in ("range_min", "range_max"):
+            fields[name] = datetime.fromtimestamp(float(fields[name]), tz=UTC)
+    return fields
+
+
+def claim_scale(claim: Claim) -> Scale | None:
+    """The Scale of a numeric or date claim (None for other kinds)."""
+    if claim.kind not in CONTINUOUS_KINDS or claim.range_min is None or claim.range_max is None:
+        return None
+    return Scale(claim.range_min, claim.range_max, claim.zero_point, claim.open_lower_bound,
+                 claim.open_upper_bound)
