@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.continuous.choices import options_history_start
 from bets.claims.continuous.fields import KIND_FIELDS, kind_fields_clean, kind_fields_of
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -220,17 +221,12 @@ def claim_propose(
         }
     )
     tag_names = cleaned.pop("tags")
-    claim = Claim.objects.create(author=author, **cleaned, options_history=_options_history(
+    claim = Claim.objects.create(author=author, **cleaned, options_history=options_history_start(
         cleaned["options"]), resolver_schedule_next_at=(
         claim_schedule_first_at(cleaned["resolver_spec"], open_time=cleaned["open_time"],
                                 resolve_after=cleaned["resolve_after"])))
     claim_set_tags(claim=claim, tags=tag_names)
     return claim
-
-
-def _options_history(options: list[str] | None) -> list | None:
-    """Metaculus starts a question's options history at datetime.min with its options."""
-    return None if options is None else [[datetime.min.replace(tzinfo=UTC).isoformat(), options]]
 
 
 @transaction.atomic
@@ -261,7 +257,7 @@ def claim_edit(*, claim_id: int, editor: AuthUser, changes: dict) -> Claim:
     for name, value in cleaned.items():
         setattr(claim, name, value)
     # No forecast exists yet (the criteria would have frozen), so the options start afresh.
-    claim.options_history = _options_history(claim.options)
+    claim.options_history = options_history_start(claim.options)
     # The times or the schedule may have changed: count from the open time again. A slot
     # that already ran is not run again (one attempt per slot and claim).
     claim.resolver_schedule_next_at = claim_schedule_first_at(

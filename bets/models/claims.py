@@ -96,6 +96,9 @@ class Claim(models.Model):
     # catch-all with a grace period (bets/claims/continuous.py, options_added).
     options = models.JSONField(null=True, blank=True)
     options_history = models.JSONField(null=True, blank=True)
+    # When spot scores are taken (Metaculus' spot_scoring_time); null: none. Carried by
+    # crux-export version 2.
+    spot_scoring_time = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

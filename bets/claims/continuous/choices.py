@@ -4,6 +4,7 @@ per option."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -35,6 +36,11 @@ def options_clean(options: object, *, field: str = "options") -> list[str]:
                            field=field)
     return labels
 
+
+
+def options_history_start(options: list[str] | None) -> list | None:
+    """Metaculus starts a question's options history at datetime.min with its options."""
+    return None if options is None else [[datetime.min.replace(tzinfo=UTC).isoformat(), options]]
 
 
 def options_added(options: Sequence[str], new: Sequence[str]) -> list[str]:
