@@ -8,11 +8,13 @@ arrived another way (an import) are rebuilt whole by community_rebuild.
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bets.claims import aggregation
@@ -71,7 +73,10 @@ def distribution_aggregate(*, kind: str, values: list[list[float | None]]
     apart; until it is wired here, this is the plain mean, which is a valid CDF (a mixture)
     or a valid set of probabilities, so pages have something true to show."""
     matrix = np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
-    mean = np.nanmean(matrix, axis=0) if kind == Claim.Kind.MULTIPLE_CHOICE else matrix.mean(0)
+    # An option nobody has priced yet (added in a grace period) has no mean: null.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(matrix, axis=0)
     return [None if np.isnan(v) else float(v) for v in mean]
 
 
@@ -82,7 +87,9 @@ def community_record_distribution(*, claim: Claim, at: datetime) -> ClaimCommuni
     comes with the aggregation above.)"""
     column = "probabilities" if claim.kind == Claim.Kind.MULTIPLE_CHOICE else "cdf"
     values = list(
-        Forecast.objects.filter(claim_id=claim.pk, end_time__isnull=True)
+        # Standing now: an option added with a grace period ends forecasts in the future.
+        Forecast.objects.filter(Q(end_time__isnull=True) | Q(end_time__gt=at),
+                                claim_id=claim.pk)
         .order_by("start_time", "participant_id").values_list(column, flat=True)
     )
     summary, _created = ClaimCommunity.objects.update_or_create(

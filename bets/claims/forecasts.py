@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import SupportsFloat
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bets.claims.community import community_record, community_record_distribution
 from bets.claims.continuous.cdf import cdf_from_points, cdf_validate
 from bets.claims.continuous.choices import (
     all_options,
+    options_added,
     probabilities_from_weights,
     probabilities_validate,
 )
@@ -22,7 +24,7 @@ from bets.claims.continuous.fields import claim_scale
 from bets.claims.continuous.scale import location_parse, number_parse
 from bets.claims.locking import claim_lock
 from bets.claims.services import claim_accepts_forecasts
-from bets.common.errors import Conflict, InvalidInput
+from bets.common.errors import Conflict, Forbidden, InvalidInput
 from bets.common.types import AuthUser
 from bets.models import Claim, Forecast
 from bets.models.claims import PROBABILITY_MAX, PROBABILITY_MIN
@@ -56,7 +58,9 @@ def _lock_open_claim(claim_id: int, now: datetime) -> Claim:
 
 def _close_standing(claim: Claim, participant: AuthUser, now: datetime) -> datetime:
     """End the standing forecast at `now`; returns the time the next forecast may start."""
-    standing = Forecast.objects.filter(claim=claim, participant=participant, end_time__isnull=True)
+    # A forecast may stand with an end already set (an option added with a grace period).
+    standing = Forecast.objects.filter(Q(end_time__isnull=True) | Q(end_time__gt=now),
+                                       claim=claim, participant=participant)
     previous = standing.first()
     if previous is None:
         return now
@@ -201,3 +205,41 @@ def forecast_submit_distribution(*, claim_id: int, participant: AuthUser,
     )
     community_record_distribution(claim=claim, at=start)
     return forecast
+
+
+@transaction.atomic
+def claim_options_add(*, claim_id: int, moderator: AuthUser, new_options: Sequence[str],
+                      grace_period_end: datetime, now: datetime | None = None) -> Claim:
+    """Add options to an open multiple-choice claim as Metaculus does
+    (multiple_choice_add_options): they go before the last option (the catch-all), the
+    options history gains (grace_period_end, options), every stored forecast gets null for
+    the new options, and every forecast standing at grace_period_end ends then, so each
+    forecaster gives the new options a probability or stops counting. Locks the claim row."""
+    if not moderator.is_staff:
+        raise Forbidden("Only moderators add options to a claim.")
+    now = now or timezone.now()
+    claim = _lock_open_claim(claim_id, now)
+    if claim.kind != Claim.Kind.MULTIPLE_CHOICE:
+        raise InvalidInput("Only a multiple-choice claim has options.", field="new_options")
+    if not new_options:
+        raise InvalidInput("Give at least one option to add.", field="new_options")
+    if not now < grace_period_end <= claim.close_time:
+        raise InvalidInput("The grace period ends in the future, by the close time.",
+                           field="grace_period_end")
+    current = list(claim.options or [])
+    options = options_added(current, list(new_options))
+    added = len(options) - len(current)
+    claim.options = options
+    claim.options_history = [*(claim.options_history or []),
+                             [grace_period_end.isoformat(), options]]
+    claim.save(update_fields=["options", "options_history", "updated_at"])
+    forecasts = list(Forecast.objects.filter(claim=claim))
+    for forecast in forecasts:
+        values = list(forecast.probabilities or [])
+        forecast.probabilities = [*values[:-1], *[None] * added, values[-1]]
+        if forecast.start_time < grace_period_end and (
+                forecast.end_time is None or forecast.end_time > grace_period_end):
+            forecast.end_time = grace_period_end
+    Forecast.objects.bulk_update(forecasts, ["probabilities", "end_time"])
+    community_record_distribution(claim=claim, at=now)
+    return claim

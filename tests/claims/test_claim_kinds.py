@@ -143,3 +143,34 @@ def test_bad_forecasts_are_refused_by_field_and_store_nothing(ann, bob, mod):
                                            probability=0.5)).field == "probability"
     assert not Forecast.objects.filter(participant=bob).exists()
     assert Claim.objects.filter(criteria_frozen_at__isnull=False).count() == 0
+
+
+def test_options_are_added_before_the_catch_all_and_standing_forecasts_end_at_the_grace_end(
+        ann, bob, mod):
+    from bets.claims.forecasts import claim_options_add
+    from bets.common.errors import Forbidden
+
+    claim = make_open_claim(author=ann, moderator=mod, **CHOICE)
+    t0 = timezone.now()
+    forecast_submit_distribution(claim_id=claim.pk, participant=bob, now=t0,
+                                 given={"probabilities": [0.2, 0.3, 0.5]})
+    grace = t0 + timedelta(days=1)
+    with pytest.raises(Forbidden):
+        claim_options_add(claim_id=claim.pk, moderator=ann, new_options=["gen5"],
+                          grace_period_end=grace)
+    assert refusal(lambda: claim_options_add(
+        claim_id=claim.pk, moderator=mod, new_options=["gen5"], grace_period_end=t0 - timedelta(
+            days=1))).field == "grace_period_end"
+    claim = claim_options_add(claim_id=claim.pk, moderator=mod, new_options=["gen5"],
+                              grace_period_end=grace, now=t0 + timedelta(minutes=1))
+    assert claim.options == ["gen3", "gen4", "gen5", "Other"]
+    old = Forecast.objects.get(participant=bob)
+    assert old.probabilities == [0.2, 0.3, None, 0.5] and old.end_time == grace
+    assert refusal(lambda: forecast_submit_distribution(
+        claim_id=claim.pk, participant=bob, now=t0 + timedelta(minutes=2),
+        given={"probabilities": [0.2, 0.3, 0.5]})).field == "probabilities"
+    new = forecast_submit_distribution(claim_id=claim.pk, participant=bob,
+                                       now=t0 + timedelta(minutes=2),
+                                       given={"probabilities": [0.2, 0.3, 0.1, 0.4]})
+    old.refresh_from_db()
+    assert old.end_time == new.start_time == t0 + timedelta(minutes=2)
