@@ -106,7 +106,7 @@ class ClaimForecastsView(generics.ListAPIView):
         if "probability" in data:
             # The service refuses a probability for another kind, naming the field.
             forecast = forecast_services.forecast_submit(
-                claim_id=claim.pk, participant=request.user, probability=data.get("probability")
+                claim_id=claim.pk, participant=request.user, probability=data["probability"]
             )
         else:
             forecast = forecast_services.forecast_submit_distribution(
