@@ -75,3 +75,27 @@ def test_numbers_per_option_are_renormalised_visibly_and_a_ladder_records(ann_cl
     assert recorded.status_code == 302, recorded.content.decode()[-2000:]
     html = page(ann_client, date)
     assert "Your standing forecast" in html and "2028-" in html
+
+
+def test_the_propose_form_takes_the_kinds_and_refuses_their_bad_fields(ann_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bets.models import Claim
+
+    now = timezone.now()
+    base = {"title": "When will an open model top the arena?", "statement": "S.",
+            "resolution_criteria": "R.", "open_time": now.strftime("%Y-%m-%dT%H:%M"),
+            "close_time": (now + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M"),
+            "resolve_after": (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")}
+    bad = ann_client.post("/claims/new/", base | {"kind": "date", "range_min": "2027-01-01",
+                                                      "range_max": "whenever"})
+    assert bad.status_code == 400 and "not a date" in bad.content.decode()
+    assert not Claim.objects.exists()
+    good = ann_client.post("/claims/new/", base | {
+        "kind": "multiple_choice", "options": "gen3\ngen4\n\nOther\n"})
+    assert good.status_code == 302, good.content.decode()[-3000:]
+    assert Claim.objects.get().options == ["gen3", "gen4", "Other"]
+    edit = ann_client.get(f"/claims/{Claim.objects.get().pk}/edit/").content.decode()
+    assert "gen3\ngen4\nOther" in edit

@@ -12,7 +12,11 @@ from bets.common.text import validate_no_bidi_controls
 from bets.models import Claim
 from bets.models.claims import (
     CLAIM_TEXT_MAX,
+    OPTION_LABEL_MAX,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
     TITLE_MAX,
+    UNIT_MAX,
 )
 from bets.web.forms.base import (
     PERCENT_WORDS,
@@ -51,6 +55,35 @@ class ClaimProposeForm(forms.Form):
         help_text="JSON naming a source and a criterion, for automatic resolution. "
         "Leave empty for a claim a moderator resolves by hand.",
     )
+
+    kind = forms.ChoiceField(
+        choices=Claim.Kind.choices, initial=Claim.Kind.BINARY,
+        help_text="Binary: yes or no. Numeric or date: a number or a date in a range. "
+        "Multiple choice: one of the options below.")
+    range_min = forms.CharField(
+        label="Range from", required=False, max_length=64,
+        help_text="Numeric and date claims: the lowest value (a number, or a date such as "
+        "2027-01-01).")
+    range_max = forms.CharField(label="Range to", required=False, max_length=64,
+                                help_text="Numeric and date claims: the highest value.")
+    open_lower_bound = forms.BooleanField(
+        label="The answer may fall below the range", required=False)
+    open_upper_bound = forms.BooleanField(
+        label="The answer may fall above the range", required=False)
+    zero_point = forms.CharField(
+        label="Log-scale zero point (optional)", required=False, max_length=64,
+        help_text="Numeric claims: empty for a linear scale; else a number outside the range.")
+    unit = forms.CharField(required=False, max_length=UNIT_MAX,
+                           help_text="Shown with every number, e.g. accuracy or tokens.")
+    options = forms.CharField(
+        required=False, max_length=OPTIONS_MAX * (OPTION_LABEL_MAX + 2),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"Multiple choice: one label per line, {OPTIONS_MIN} to {OPTIONS_MAX}; the "
+        "last is the catch-all (e.g. Other).")
+
+    def clean_options(self) -> list[str] | None:
+        lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
+        return [line for line in lines if line] or None
 
     def clean_open_time(self):
         return _computable(self.cleaned_data["open_time"], "open_time")
