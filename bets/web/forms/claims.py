@@ -57,7 +57,7 @@ class ClaimProposeForm(forms.Form):
     )
 
     kind = forms.ChoiceField(
-        choices=Claim.Kind.choices, initial=Claim.Kind.BINARY,
+        choices=Claim.Kind.choices, initial=Claim.Kind.BINARY, required=False,
         help_text="Binary: yes or no. Numeric or date: a number or a date in a range. "
         "Multiple choice: one of the options below.")
     range_min = forms.CharField(
@@ -80,6 +80,9 @@ class ClaimProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"Multiple choice: one label per line, {OPTIONS_MIN} to {OPTIONS_MAX}; the "
         "last is the catch-all (e.g. Other).")
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or Claim.Kind.BINARY  # a form without the field
 
     def clean_options(self) -> list[str] | None:
         lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
