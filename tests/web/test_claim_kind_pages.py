@@ -31,6 +31,9 @@ def test_a_numeric_claim_page_shows_the_community_median_with_its_unit(client, a
     html = page(client, claim)
     assert "0.75 accuracy" in html and "Median" in html and "Above 1 accuracy" in html
     assert "Log in</a> to forecast" in html
+    # The lists show it too (its binary community figure is simply absent).
+    assert client.get("/").status_code == 200
+    assert client.get("/api/claims/").data["results"][0]["kind"] == "numeric"
 
 
 def test_the_quantile_table_previews_then_records(ann_client, ann, mod):
