@@ -174,3 +174,17 @@ def test_options_are_added_before_the_catch_all_and_standing_forecasts_end_at_th
                                        given={"probabilities": [0.2, 0.3, 0.1, 0.4]})
     old.refresh_from_db()
     assert old.end_time == new.start_time == t0 + timedelta(minutes=2)
+
+
+def test_a_resolved_numeric_claim_keeps_its_forecasters_pages_whole(ann, bob, mod, client):
+    from bets.claims.resolution import claim_resolve
+    from bets.scoring.selectors import participant_calibration
+    from bets.scoring.services import claim_score
+
+    claim = make_open_claim(author=ann, moderator=mod, **NUMERIC)
+    forecast_submit_distribution(claim_id=claim.pk, participant=bob, given=QUANTILES)
+    resolved = claim_resolve(claim_id=claim.pk, value=0.8, actor=mod)
+    # The scoring seam writes no rows yet, and records the resolution as scored.
+    assert claim_score(claim_id=claim.pk, seq=resolved.resolution_seq)
+    assert participant_calibration(user=bob) == []
+    assert client.get(f"/u/{bob.username}/").status_code == 200
