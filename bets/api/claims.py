@@ -18,7 +18,7 @@ from bets.claims import services as claim_services
 from bets.claims.listing import ListingQuery, claims_listing
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.types import AuthUser, SignedInApiRequest
-from bets.models import ClaimClarification, Forecast
+from bets.models import Claim, ClaimClarification, Forecast
 
 
 def claim_detail_data(request: Request, claim) -> dict:
@@ -92,11 +92,25 @@ class ClaimForecastsView(generics.ListAPIView):
 
     @extend_schema(request=s.ForecastSubmitSerializer, responses={201: s.ForecastSerializer})
     def post(self, request: SignedInApiRequest, pk: int):
+        """Record the caller's forecast: `probability` on a binary claim; on a numeric or
+        date claim `quantiles` (with `below`/`above` for open bounds), `by_date` (date
+        claims) or a raw `cdf`; on a multiple-choice claim `probabilities` or `weights`."""
         claim = claim_visible_or_404(claim_id=pk, user=request.user)
         data = validated(s.ForecastSubmitSerializer, request.data)
-        forecast = forecast_services.forecast_submit(
-            claim_id=claim.pk, participant=request.user, probability=data["probability"]
-        )
+        if claim.kind == Claim.Kind.BINARY:
+            others = sorted(set(data) - {"probability"})
+            if others or "probability" not in data:
+                raise serializers.ValidationError(
+                    {others[0]: ["A binary claim takes only a probability."]} if others
+                    else {"probability": ["This field is required."]})
+        if "probability" in data:
+            # The service refuses a probability for another kind, naming the field.
+            forecast = forecast_services.forecast_submit(
+                claim_id=claim.pk, participant=request.user, probability=data["probability"]
+            )
+        else:
+            forecast = forecast_services.forecast_submit_distribution(
+                claim_id=claim.pk, participant=request.user, given=data)
         return Response(s.ForecastSerializer(forecast).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.ForecastSerializer})
@@ -147,7 +161,9 @@ class ClaimRejectView(ModeratorAction):
 
 @_moderation_schema(s.ResolveSerializer)
 class ClaimResolveView(ModeratorAction):
-    """Resolve an open or closed claim YES or NO (moderators only); scoring follows."""
+    """Resolve an open or closed claim (moderators only): a binary one with `outcome` YES or
+    NO, any other kind with `value` (a number, an ISO datetime, an option label,
+    below_lower_bound or above_upper_bound); scoring follows."""
 
     body = s.ResolveSerializer
 
@@ -155,7 +171,8 @@ class ClaimResolveView(ModeratorAction):
         return resolution_services.claim_resolve(
             claim_id=claim_id,
             actor=actor,
-            outcome=data["outcome"],
+            outcome=data.get("outcome"),
+            value=data.get("value"),
             actual_resolve_time=data.get("actual_resolve_time"),
             note=data["note"],
         )

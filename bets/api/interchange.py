@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bets.api.claim_kinds import LocationField, ResolutionValueField
 from bets.interchange import services as interchange
 
 
@@ -16,13 +17,21 @@ class ExportParticipantSerializer(serializers.Serializer):
 
 
 class ExportResolutionSerializer(serializers.Serializer):
-    outcome = serializers.CharField(help_text="yes, no or annulled")
+    outcome = serializers.CharField(required=False, help_text="yes, no or annulled (binary), "
+                                    "or annulled (other kinds)")
+    value = ResolutionValueField(required=False, help_text="A numeric, date or "
+                                 "multiple-choice claim's resolution (version 2)")
     actual_resolve_time = serializers.DateTimeField(allow_null=True)
 
 
 class ExportForecastSerializer(serializers.Serializer):
     participant = serializers.CharField()
-    probability = serializers.FloatField()
+    probability = serializers.FloatField(required=False, help_text="binary claims")
+    cdf = serializers.ListField(child=serializers.FloatField(), required=False,
+                                help_text="numeric and date claims: 201 values")
+    probabilities = serializers.ListField(child=serializers.FloatField(allow_null=True),
+                                          required=False, help_text="multiple choice: one "
+                                          "per option, in option order")
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField(allow_null=True)
 
@@ -40,9 +49,18 @@ class ExportClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     statement = serializers.CharField()
-    kind = serializers.CharField(help_text="binary")
+    kind = serializers.CharField(help_text="binary, numeric, date or multiple_choice")
+    range_min = LocationField(required=False, help_text="numeric and date claims")
+    range_max = LocationField(required=False, help_text="numeric and date claims")
+    open_lower_bound = serializers.BooleanField(required=False)
+    open_upper_bound = serializers.BooleanField(required=False)
+    zero_point = serializers.FloatField(required=False, allow_null=True,
+                                        help_text="null: a linear scale")
+    unit = serializers.CharField(required=False)
+    options = serializers.ListField(child=serializers.CharField(), required=False)
     open_time = serializers.DateTimeField()
     close_time = serializers.DateTimeField()
+    spot_scoring_time = serializers.DateTimeField(required=False)
     resolution = ExportResolutionSerializer(allow_null=True)
     forecasts = ExportForecastSerializer(many=True)
     scores = ExportScoreSerializer(many=True)

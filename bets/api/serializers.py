@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from bets.api import claim_kinds as kinds
 from bets.claims.forecasts import PROBABILITY_MAX, PROBABILITY_MIN, probability_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX
 from bets.claims.services import claim_close_time_problem, claim_time_problem
@@ -118,6 +119,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
 
 class ResolutionSerializer(serializers.Serializer):
     outcome = serializers.CharField(allow_null=True)
+    value = serializers.CharField(allow_null=True, help_text="A non-binary claim's resolution.")
     method = serializers.CharField()
     actual_resolve_time = serializers.DateTimeField(allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)
@@ -135,6 +137,7 @@ class ResolutionEventSerializer(serializers.ModelSerializer):
         fields = [
             "action",
             "outcome",
+            "resolution",
             "actual_resolve_time",
             "actor",
             "method",
@@ -143,7 +146,7 @@ class ResolutionEventSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimDetailSerializer(ClaimListSerializer):
+class ClaimDetailSerializer(kinds.KindDetailSerializer, ClaimListSerializer):
     author: "serializers.SlugRelatedField[AbstractBaseUser]" = serializers.SlugRelatedField(
         read_only=True, slug_field="username"
     )
@@ -165,6 +168,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
             "resolution",
             "resolution_events",
             "created_at",
+            *kinds.KIND_DETAIL_FIELDS,
         ]
 
     @extend_schema_field(ResolutionSerializer(allow_null=True))
@@ -173,6 +177,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
             return None
         return {
             "outcome": claim.outcome if claim.status == Claim.Status.RESOLVED else "annulled",
+            "value": claim.resolution,
             "method": claim.resolution_method,
             "actual_resolve_time": claim.actual_resolve_time,
             "resolved_at": claim.resolved_at,
@@ -190,7 +195,7 @@ class SpecField(serializers.JSONField):
     json_words = "a JSON object"
 
 
-class ClaimProposeSerializer(serializers.Serializer):
+class ClaimProposeSerializer(kinds.KindFieldsSerializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     statement = serializers.CharField(max_length=CLAIM_TEXT_MAX)
     resolution_criteria = serializers.CharField(max_length=CLAIM_TEXT_MAX)
@@ -290,11 +295,14 @@ class ForecastSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Forecast
-        fields = ["id", "participant", "probability", "start_time", "end_time"]
+        fields = ["id", "participant", "probability", "cdf", "probabilities", "start_time",
+                  "end_time"]
 
 
-class ForecastSubmitSerializer(serializers.Serializer):
-    probability = ProbabilityField()
+class ForecastSubmitSerializer(kinds.DistributionFieldsSerializer):
+    """A binary claim takes `probability`; the other kinds one of the distribution forms."""
+
+    probability = ProbabilityField(required=False)
 
 
 class ForecastQuerySerializer(serializers.Serializer):
@@ -309,7 +317,9 @@ class NoteSerializer(serializers.Serializer):
 
 
 class ResolveSerializer(NoteSerializer):
-    outcome = serializers.ChoiceField(choices=Claim.Outcome.choices)
+    outcome = serializers.ChoiceField(choices=Claim.Outcome.choices, required=False,
+                                      help_text="A binary claim's outcome.")
+    value = kinds.ResolutionValueField(required=False, help_text="Any other kind's resolution.")
     actual_resolve_time = AwareDateTimeField(required=False)
 
 

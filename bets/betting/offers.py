@@ -60,6 +60,10 @@ def claim_accepts_bets(claim: Claim, *, now: datetime) -> bool:
 
 
 def _check_claim_open(claim: Claim, now: datetime) -> Claim:
+    # Bets on a threshold or an option settle from a non-binary resolution: not built yet.
+    if claim.kind != Claim.Kind.BINARY:
+        raise Conflict("Bets are on yes/no claims (bets on a threshold or an option are "
+                       "not built yet).")
     if not claim_accepts_bets(claim, now=now):
         if claim.status == Claim.Status.OPEN and now < claim.open_time:
             raise Conflict("This claim does not take bets before it opens.")

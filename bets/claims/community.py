@@ -8,17 +8,19 @@ arrived another way (an import) are rebuilt whole by community_rebuild.
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bets.claims import aggregation
 from bets.claims.arrays import forecast_arrays
 from bets.claims.locking import claim_lock
-from bets.models import ClaimCommunity, CommunityPoint, Forecast
+from bets.models import Claim, ClaimCommunity, CommunityPoint, Forecast
 from bets.models.community import HISTOGRAM_BINS
 
 
@@ -63,11 +65,54 @@ def community_record(*, claim_id: int, at: datetime) -> ClaimCommunity:
     return summary
 
 
+def distribution_aggregate(*, kind: str, values: list[list[float | None]]
+                           ) -> list[float | None]:
+    """SEAM (community aggregate of the new kinds): the community CDF or option
+    probabilities of the standing forecasts, oldest first. The recency-weighted aggregation
+    of Metaculus for these kinds belongs to bets/claims/aggregation.py and is being written
+    apart; until it is wired here, this is the plain mean, which is a valid CDF (a mixture)
+    or a valid set of probabilities, so pages have something true to show."""
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
+    # An option nobody has priced yet (added in a grace period) has no mean: null.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(matrix, axis=0)
+    return [None if np.isnan(v) else float(v) for v in mean]
+
+
+def community_record_distribution(*, claim: Claim, at: datetime) -> ClaimCommunity:
+    """community_record for numeric, date and multiple-choice claims: the aggregate of the
+    standing forecasts, stored as the claim's summary. Call it holding the claim's row lock.
+    (No history steps yet: CommunityPoint holds binary probabilities; the fan chart over time
+    comes with the aggregation above.)"""
+    column = "probabilities" if claim.kind == Claim.Kind.MULTIPLE_CHOICE else "cdf"
+    values = list(
+        # Standing now: an option added with a grace period ends forecasts in the future.
+        Forecast.objects.filter(Q(end_time__isnull=True) | Q(end_time__gt=at),
+                                claim_id=claim.pk)
+        .order_by("start_time", "participant_id").values_list(column, flat=True)
+    )
+    summary, _created = ClaimCommunity.objects.update_or_create(
+        claim_id=claim.pk,
+        defaults={
+            "probability": None,
+            "distribution": (distribution_aggregate(kind=claim.kind, values=values)
+                             if values else None),
+            "forecasters": len(values),
+            "histogram": [],
+            "updated_at": timezone.now(),
+        },
+    )
+    return summary
+
+
 @transaction.atomic
 def community_rebuild(*, claim_id: int) -> ClaimCommunity:
     """Recompute a claim's stored history and summary from all its forecasts. Locks the
     claim's row, so it never interleaves with a forecast being recorded."""
-    claim = claim_lock(claim_id, columns=("id",))
+    claim = claim_lock(claim_id, columns=("id", "kind"))
+    if claim.kind != Claim.Kind.BINARY:
+        return community_record_distribution(claim=claim, at=timezone.now())
     participants, probabilities, starts, ends = forecast_arrays(claim.pk)
     history = (
         aggregation.community_history(
@@ -91,11 +136,11 @@ def community_rebuild(*, claim_id: int) -> ClaimCommunity:
         for t, p, n in history
     )
     # The summary follows the same order rule as community_record.
-    standing_p = list(
-        Forecast.objects.filter(claim_id=claim.pk, end_time__isnull=True)
+    standing_p = [
+        p for p in Forecast.objects.filter(claim_id=claim.pk, end_time__isnull=True)
         .order_by("start_time", "participant_id")
-        .values_list("probability", flat=True)
-    )
+        .values_list("probability", flat=True) if p is not None
+    ]
     summary, _created = ClaimCommunity.objects.update_or_create(
         claim_id=claim.pk,
         defaults={

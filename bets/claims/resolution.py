@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.continuous.fields import claim_scale, resolution_parse
 from bets.claims.locking import claim_lock
 from bets.common.dispatch import dispatch_on_commit
 from bets.common.errors import Conflict, Forbidden, InvalidInput
@@ -73,6 +74,7 @@ def _record(claim: Claim, *, action: str, actor: AuthUser | None, method: str, n
         claim=claim,
         action=action,
         outcome=outcome,
+        resolution=claim.resolution or "",
         actual_resolve_time=actual_resolve_time,
         actor=actor,
         method=method,
@@ -82,10 +84,12 @@ def _record(claim: Claim, *, action: str, actor: AuthUser | None, method: str, n
 
 
 def _apply(claim: Claim, *, status: str, outcome: str | None, at: datetime | None, now: datetime,
-           actor: AuthUser | None, method: str, note: str) -> None:
+           actor: AuthUser | None, method: str, note: str, resolution: str | None = None
+           ) -> None:
     """Write a resolution or annulment onto the locked claim and bump its sequence."""
     claim.status = status
     claim.outcome = outcome
+    claim.resolution = resolution
     claim.actual_resolve_time = at
     claim.resolved_at = now
     claim.resolved_by = actor
@@ -106,21 +110,32 @@ def _apply(claim: Claim, *, status: str, outcome: str | None, at: datetime | Non
 def claim_resolve(
     *,
     claim_id: int,
-    outcome: str,
+    outcome: str | None = None,
+    value: object = None,
     actor: AuthUser | None,
     method: str = Claim.Method.MANUAL,
     actual_resolve_time: datetime | None = None,
     note: str = "",
     close_early: bool = True,
 ) -> Claim:
-    """Resolve an open or closed claim YES or NO. Takes the claim's row lock, so of two
-    concurrent resolutions exactly one succeeds and the other gets a Conflict. With
-    close_early=False a claim still open is refused (Conflict on `close_early`)."""
+    """Resolve an open or closed claim: a binary one YES or NO (`outcome`), any other kind
+    with `value` (a number, a date, an option label, or below_lower_bound /
+    above_upper_bound). Takes the claim's row lock, so of two concurrent resolutions exactly
+    one succeeds and the other gets a Conflict. With close_early=False a claim still open is
+    refused (Conflict on `close_early`)."""
     _check_actor(actor, method)
-    if outcome not in Claim.Outcome.values:
-        raise InvalidInput("Outcome must be 'yes' or 'no'.", field="outcome")
     now = timezone.now()
     claim = claim_lock(claim_id)
+    resolution = None
+    if claim.kind == Claim.Kind.BINARY:
+        if outcome not in Claim.Outcome.values:
+            raise InvalidInput("Outcome must be 'yes' or 'no'.", field="outcome")
+    elif outcome is not None or value is None:
+        raise InvalidInput(f"A {claim.get_kind_display().lower()} claim resolves with a "
+                           "value, not an outcome.", field="value")
+    else:
+        resolution = resolution_parse(value, kind=claim.kind, scale=claim_scale(claim),
+                                      options=claim.options)
     if claim.status not in RESOLVABLE:
         raise Conflict(f"Only open or closed claims can be resolved; this one is {claim.status}.")
     _check_not_open(claim, close_early=close_early, verb="resolve", now=now)
@@ -135,6 +150,7 @@ def claim_resolve(
         actor=actor,
         method=method,
         note=note,
+        resolution=resolution,
     )
     _record(
         claim,
@@ -142,7 +158,7 @@ def claim_resolve(
         actor=actor,
         method=method,
         note=note,
-        outcome=outcome,
+        outcome=outcome or "",
         actual_resolve_time=actual_resolve_time,
     )
     _after_resolution_change(claim)
@@ -205,6 +221,7 @@ def claim_unresolve(*, claim_id: int, actor: AuthUser | None, note: str = "") ->
         )
     claim.status = Claim.Status.CLOSED if now >= claim.close_time else Claim.Status.OPEN
     claim.outcome = None
+    claim.resolution = None
     claim.actual_resolve_time = None
     claim.resolved_at = None
     claim.resolved_by = None

@@ -36,13 +36,16 @@ def claims_community_now(claim_ids: Iterable[int]) -> dict[int, float]:
     """The current community forecast (recency-weighted median of the standing forecasts,
     oldest first) of each claim that has at least one standing forecast."""
     rows = (
-        Forecast.objects.filter(claim_id__in=list(claim_ids), end_time__isnull=True)
+        # Binary claims' only: the other kinds' aggregate is ClaimCommunity.distribution.
+        Forecast.objects.filter(claim_id__in=list(claim_ids), end_time__isnull=True,
+                                probability__isnull=False)
         .order_by("claim_id", "start_time", "participant_id")
         .values_list("claim_id", "probability")
     )
     by_claim: dict[int, list[float]] = defaultdict(list)
     for claim_id, p in rows:
-        by_claim[claim_id].append(p)
+        if p is not None:
+            by_claim[claim_id].append(p)
     return {cid: aggregation.community_forecast(np.array(ps)) for cid, ps in by_claim.items()}
 
 

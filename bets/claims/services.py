@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bets.claims.continuous.choices import options_history_start
+from bets.claims.continuous.fields import KIND_FIELDS, kind_fields_clean, kind_fields_of
 from bets.claims.locking import claim_lock
 from bets.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bets.common.outbox import event_publish
@@ -151,6 +153,7 @@ EDITABLE_FIELDS = (
     "resolve_after",
     "tags",
     "resolver_spec",
+    *KIND_FIELDS,
 )
 
 
@@ -179,6 +182,7 @@ def _cleaned(fields: dict) -> dict:
         resolve_after=cleaned["resolve_after"],
     )
     claim_validate_spec(cleaned["resolver_spec"])
+    cleaned |= kind_fields_clean(fields)
     claim_validate_schedule(cleaned["resolver_spec"], open_time=cleaned["open_time"],
                             resolve_after=cleaned["resolve_after"])
     return cleaned
@@ -197,9 +201,14 @@ def claim_propose(
     fine_print: str = "",
     tags: Iterable[str] = (),
     resolver_spec: dict | None = None,
+    **kind_fields: object,
 ) -> Claim:
+    """Propose a claim; `kind_fields` are the kind and its fields (KIND_FIELDS)."""
+    unknown = sorted(set(kind_fields) - set(KIND_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Not a claim field: {', '.join(unknown)}.", field=unknown[0])
     cleaned = _cleaned(
-        {
+        kind_fields | {
             "title": title,
             "statement": statement,
             "resolution_criteria": resolution_criteria,
@@ -212,7 +221,8 @@ def claim_propose(
         }
     )
     tag_names = cleaned.pop("tags")
-    claim = Claim.objects.create(author=author, **cleaned, resolver_schedule_next_at=(
+    claim = Claim.objects.create(author=author, **cleaned, options_history=options_history_start(
+        cleaned["options"]), resolver_schedule_next_at=(
         claim_schedule_first_at(cleaned["resolver_spec"], open_time=cleaned["open_time"],
                                 resolve_after=cleaned["resolve_after"])))
     claim_set_tags(claim=claim, tags=tag_names)
@@ -242,10 +252,12 @@ def claim_edit(*, claim_id: int, editor: AuthUser, changes: dict) -> Claim:
         )
     current = {name: getattr(claim, name) for name in EDITABLE_FIELDS if name != "tags"}
     current["tags"] = list(claim.tags.values_list("name", flat=True))
-    cleaned = _cleaned(current | changes)
+    cleaned = _cleaned(current | kind_fields_of(claim) | changes)
     tag_names = cleaned.pop("tags")
     for name, value in cleaned.items():
         setattr(claim, name, value)
+    # No forecast exists yet (the criteria would have frozen), so the options start afresh.
+    claim.options_history = options_history_start(claim.options)
     # The times or the schedule may have changed: count from the open time again. A slot
     # that already ran is not run again (one attempt per slot and claim).
     claim.resolver_schedule_next_at = claim_schedule_first_at(

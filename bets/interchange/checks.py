@@ -14,11 +14,13 @@ from django.utils import timezone
 from bets.common.errors import InvalidInput
 from bets.common.ids import MAX_ID
 from bets.common.text import bidi_controls_problem
+from bets.interchange import kinds
 from bets.models import Claim
 from bets.models.claims import CLAIM_TEXT_MAX, PROBABILITY_MAX, PROBABILITY_MIN, TITLE_MAX
 
 FORMAT = "crux-export"
-VERSION = 1
+VERSION = 2  # what export writes; version 1 files (binary claims only) still import
+VERSIONS = (1, 2)
 
 MAX_ERRORS = 100
 
@@ -49,9 +51,11 @@ def iso(value: datetime | None) -> str | None:
 @dataclass
 class ForecastPlan:
     participant: str
-    probability: float
+    probability: float | None
     start_time: datetime
     end_time: datetime | None
+    cdf: list[float] | None = None
+    probabilities: list[float] | None = None
 
 
 @dataclass
@@ -65,6 +69,10 @@ class ClaimPlan:
     outcome: str | None = None  # yes | no | annulled | None
     actual_resolve_time: datetime | None = None
     forecasts: list[ForecastPlan] = field(default_factory=list)
+    # Version 2: the kind and its fields (kinds.kind_fields), a non-binary resolution.
+    kind_fields: dict | None = None
+    resolution: str | None = None
+    spot_scoring_time: datetime | None = None
 
 
 class _Problems(list):
@@ -178,7 +186,11 @@ def _forecasts(raw, where, claim: ClaimPlan, known: set[str], problems) -> list[
         who = entry.get("participant")
         if not isinstance(who, str) or who not in known:
             problems.add(f"{here}.participant", f"{who!r} is not listed in participants.")
-        p = _probability(entry.get("probability"), here, problems)
+        p, value = None, None
+        if claim.kind_fields is None or claim.kind_fields["kind"] == Claim.Kind.BINARY:
+            p = _probability(entry.get("probability"), here, problems)
+        else:
+            value = kinds.forecast_value(entry, here, claim.kind_fields, problems)
         start = _time(entry.get("start_time"), here, "start_time", problems)
         end = _time(entry.get("end_time"), here, "end_time", problems, nullable=True)
         if start and end and end <= start:
@@ -186,8 +198,10 @@ def _forecasts(raw, where, claim: ClaimPlan, known: set[str], problems) -> list[
         open_time, close_time = claim.open_time, claim.close_time
         if start and open_time and close_time and not open_time <= start < close_time:
             problems.add(f"{here}.start_time", "must be within [open_time, close_time).")
-        if isinstance(who, str) and p is not None and start:
-            plans.append(ForecastPlan(who, p, start, end))
+        if isinstance(who, str) and (p is not None or value is not None) and start:
+            key, values = value or ("", None)
+            plans.append(ForecastPlan(who, p, start, end, cdf=values if key == "cdf" else None,
+                                      probabilities=values if key == "probabilities" else None))
     _check_overlaps(plans, where, problems)
     return plans
 
@@ -216,7 +230,17 @@ def _resolution(raw, where, plan: ClaimPlan, problems, now: datetime) -> None:
         problems.add(f"{where}.resolution", "must be null or an object.")
         return
     outcome = raw.get("outcome")
-    if outcome not in ("yes", "no", "annulled"):
+    fields = plan.kind_fields
+    if fields and fields["kind"] != Claim.Kind.BINARY and outcome != "annulled":
+        if "outcome" in raw:
+            problems.add(f"{where}.resolution.outcome", "only 'annulled': a "
+                         f"{fields['kind']} claim resolves with a value.")
+            return
+        plan.resolution = kinds.resolution_value(raw, where, fields, problems)
+        if plan.resolution is None:
+            return
+        outcome = "value"
+    elif outcome not in ("yes", "no", "annulled"):
         problems.add(f"{where}.resolution.outcome", "must be 'yes', 'no' or 'annulled'.")
         return
     plan.outcome = outcome
@@ -235,7 +259,8 @@ def _resolution(raw, where, plan: ClaimPlan, problems, now: datetime) -> None:
     plan.actual_resolve_time = t
 
 
-def _claim(raw, index: int, known: set[str], problems, now: datetime) -> ClaimPlan | None:
+def _claim(raw, index: int, known: set[str], problems, now: datetime, version: int
+           ) -> ClaimPlan | None:
     where = f"claims[{index}]"
     if not isinstance(raw, dict):
         problems.add(where, "must be an object.")
@@ -243,10 +268,13 @@ def _claim(raw, index: int, known: set[str], problems, now: datetime) -> ClaimPl
     claim_id = _claim_id(raw.get("id"), where, problems)
     if claim_id is not None:
         where = f"claim {claim_id} ({where})"
-    if raw.get("kind") != Claim.Kind.BINARY:
+    fields = None
+    if version == 1 and raw.get("kind") != Claim.Kind.BINARY:
         problems.add(
-            f"{where}.kind", f"unknown kind {raw.get('kind')!r}; only 'binary' is supported."
+            f"{where}.kind", f"unknown kind {raw.get('kind')!r}; version 1 knows only 'binary'."
         )
+    elif version == 2:
+        fields = kinds.kind_fields(raw, where, problems)
     plan = ClaimPlan(
         id=claim_id or 0,
         title=_text(raw.get("title"), where, "title", problems, max_length=TITLE_MAX),
@@ -256,7 +284,12 @@ def _claim(raw, index: int, known: set[str], problems, now: datetime) -> ClaimPl
         ),
         open_time=_time(raw.get("open_time"), where, "open_time", problems),
         close_time=_time(raw.get("close_time"), where, "close_time", problems),
+        kind_fields=fields,
+        spot_scoring_time=_time(raw.get("spot_scoring_time"), where, "spot_scoring_time",
+                                problems, nullable=True) if version == 2 else None,
     )
+    if version == 2 and fields is None:
+        return None  # its forecasts cannot be checked without a valid kind
     if plan.open_time and plan.close_time and plan.close_time <= plan.open_time:
         problems.add(f"{where}.close_time", "must be after open_time.")
         plan.close_time = None
@@ -275,15 +308,17 @@ def validate_document(
         raise InterchangeError(["The document must be a JSON object."])
     if doc.get("format") != FORMAT:
         raise InterchangeError([f"format: expected {FORMAT!r}, got {doc.get('format')!r}."])
-    if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        raise InterchangeError([f"version: only version {VERSION} is supported."])
+    version = doc.get("version")
+    if version not in VERSIONS or isinstance(version, bool):
+        raise InterchangeError(["version: only versions 1 and 2 are supported."])
     participants = _participants(doc.get("participants"), problems)
     raw_claims = doc.get("claims")
     if not isinstance(raw_claims, list):
         problems.add("claims", "must be a list.")
         raw_claims = []
     known = set(participants)
-    maybe_plans = [_claim(raw, i, known, problems, now) for i, raw in enumerate(raw_claims)]
+    maybe_plans = [_claim(raw, i, known, problems, now, int(version))
+                   for i, raw in enumerate(raw_claims)]
     plans = [p for p in maybe_plans if p is not None]
     seen: set[int] = set()
     for plan in plans:

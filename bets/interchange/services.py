@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bets.common.types import AuthUser
+from bets.interchange import kinds
 from bets.interchange.checks import (
     FORMAT,
     VERSION,
@@ -54,9 +55,22 @@ User = get_user_model()
 # --- export -------------------------------------------------------------------------------
 
 
+def _forecast_value(f: Forecast) -> dict:
+    if f.cdf is not None:
+        return {"cdf": f.cdf}
+    if f.probabilities is not None:
+        return {"probabilities": f.probabilities}
+    return {"probability": f.probability}
+
+
 def _export_claim(claim: Claim) -> dict:
     resolution = None
-    if claim.status == Claim.Status.RESOLVED:
+    if claim.status == Claim.Status.RESOLVED and claim.kind != Claim.Kind.BINARY:
+        resolution = {
+            "value": kinds.export_resolution_value(claim),
+            "actual_resolve_time": iso(claim.actual_resolve_time),
+        }
+    elif claim.status == Claim.Status.RESOLVED:
         resolution = {
             "outcome": claim.outcome,
             "actual_resolve_time": iso(claim.actual_resolve_time),
@@ -70,13 +84,16 @@ def _export_claim(claim: Claim) -> dict:
         "title": claim.title,
         "statement": claim.statement,
         "kind": claim.kind,
+        **kinds.export_fields(claim),
         "open_time": iso(claim.open_time),
         "close_time": iso(claim.close_time),
+        **({"spot_scoring_time": iso(claim.spot_scoring_time)} if claim.spot_scoring_time
+           else {}),
         "resolution": resolution,
         "forecasts": [
             {
                 "participant": f.participant.username,
-                "probability": f.probability,
+                **_forecast_value(f),
                 "start_time": iso(f.start_time),
                 "end_time": iso(f.end_time),
             }
@@ -137,7 +154,7 @@ def _ensure_users(usernames: list[str]) -> tuple[dict[str, AuthUser], int]:
 def _create_claim(plan: ClaimPlan, users: dict, now: datetime) -> Claim:
     # validate_document refuses every plan without valid open and close times.
     open_time, close_time = cast(datetime, plan.open_time), cast(datetime, plan.close_time)
-    resolved = plan.outcome in ("yes", "no")
+    resolved = plan.outcome in ("yes", "no", "value")
     if resolved:
         status = Claim.Status.RESOLVED
     elif plan.outcome == "annulled":
@@ -150,12 +167,14 @@ def _create_claim(plan: ClaimPlan, users: dict, now: datetime) -> Claim:
         title=plan.title,
         statement=plan.statement,
         resolution_criteria="",
-        kind=Claim.Kind.BINARY,
+        **kinds.plan_kind_values(plan.kind_fields),
+        spot_scoring_time=plan.spot_scoring_time,
         status=status,
         open_time=open_time,
         close_time=close_time,
         resolve_after=close_time,
-        outcome=plan.outcome if resolved else None,
+        outcome=plan.outcome if plan.outcome in ("yes", "no") else None,
+        resolution=plan.resolution,
         actual_resolve_time=plan.actual_resolve_time,
         resolved_at=now if plan.outcome else None,
         resolution_method=Claim.Method.IMPORT if plan.outcome else "",
@@ -169,6 +188,8 @@ def _create_claim(plan: ClaimPlan, users: dict, now: datetime) -> Claim:
             claim=claim,
             participant=users[f.participant],
             probability=f.probability,
+            cdf=f.cdf,
+            probabilities=f.probabilities,
             start_time=f.start_time,
             end_time=f.end_time,
         )
@@ -178,7 +199,8 @@ def _create_claim(plan: ClaimPlan, users: dict, now: datetime) -> Claim:
         ResolutionEvent.objects.create(
             claim=claim,
             action="annul" if plan.outcome == "annulled" else "resolve",
-            outcome="" if plan.outcome == "annulled" else plan.outcome,
+            outcome=plan.outcome if plan.outcome in ("yes", "no") else "",
+            resolution=plan.resolution or "",
             actual_resolve_time=plan.actual_resolve_time,
             method=Claim.Method.IMPORT,
             note="Imported from a crux-export document.",

@@ -15,6 +15,15 @@ PERCENT_MAX = round(PROBABILITY_MAX * 100, 9)  # 99.9
 # Longest texts of a claim, the same for the model, forms, API, services and imports.
 TITLE_MAX = 200
 CLAIM_TEXT_MAX = 20_000  # statement, resolution criteria, fine print
+# Numeric, date and multiple-choice claims, as Metaculus has them (bets/claims/continuous.py
+# holds their rules): a unit of at most 25 characters, 2 to 20 option labels of at most 200.
+UNIT_MAX = 25
+OPTION_LABEL_MAX = 200
+OPTIONS_MIN = 2
+OPTIONS_MAX = 20
+# A non-binary resolution as Metaculus writes it: a number, an ISO datetime, an option label,
+# or below_lower_bound / above_upper_bound.
+RESOLUTION_MAX = OPTION_LABEL_MAX
 
 
 def percent_in_bounds(value: float) -> bool:
@@ -45,6 +54,9 @@ class Tag(models.Model):
 class Claim(models.Model):
     class Kind(models.TextChoices):
         BINARY = "binary", "Binary"
+        NUMERIC = "numeric", "Numeric"
+        DATE = "date", "Date"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -68,6 +80,25 @@ class Claim(models.Model):
     resolution_criteria = models.TextField()
     fine_print = models.TextField(blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BINARY)
+    # Numeric and date claims (null otherwise). A date claim's range is stored as POSIX
+    # seconds (UTC), as Metaculus stores it, so the CDF maths is one for both kinds; the
+    # services and serializers turn datetimes into seconds and back.
+    range_min = models.FloatField(null=True, blank=True)
+    range_max = models.FloatField(null=True, blank=True)
+    # An open bound: the answer may fall beyond it (the CDF keeps >= 0.001 outside).
+    open_lower_bound = models.BooleanField(default=False)
+    open_upper_bound = models.BooleanField(default=False)
+    # Log scale through this point (null = linear); numeric claims only, outside the range.
+    zero_point = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=UNIT_MAX, blank=True)
+    # Multiple choice: the current labels in order (the last is the catch-all, as Metaculus
+    # has it) and their history [[iso time, labels], ...]; options are added before the
+    # catch-all with a grace period (bets/claims/continuous.py, options_added).
+    options = models.JSONField(null=True, blank=True)
+    options_history = models.JSONField(null=True, blank=True)
+    # When spot scores are taken (Metaculus' spot_scoring_time); null: none. Carried by
+    # crux-export version 2.
+    spot_scoring_time = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,6 +140,12 @@ class Claim(models.Model):
     # NULL (not "") while unresolved: the outcome_iff_resolved constraint relies on it.
     outcome = models.CharField(  # noqa: DJ001
         max_length=8, choices=Outcome.choices, null=True, blank=True
+    )
+    # The resolution of a numeric, date or multiple-choice claim (null while unresolved and
+    # for binary claims): a number, an ISO datetime, an option label, "below_lower_bound" or
+    # "above_upper_bound", as Metaculus stores it.
+    resolution = models.CharField(  # noqa: DJ001
+        max_length=RESOLUTION_MAX, null=True, blank=True
     )
     actual_resolve_time = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -152,9 +189,38 @@ class Claim(models.Model):
                 name="claim_resolve_after_not_before_open",
             ),
             models.CheckConstraint(
-                condition=Q(status="resolved", outcome__isnull=False)
-                | (~Q(status="resolved") & Q(outcome__isnull=True)),
+                condition=Q(status="resolved", kind="binary", outcome__isnull=False,
+                            resolution__isnull=True)
+                | (Q(status="resolved", outcome__isnull=True, resolution__isnull=False)
+                   & ~Q(kind="binary"))
+                | (~Q(status="resolved") & Q(outcome__isnull=True, resolution__isnull=True)),
                 name="claim_outcome_iff_resolved",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["binary", "numeric", "date", "multiple_choice"]),
+                name="claim_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind__in=["numeric", "date"], range_min__isnull=False,
+                             range_max__isnull=False)
+                           & Q(range_max__gt=models.F("range_min")))
+                | (~Q(kind__in=["numeric", "date"])
+                   & Q(range_min__isnull=True, range_max__isnull=True, open_lower_bound=False,
+                       open_upper_bound=False, unit="")),
+                name="claim_range_iff_continuous",
+            ),
+            models.CheckConstraint(
+                condition=Q(zero_point__isnull=True)
+                | (Q(kind="numeric") & (Q(zero_point__lt=models.F("range_min"))
+                                        | Q(zero_point__gt=models.F("range_max")))),
+                name="claim_zero_point_outside_numeric_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="multiple_choice", options__isnull=False,
+                            options_history__isnull=False)
+                | (~Q(kind="multiple_choice") & Q(options__isnull=True,
+                                                  options_history__isnull=True)),
+                name="claim_options_iff_multiple_choice",
             ),
         ]
         indexes = [
@@ -187,13 +253,23 @@ class ClaimClarification(models.Model):
 
 
 class Forecast(models.Model):
-    """A probability that stood over [start_time, end_time); end_time null while it stands."""
+    """A forecast that stood over [start_time, end_time); end_time null while it stands.
+
+    Exactly one of its values is set, by the claim's kind: `probability` (binary), `cdf`
+    (numeric and date: 201 floats, Metaculus' continuous_cdf) or `probabilities` (multiple
+    choice: one per option ever offered, in the order of options_history, null for an option
+    added after the forecast, as Metaculus stores probability_yes_per_category)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="forecasts")
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forecasts"
     )
-    probability = models.FloatField()
+    probability = models.FloatField(null=True, blank=True)
+    cdf = models.JSONField(null=True, blank=True)
+    probabilities = models.JSONField(null=True, blank=True)
+    # What the participant typed (quantiles, a date ladder, numbers per option), kept beside
+    # the CDF as Metaculus keeps distribution_input, so a form can show it again.
+    distribution_input = models.JSONField(null=True, blank=True)
     start_time = models.DateTimeField()
     end_time = models.DateTimeField(null=True, blank=True)
 
@@ -201,8 +277,16 @@ class Forecast(models.Model):
         ordering = ["start_time", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(probability__gte=PROBABILITY_MIN) & Q(probability__lte=PROBABILITY_MAX),
+                condition=Q(probability__isnull=True)
+                | (Q(probability__gte=PROBABILITY_MIN) & Q(probability__lte=PROBABILITY_MAX)),
                 name="forecast_probability_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(probability__isnull=False, cdf__isnull=True,
+                            probabilities__isnull=True)
+                | Q(probability__isnull=True, cdf__isnull=False, probabilities__isnull=True)
+                | Q(probability__isnull=True, cdf__isnull=True, probabilities__isnull=False),
+                name="forecast_exactly_one_value",
             ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
@@ -234,6 +318,8 @@ class ResolutionEvent(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="resolution_events")
     action = models.CharField(max_length=16, choices=Action.choices)
     outcome = models.CharField(max_length=8, blank=True)
+    # A non-binary claim's resolution (Claim.resolution); blank for binary claims.
+    resolution = models.CharField(max_length=RESOLUTION_MAX, blank=True)
     actual_resolve_time = models.DateTimeField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     method = models.CharField(max_length=16, choices=Claim.Method.choices)

@@ -24,6 +24,9 @@ class ClaimCommunity(models.Model):
     forecasters = models.PositiveIntegerField(default=0)
     # HISTOGRAM_BINS counts of standing forecasts, bin i covering [i*5%, (i+1)*5%).
     histogram = models.JSONField(default=list)
+    # Numeric and date claims: the aggregate CDF (201 floats); multiple choice: one
+    # probability per option ever offered. Null for binary claims (`probability` holds theirs).
+    distribution = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -223,7 +223,8 @@ def participant_calibration(*, user: AuthUser, n_bins: int = 10) -> list[maths.C
     """Calibration over resolved claims, each forecast weighted by the time it stood inside
     the claim's scoring window."""
     rows = Forecast.objects.filter(
-        participant=user, claim__status=Claim.Status.RESOLVED
+        # Binary claims' calibration; the other kinds' (a PIT histogram) is apart.
+        participant=user, claim__status=Claim.Status.RESOLVED, claim__kind=Claim.Kind.BINARY,
     ).values_list(
         "probability",
         "start_time",

@@ -207,7 +207,7 @@ def forecast0(doc):
 
 BAD = [
     ("wrong format", lambda d: d.update(format="other"), "format"),
-    ("wrong version", lambda d: d.update(version=2), "version"),
+    ("wrong version", lambda d: d.update(version=3), "version"),
     ("version true", lambda d: d.update(version=True), "version"),
     ("claims not a list", lambda d: d.update(claims={}), "claims"),
     ("participants not a list", lambda d: d.update(participants="ann"), "participants"),

@@ -25,6 +25,7 @@ from bets.models.claims import PERCENT_MAX, PERCENT_MIN
 from bets.web.autoresolve.pages import autoresolve_panel
 from bets.web.betting.agreements import claim_agreements_section
 from bets.web.betting.sections import claim_betting_section
+from bets.web.claims.distribution import distribution_section, forecast_distribution_submit
 from bets.web.claims.rows import claim_badge
 from bets.web.conversation_section import claim_conversation_section
 from bets.web.forms.claims import ClaimFilterForm, ForecastForm, StaffResolutionForm, WithdrawForm
@@ -99,6 +100,7 @@ def _resolve_form(user, claim: Claim, form) -> StaffResolutionForm | None:
 def claim_page_context(
     request, claim: Claim, *, forecast_form=None, betting: dict | None = None,
     conversation: dict | None = None, withdraw_question: bool = False, resolve_form=None,
+    preview: list | None = None,
 ) -> dict:
     """Everything claim_detail.html needs, each domain's section composed by its builder;
     the forecast, offer, accept, comment and resolution forms' views render the page with it
@@ -121,11 +123,16 @@ def claim_page_context(
     withdrawn = mine[0] if mine and standing is None else None
     shown = standing or withdrawn
     bets = claim_recent_bets(claim=claim)  # the betting section's list, read once
-    mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)]
-    form = forecast_form or ForecastForm(
-        initial={"percent": f"{shown.probability * 100:g}" if shown else ""}
+    binary = claim.kind == Claim.Kind.BINARY
+    mine_steps = [(f.start_time.timestamp(), f.probability) for f in reversed(mine)
+                  if f.probability is not None]
+    form = forecast_form if binary and forecast_form else ForecastForm(
+        initial={"percent": f"{shown.probability * 100:g}" if shown and shown.probability
+                 else ""}
     )
     return {
+        "distribution": None if binary else distribution_section(
+            claim, summary=summary, standing=standing, form=forecast_form, preview=preview),
         "claim": claim,
         "badge": badge,
         "badge_label": badge_label,
@@ -139,16 +146,16 @@ def claim_page_context(
         "standing_count": summary.forecasters if summary else 0,
         "chart": community_chart(
             points, start=claim.open_time.timestamp(), end=chart_end, mine=mine_steps
-        ),
+        ) if binary else "",
         "histogram": histogram_chart(
             summary.histogram if summary else [],
             mine=standing.probability if standing else None,
-        ),
+        ) if binary else "",
         "last_price": claim_last_matched_price(bets),
         "my_forecasts": mine,
         "standing": standing,
         "withdrawn": withdrawn,
-        "slider_value": f"{(shown.probability if shown else 0.5) * 100:g}",
+        "slider_value": f"{(shown.probability if shown and shown.probability else 0.5) * 100:g}",
         "percent_min": f"{PERCENT_MIN:g}",
         "percent_max": f"{PERCENT_MAX:g}",
         "accepts_forecasts": claim_services.claim_accepts_forecasts(claim),
@@ -180,6 +187,10 @@ def forecast_submit(request: SignedInRequest, claim_id: int):
     """Record a forecast given in percent. "0.5" gets the question "Did you mean 50% or
     0.5%?" (a 200 page with both answers as buttons) and records nothing."""
     claim = claim_visible_or_404(claim_id=claim_id, user=request.user)
+    if claim.kind != Claim.Kind.BINARY:
+        return forecast_distribution_submit(
+            request, claim, lambda form, preview: claim_page_context(
+                request, claim, forecast_form=form, preview=preview))
     form = ForecastForm(request.POST)
     if form.is_valid():
         try:
@@ -216,9 +227,10 @@ def forecast_withdraw(request, claim_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
+        shown = f" of {withdrawn.probability:.1%}" if withdrawn.probability is not None else ""
         messages.success(
             request,
-            f"Your forecast of {withdrawn.probability:.1%} is withdrawn. It no longer counts "
+            f"Your forecast{shown} is withdrawn. It no longer counts "
             "in the community forecast, and until you forecast again the time counts as "
             "not forecast in your scores. Your history is kept.",
         )

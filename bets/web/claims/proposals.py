@@ -4,7 +4,7 @@ resolver-spec documentation the forms link to."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bets.autoresolve.spec_preview import spec_preview
 from bets.claims import services as claim_services
+from bets.claims.continuous.fields import kind_fields_of
 from bets.claims.selectors import claim_visible_or_404
 from bets.common.errors import ServiceError
 from bets.common.markdown import render_markdown
@@ -96,7 +97,19 @@ def _editable_initial(claim: Claim) -> dict:
         "close_time": claim.close_time,
         "resolve_after": claim.resolve_after,
         "resolver_spec": "" if claim.resolver_spec is None else _spec_text(claim.resolver_spec),
+        **{name: _kind_initial(value) for name, value in kind_fields_of(claim).items()},
     }
+
+
+def _kind_initial(value: object) -> object:
+    """A kind field as the form shows it: a date as ISO text, options one per line."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "\n".join(str(label) for label in value)
+    return value
 
 
 def _spec_text(spec) -> str:

@@ -5,13 +5,18 @@ import json
 
 from django import forms
 
+from bets.claims.continuous.scale import number_parse
 from bets.claims.listing import MINE, ORDERINGS, SEARCH_MAX, ListingQuery
 from bets.claims.services import claim_close_time_problem
 from bets.common.text import validate_no_bidi_controls
 from bets.models import Claim
 from bets.models.claims import (
     CLAIM_TEXT_MAX,
+    OPTION_LABEL_MAX,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
     TITLE_MAX,
+    UNIT_MAX,
 )
 from bets.web.forms.base import (
     PERCENT_WORDS,
@@ -50,6 +55,38 @@ class ClaimProposeForm(forms.Form):
         help_text="JSON naming a source and a criterion, for automatic resolution. "
         "Leave empty for a claim a moderator resolves by hand.",
     )
+
+    kind = forms.ChoiceField(
+        choices=Claim.Kind.choices, initial=Claim.Kind.BINARY, required=False,
+        help_text="Binary: yes or no. Numeric or date: a number or a date in a range. "
+        "Multiple choice: one of the options below.")
+    range_min = forms.CharField(
+        label="Range from", required=False, max_length=64,
+        help_text="Numeric and date claims: the lowest value (a number, or a date such as "
+        "2027-01-01).")
+    range_max = forms.CharField(label="Range to", required=False, max_length=64,
+                                help_text="Numeric and date claims: the highest value.")
+    open_lower_bound = forms.BooleanField(
+        label="The answer may fall below the range", required=False)
+    open_upper_bound = forms.BooleanField(
+        label="The answer may fall above the range", required=False)
+    zero_point = forms.CharField(
+        label="Log-scale zero point (optional)", required=False, max_length=64,
+        help_text="Numeric claims: empty for a linear scale; else a number outside the range.")
+    unit = forms.CharField(required=False, max_length=UNIT_MAX,
+                           help_text="Shown with every number, e.g. accuracy or tokens.")
+    options = forms.CharField(
+        required=False, max_length=OPTIONS_MAX * (OPTION_LABEL_MAX + 2),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"Multiple choice: one label per line, {OPTIONS_MIN} to {OPTIONS_MAX}; the "
+        "last is the catch-all (e.g. Other).")
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or Claim.Kind.BINARY  # a form without the field
+
+    def clean_options(self) -> list[str] | None:
+        lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
+        return [line for line in lines if line] or None
 
     def clean_open_time(self):
         return _computable(self.cleaned_data["open_time"], "open_time")
@@ -208,3 +245,78 @@ class ClaimFilterForm(forms.Form):
             resolved_by_hand=resolved_by_hand,
             mine=data.get("mine") or "",
         )
+
+
+QUANTILE_ROWS = (10, 50, 90)
+LADDER_ROWS = 4
+
+
+def _percent(text: str, field: str) -> float:
+    """A percent typed as 35 or 35% as a probability (0.35)."""
+    return number_parse(text.strip().rstrip("%").strip(), field=field) / 100
+
+
+def _box(label: str, *, help_text: str = "", widget: forms.Widget | None = None
+         ) -> forms.CharField:
+    return forms.CharField(label=label, max_length=64, required=False, help_text=help_text,
+                           widget=widget or forms.TextInput)
+
+
+class DistributionForecastForm(MarkedErrorsForm):
+    """A forecast of a numeric, date or multiple-choice claim that works without JavaScript:
+    a quantile table (numeric), a "chance before this date" ladder (date) or one number per
+    option (multiple choice, renormalised). The server turns it into what is stored
+    (bets.claims.forecasts.forecast_distribution_parse) and can preview it first."""
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        unit = f" ({claim.unit})" if claim.unit else ""
+        if claim.kind == Claim.Kind.NUMERIC:
+            for q in QUANTILE_ROWS:
+                self.fields[f"q{q}"] = _box(
+                    f"{q}th percentile{unit}", widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                    help_text=f"The value you think has a {q}% chance of not being reached.")
+        elif claim.kind == Claim.Kind.DATE:
+            for i in range(LADDER_ROWS):
+                self.fields[f"date{i}"] = _box(
+                    f"Date {i + 1}", widget=forms.DateInput(attrs={"type": "date"}))
+                self.fields[f"p{i}"] = _box(
+                    f"Chance it happens before date {i + 1}, in percent")
+        else:
+            for i, label in enumerate(claim.options or []):
+                self.fields[f"option{i}"] = _box(
+                    label, help_text="Any number; they are scaled to sum to 100%.")
+        if claim.kind != Claim.Kind.MULTIPLE_CHOICE:
+            if claim.open_lower_bound:
+                self.fields["below"] = _box("Chance it falls below the range, in percent")
+            if claim.open_upper_bound:
+                self.fields["above"] = _box("Chance it falls above the range, in percent")
+
+    def given(self) -> dict:
+        """The service's input (forecast_distribution_parse); InvalidInput names this form's
+        field when a number is not one."""
+        data = self.cleaned_data
+        if self.claim.kind == Claim.Kind.MULTIPLE_CHOICE:
+            return {"weights": [number_parse(data[f"option{i}"] or "0", field=f"option{i}")
+                                for i in range(len(self.claim.options or []))]}
+        given: dict = {}
+        for name in ("below", "above"):
+            if data.get(name):
+                given[name] = _percent(data[name], name)
+        if self.claim.kind == Claim.Kind.NUMERIC:
+            given["quantiles"] = [{"value": number_parse(data[f"q{q}"], field=f"q{q}"),
+                                   "p": q / 100} for q in QUANTILE_ROWS if data[f"q{q}"]]
+        else:
+            given["by_date"] = [{"date": data[f"date{i}"], "p": _percent(data[f"p{i}"] or "",
+                                                                         f"p{i}")}
+                                for i in range(LADDER_ROWS) if data[f"date{i}"]]
+        return given
+
+    def field_for(self, service_field: str | None) -> str | None:
+        """Where a service's refusal goes: the first row of the table it is about."""
+        first = {"quantiles": "q10", "by_date": "date0", "weights": "option0",
+                 "probabilities": "option0"}
+        name = first.get(service_field or "", service_field)
+        return name if name in self.fields else None
