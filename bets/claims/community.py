@@ -8,7 +8,6 @@ arrived another way (an import) are rebuilt whole by community_rebuild.
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 
 import numpy as np
@@ -67,17 +66,15 @@ def community_record(*, claim_id: int, at: datetime) -> ClaimCommunity:
 
 def distribution_aggregate(*, kind: str, values: list[list[float | None]]
                            ) -> list[float | None]:
-    """SEAM (community aggregate of the new kinds): the community CDF or option
-    probabilities of the standing forecasts, oldest first. The recency-weighted aggregation
-    of Metaculus for these kinds belongs to bets/claims/aggregation.py and is being written
-    apart; until it is wired here, this is the plain mean, which is a valid CDF (a mixture)
-    or a valid set of probabilities, so pages have something true to show."""
+    """The community CDF or option probabilities of the standing forecasts (oldest first):
+    Metaculus' recency-weighted aggregate for the kind (bets/claims/aggregation.py); an
+    option nobody has priced yet (added in a grace period) is null."""
     matrix = np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
-    # An option nobody has priced yet (added in a grace period) has no mean: null.
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(matrix, axis=0)
-    return [None if np.isnan(v) else float(v) for v in mean]
+    if kind == Claim.Kind.MULTIPLE_CHOICE:
+        aggregate = aggregation.multiple_choice_community_forecast(matrix)
+    else:
+        aggregate = aggregation.continuous_community_forecast(matrix)
+    return [None if np.isnan(v) else float(v) for v in aggregate]
 
 
 def community_record_distribution(*, claim: Claim, at: datetime) -> ClaimCommunity:

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bets.claims import aggregation
 from bets.claims.forecasts import (
     forecast_submit,
     forecast_submit_distribution,
@@ -114,6 +115,26 @@ def test_a_date_ladder_and_option_numbers_are_forecasts_too(ann, bob, mod):
     assert exact.probabilities == pytest.approx([0.2, 0.3, 0.5])
     community = ClaimCommunity.objects.get(claim=choice)
     assert sum(community.distribution) == pytest.approx(1.0)
+    # The community's shares are Metaculus' recency-weighted median, oldest forecast first.
+    assert community.distribution == pytest.approx(list(
+        aggregation.multiple_choice_community_forecast([typed.probabilities,
+                                                        exact.probabilities])), abs=1e-12)
+
+
+def test_the_community_cdf_weights_recent_forecasts_more(ann, bob, cat, mod):
+    claim = make_open_claim(author=ann, moderator=mod, **NUMERIC)
+    t0 = timezone.now()
+    cdfs = []
+    for i, person in enumerate([ann, bob, cat]):
+        x = np.linspace(0, 1, 201)
+        given = {"cdf": list(0.5 * x + 0.5 * x ** (1 + i))}  # valid steps, different shapes
+        cdfs.append(forecast_submit_distribution(
+            claim_id=claim.pk, participant=person, given=given,
+            now=t0 + timedelta(minutes=i)).cdf)
+    community = ClaimCommunity.objects.get(claim=claim)
+    expected = aggregation.continuous_community_forecast(cdfs)
+    assert community.distribution == pytest.approx(list(expected), abs=1e-12)
+    assert community.distribution != pytest.approx(list(np.mean(cdfs, axis=0)), abs=1e-6)
 
 
 def test_bad_forecasts_are_refused_by_field_and_store_nothing(ann, bob, mod):
