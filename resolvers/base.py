@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from resolvers.cache import LogCache
+    from resolvers.netguard import Fetched
 
 VERDICTS = ("yes", "no", "inconclusive")
 
@@ -72,6 +73,11 @@ class RunContext:
     # thousands of claims list the same directory once per window, not once per claim. 0 (the
     # default) lists it every time, as a resolver run must.
     glob_ttl: float = 0.0
+    # URL sources: every fetch this run made, with its bytes (the service keeps them as
+    # snapshots); and, when re-checking a verdict, the bytes to read instead of fetching
+    # (url -> bytes; a URL missing from it cannot be read).
+    fetched: list[Fetched] = field(default_factory=list)
+    replay_urls: dict[str, bytes] | None = None
 
     def fetch_seconds(self) -> float:
         """Seconds the next fetch may take: the per-fetch timeout, or what is left of the
