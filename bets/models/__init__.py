@@ -1,6 +1,12 @@
 """Crux tables, one module per domain: claims, scores, ledger, betting, autoresolve."""
 
-from bets.models.autoresolve import ClaimArtifact, Dispute, ResolutionAttempt, ResolutionProposal
+from bets.models.autoresolve import (
+    ClaimArtifact,
+    Dispute,
+    FetchedSnapshot,
+    ResolutionAttempt,
+    ResolutionProposal,
+)
 from bets.models.betting import (
     Agreement,
     AgreementMark,
@@ -58,6 +64,7 @@ __all__ = [
     "Endpoint",
     "EventFanout",
     "EventOutbox",
+    "FetchedSnapshot",
     "Forecast",
     "IdempotencyRecord",
     "JobHeartbeat",
