@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from resolvers.cache import LogCache
-    from resolvers.netguard import Fetched
 
 VERDICTS = ("yes", "no", "inconclusive")
 
@@ -46,6 +45,24 @@ class SourceError(Exception):
 
 class BadEvidence(Exception):  # noqa: N818 (it is an outcome, not a failure of the resolver)
     """Evidence exists but must not decide the claim; the run ends inconclusive with this."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a URL fetch returned (resolvers.netguard.fetch): the body and what the server
+    said about it."""
+
+    url: str  # what the spec asked for
+    final_url: str  # after redirects
+    status: int
+    content: bytes
+    sha256: str
+    redirects: tuple[str, ...]
+    # What the server said about the bytes, kept with them so a verdict read from a URL is
+    # re-checkable later (and a later poll can ask If-None-Match): "" when not sent.
+    etag: str = ""
+    last_modified: str = ""
+    retrieved_at: str = ""  # ISO 8601, UTC, when the body was read
 
 
 @dataclass

@@ -30,7 +30,7 @@ from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from urllib3.exceptions import SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from resolvers.base import RunContext, SourceError
+from resolvers.base import Fetched, RunContext, SourceError
 
 MAX_REDIRECTS = 3
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -64,21 +64,6 @@ class RefusedURL(SourceError):  # noqa: N818 (reads as what happened)
 
     def __init__(self, message: str):
         super().__init__(message, retryable=False)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    url: str  # what the spec asked for
-    final_url: str  # after redirects
-    status: int
-    content: bytes
-    sha256: str
-    redirects: tuple[str, ...]
-    # What the server said about the bytes, kept with them so a verdict read from a URL is
-    # re-checkable later (and a later poll can ask If-None-Match): "" when not sent.
-    etag: str = ""
-    last_modified: str = ""
-    retrieved_at: str = ""  # ISO 8601, UTC, when the body was read
 
 
 def address_problem(ip: IPAddress, *, allow_loopback: bool = False) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -31,6 +32,9 @@ from resolvers.base import RunContext, SourceError, SpecError, Verdict
 from resolvers.cache import LogCache
 
 BUNDLE_FORMAT = "crux-evidence"
+# In an attempt's evidence: its (inconclusive) verdict was recorded without reading anything
+# (a live run cancelled, or whose shards failed): there is nothing to re-run.
+NO_EVIDENCE_READ = "no_evidence_read"
 MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024  # a bundle is read into memory once
 
 
@@ -69,15 +73,24 @@ def _safe_parts(relative: str) -> list[str]:
 
 
 def recheck(*, spec: dict, verdict: str, reason: str, measurement: dict,
-            files: list[KeptFile], live_identities: list[dict] | None = None,
+            files: list[KeptFile], evidence: dict | None = None,
             context: RunContext | None = None) -> Recheck:
     """Run `spec` on exactly `files` (each checked against its sha256) and compare with the
-    recorded `verdict`, `reason` and `measurement`. `context` carries the caller's caps
-    (sizes, archives); its locations are replaced. `live_identities`: a live run's
-    identity records (what the endpoint said it was), laid beside its logs."""
+    recorded `verdict`, `reason` and `measurement`. `evidence`: what the run recorded about
+    what it read (a live run's identity records, what the endpoint said it was, are laid
+    beside its logs). `context` carries the caller's caps (sizes, archives); its locations
+    are replaced."""
     from resolvers.registry import run_spec
 
     report = Recheck()
+    evidence = evidence or {}
+    if evidence.get(NO_EVIDENCE_READ) and verdict == "inconclusive" and not files:
+        # Only an inconclusive verdict may stand unread: a yes or no is always re-run.
+        report.same_verdict = report.same_measurement = True
+        report.lines.append(f"recorded inconclusive without reading any evidence ({reason}): "
+                            "there is nothing to re-run")
+        return report
+    live_identities = (evidence.get("live") or {}).get("shards") or []
     with tempfile.TemporaryDirectory(prefix="crux-verify-") as tmp:
         root = Path(tmp)
         data_dir, base_dir, artifact_dir = root / "data", root / "base", root / "artifacts"
@@ -110,7 +123,12 @@ def recheck(*, spec: dict, verdict: str, reason: str, measurement: dict,
                 place = (data_dir if kind == "data" else base_dir).joinpath(*parts)
             place.parent.mkdir(parents=True, exist_ok=True)
             place.write_bytes(data)
-        for i, record in enumerate(live_identities or []):
+        if not report.files_ok:
+            # The spec would read another set of files than the run did: its verdict there
+            # would prove nothing, so none is given.
+            report.lines.append("not re-run: the files are not the ones the run read")
+            return report
+        for i, record in enumerate(live_identities):
             # read_logs finds them as **/identity.json, in path order: keep the run's order.
             folder = base_dir / f"identity-{i:05d}"
             folder.mkdir()
@@ -172,7 +190,7 @@ def read_bundle(data: bytes) -> Bundle:
         locator, sha = str(entry.get("locator", "")), str(entry.get("sha256", ""))
         path = entry.get("path")
         if entry.get("included") and isinstance(path, str) and path in names:
-            files.append(KeptFile(locator, sha, lambda p=path: archive.read(p)))
+            files.append(KeptFile(locator, sha, functools.partial(archive.read, path)))
         else:
             why = entry.get("note") or "not in this bundle"
             files.append(KeptFile(locator, sha, None, f"{why} ({path or 'no file'})"))
@@ -225,11 +243,10 @@ def verify_bundle(data: bytes) -> tuple[int, list[str]]:
     attempt, spec = record.get("attempt") or {}, record.get("spec") or {}
     if (spec.get("source") or {}).get("kind") == "inspect_run":
         _live_setup(spec)
-    evidence = record.get("evidence") or {}
     result = recheck(spec=spec, verdict=str(attempt.get("verdict", "")),
                      reason=str(attempt.get("reason", "")),
                      measurement=record.get("measurement") or {}, files=bundle.files,
-                     live_identities=(evidence.get("live") or {}).get("shards"))
+                     evidence=record.get("evidence") or {})
     lines = [f"Claim {attempt.get('claim')}, attempt #{attempt.get('number')}: recorded "
              f"{str(attempt.get('verdict', '')).upper()} ({attempt.get('reason', '')})"]
     lines += _versions_note(record.get("versions") or {})

@@ -72,7 +72,7 @@ def execute_spec(
 
     With a claim, {"artifact": name} means the claim's uploaded files; without one (the
     CLI), it means files of that name in `artifacts_dir`. `keep_fetched` receives what
-    every URL fetch returned (resolvers.netguard.Fetched), for the caller to keep.
+    every URL fetch returned (resolvers.base.Fetched), for the caller to keep.
     """
     from resolvers.registry import run_spec, spec_locators
 

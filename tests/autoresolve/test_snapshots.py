@@ -14,6 +14,7 @@ import pytest
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
+import resolvers
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.evidence.reverify import attempt_reverify
 from bets.autoresolve.evidence.snapshots import snapshot_path, snapshot_record
@@ -94,7 +95,7 @@ def test_the_bundle_carries_the_fetched_bytes_and_a_readme_with_the_two_commands
         json_server.document).encode()
     assert json.loads(archive.read("spec.json")) == attempt.spec
     versions = json.loads(archive.read("evidence.json"))["versions"]
-    assert versions["crux_resolvers"] and versions["python"]
+    assert versions["crux_resolvers"] == resolvers.__version__ and versions["crux"]
     readme = archive.read("README.md").decode()
     name = f"claim-{claim.pk}-attempt-1.zip"
     assert f"# Claim {claim.pk}, resolver attempt #1: YES" in readme

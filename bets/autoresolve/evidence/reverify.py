@@ -55,7 +55,7 @@ def attempt_reverify(*, attempt_id: int) -> Reverification:
                      f.why_not) for f in evidence_files(attempt, user=None)]
     found = recheck(spec=attempt.spec, verdict=attempt.verdict, reason=attempt.reason,
                     measurement=attempt.measurement, files=kept,
-                    live_identities=((attempt.evidence or {}).get("live") or {}).get("shards"),
+                    evidence=attempt.evidence or {},
                     # The service's caps (sizes, archives) and its endpoints' catalog.
                     context=run_context(None, reads_artifacts=False))
     return Reverification(attempt_id, files_ok=found.files_ok,

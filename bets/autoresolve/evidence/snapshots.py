@@ -92,7 +92,7 @@ def _when(iso: str) -> datetime:
 
 
 def verdict_keep_fetched(verdict, fetched: list):
-    """Keep every URL body a run fetched (resolvers.netguard.Fetched) as a snapshot, and
+    """Keep every URL body a run fetched (resolvers.base.Fetched) as a snapshot, and
     return the verdict with each URL file of its evidence naming its own retrieval: when,
     the HTTP status, the final URL, ETag and Last-Modified."""
     retrievals = {}
