@@ -14,6 +14,7 @@ everything matches, 1 on any difference, 2 when the bundle cannot be read at all
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -22,7 +23,7 @@ import json
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -202,11 +203,14 @@ def read_bundle(data: bytes) -> Bundle:
     return Bundle(evidence, files)
 
 
-def _live_setup(spec: dict) -> None:
-    """A live spec names an endpoint the service registered: here it is known by the name
-    and models the spec froze, and no budget refuses what the service already ran."""
+@contextlib.contextmanager
+def _live_catalog(spec: dict) -> Iterator[None]:
+    """A live spec names an endpoint the service registered: while re-checking, it is known
+    by the name and models the spec froze, and no budget refuses what the service already
+    ran (whatever catalog was set before comes back afterwards)."""
     from resolvers.live import catalog
 
+    before = catalog.environment()
     source = spec.get("source") or {}
     name, models = source.get("endpoint"), tuple(source.get("models") or ())
     big = 2**62
@@ -215,7 +219,12 @@ def _live_setup(spec: dict) -> None:
         if asked == name else None,
         limits=catalog.Limits(max_samples=big, max_seconds=big, max_tokens=big,
                               max_shards=big, max_connections=big),
-        data_dir=None)
+        data_dir=before.data_dir)
+    try:
+        yield
+    finally:
+        catalog.set_environment(endpoint=before.endpoint, limits=before.limits,
+                                data_dir=before.data_dir, allow_loopback=before.allow_loopback)
 
 
 def _versions_note(versions: dict) -> list[str]:
@@ -241,12 +250,12 @@ def verify_bundle(data: bytes) -> tuple[int, list[str]]:
         return 2, [f"REFUSED: {exc}"]
     record = bundle.evidence
     attempt, spec = record.get("attempt") or {}, record.get("spec") or {}
-    if (spec.get("source") or {}).get("kind") == "inspect_run":
-        _live_setup(spec)
-    result = recheck(spec=spec, verdict=str(attempt.get("verdict", "")),
-                     reason=str(attempt.get("reason", "")),
-                     measurement=record.get("measurement") or {}, files=bundle.files,
-                     evidence=record.get("evidence") or {})
+    live = (spec.get("source") or {}).get("kind") == "inspect_run"
+    with _live_catalog(spec) if live else contextlib.nullcontext():
+        result = recheck(spec=spec, verdict=str(attempt.get("verdict", "")),
+                         reason=str(attempt.get("reason", "")),
+                         measurement=record.get("measurement") or {}, files=bundle.files,
+                         evidence=record.get("evidence") or {})
     lines = [f"Claim {attempt.get('claim')}, attempt #{attempt.get('number')}: recorded "
              f"{str(attempt.get('verdict', '')).upper()} ({attempt.get('reason', '')})"]
     lines += _versions_note(record.get("versions") or {})
