@@ -164,6 +164,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 CRUX_ARTIFACT_MAX_BYTES = env_int("CRUX_ARTIFACT_MAX_BYTES", 20 * 1024 * 1024)
 CRUX_DATA_DIR = Path(os.environ.get("CRUX_DATA_DIR", BASE_DIR / "demo" / "evals"))
+# The first of the two commands an evidence bundle's README and the claim page give for
+# re-checking a verdict (the second is `crux-verify BUNDLE.zip`): how an outsider installs
+# the resolvers package. A deployment that publishes its source names its own, e.g.
+# pip install "crux-resolvers @ git+https://example.org/crux@v1#subdirectory=resolvers".
+CRUX_VERIFY_INSTALL = os.environ.get("CRUX_VERIFY_INSTALL", "pip install ./resolvers")
 # Archives (an inspect .eval is a zip; anything zipfile opens, leading bytes or not) are judged
 # before any reader inflates them: no entry may inflate past CRUX_ARCHIVE_MAX_ENTRY_BYTES, none
 # over 1 MiB more than CRUX_ARCHIVE_MAX_RATIO times its stored size, and none past the size its

@@ -56,6 +56,24 @@ class PinnedFile:
     record: dict
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a URL fetch returned (resolvers.netguard.fetch): the body and what the server
+    said about it."""
+
+    url: str  # what the spec asked for
+    final_url: str  # after redirects
+    status: int
+    content: bytes
+    sha256: str
+    redirects: tuple[str, ...]
+    # What the server said about the bytes, kept with them so a verdict read from a URL is
+    # re-checkable later (and a later poll can ask If-None-Match): "" when not sent.
+    etag: str = ""
+    last_modified: str = ""
+    retrieved_at: str = ""  # ISO 8601, UTC, when the body was read
+
+
 @dataclass
 class RunContext:
     base_dir: Path | None = None  # {"path": ...} resolves here and may not leave it
@@ -85,6 +103,11 @@ class RunContext:
     # spec names. Crux chooses the snapshot (the first retrieved at or after resolve_after);
     # the source only reads the bytes it is given and never fetches.
     snapshots: dict[str, PinnedFile] = field(default_factory=dict)
+    # URL sources: every fetch this run made, with its bytes (the service keeps them as
+    # snapshots); and, when re-checking a verdict, the bytes to read instead of fetching
+    # (url -> bytes; a URL missing from it cannot be read).
+    fetched: list[Fetched] = field(default_factory=list)
+    replay_urls: dict[str, bytes] | None = None
 
     def fetch_seconds(self) -> float:
         """Seconds the next fetch may take: the per-fetch timeout, or what is left of the

@@ -20,6 +20,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import cast
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +30,7 @@ from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from urllib3.exceptions import SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from resolvers.base import SourceError
+from resolvers.base import Fetched, RunContext, SourceError
 
 MAX_REDIRECTS = 3
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -63,20 +64,6 @@ class RefusedURL(SourceError):  # noqa: N818 (reads as what happened)
 
     def __init__(self, message: str):
         super().__init__(message, retryable=False)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    url: str  # what the spec asked for
-    final_url: str  # after redirects
-    status: int
-    content: bytes
-    sha256: str
-    redirects: tuple[str, ...]
-    # The validators a server sent, for conditional requests next time (snapshots of
-    # published tables poll with If-None-Match); "" when it sent none.
-    etag: str = ""
-    last_modified: str = ""
 
 
 def address_problem(ip: IPAddress, *, allow_loopback: bool = False) -> str | None:
@@ -229,7 +216,25 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 20 * 1024 * 1024,
         if status != 200:
             raise SourceError(f"{current}: HTTP {status}", retryable=status in RETRYABLE_STATUS)
         sha = hashlib.sha256(body).hexdigest()
-        return Fetched(url, current, status, body, sha, tuple(hops), **validators)
+        return Fetched(url, current, status, body, sha, tuple(hops), **validators,
+                       retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def fetch_in(context: RunContext, url: str) -> Fetched:
+    """A URL source's bytes as the run's context says: from `context.replay_urls` when it is
+    set (re-checking a verdict offline: the bytes the run kept, never the network), else
+    fetched through the guard within the context's caps and recorded in `context.fetched`,
+    so whoever runs the spec can keep what was read."""
+    if context.replay_urls is not None:
+        kept = context.replay_urls.get(url)
+        if kept is None:
+            raise SourceError(f"{url}: no copy of what the run fetched is at hand",
+                              retryable=False)
+        return Fetched(url, url, 200, kept, hashlib.sha256(kept).hexdigest(), ())
+    fetched = fetch(url, timeout=context.fetch_seconds(), max_bytes=context.fetch_max_bytes,
+                    allow_loopback=context.allow_loopback)
+    context.fetched.append(fetched)
+    return fetched
 
 
 def _left(deadline: float, where: str, timeout: float) -> float:

@@ -56,6 +56,9 @@ class WorkerProcess:
             | {
                 "DATABASE_URL": test_database_url(),
                 "REDIS_URL": settings.REDIS_URL,
+                # Where the test keeps uploads and snapshots: the worker writes and reads
+                # the same files the test process sees.
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
                 "PYTHONUNBUFFERED": "1",
             }
             | self.extra_env

@@ -67,11 +67,13 @@ def execute_spec(
     keep_logs: Path | None = None,
     glob_ttl: float = 0.0,
     fetch_budget: float | None = None,
+    keep_fetched: list | None = None,
 ):
     """Run a spec and return its Verdict. Reads only: no lock, no write, no transaction.
 
     With a claim, {"artifact": name} means the claim's uploaded files; without one (the
-    CLI), it means files of that name in `artifacts_dir`.
+    CLI), it means files of that name in `artifacts_dir`. `keep_fetched` receives what
+    every URL fetch returned (resolvers.base.Fetched), for the caller to keep.
     """
     from resolvers.registry import run_spec, spec_locators
 
@@ -84,6 +86,8 @@ def execute_spec(
     context.snapshots = claim_pinned_snapshots(spec, claim_id)
     context.live_logs_dir = keep_logs  # a live run (inspect_run) writes its logs here
     context.glob_ttl = glob_ttl  # dry runs may reuse a directory listing for a few seconds
+    if keep_fetched is not None:
+        context.fetched = keep_fetched
     return run_spec(spec, context=context)
 
 
@@ -108,21 +112,6 @@ def spec_files(spec, claim_id: int | None, *, glob_ttl: float = 0.0):
     context = run_context(claim_id, reads_artifacts=reads_artifacts)
     context.glob_ttl = glob_ttl
     return files_to_read(spec, context=context)
-
-
-def execute_frozen(spec, *, data_dir: Path, artifacts: dict[str, Path],
-                   snapshots: dict | None = None):
-    """Run a spec against exactly these files and nothing else (reverify): `data_dir` holds
-    copies of the data files an attempt read, `artifacts` its uploaded files, `snapshots`
-    the published snapshots it read (url -> PinnedFile). No URL is fetched from a cache, and
-    no cache is shared with the worker's."""
-    from resolvers.cache import LogCache
-    from resolvers.registry import run_spec
-
-    context = run_context(None, reads_artifacts=False)
-    context.data_dir, context.artifacts, context.cache = data_dir, artifacts, LogCache()
-    context.snapshots = snapshots or {}
-    return run_spec(spec, context=context)
 
 
 def _directory_artifacts(directory: Path | None) -> dict[str, Path]:

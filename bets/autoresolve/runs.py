@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from bets.autoresolve.bridge import execute_spec, verdict_as_dict
 from bets.autoresolve.evidence.disclosure import preview_disclose
+from bets.autoresolve.evidence.snapshots import verdict_keep_fetched
 from bets.autoresolve.live.runs import is_live_spec, live_run_start
 from bets.autoresolve.schedules import schedule_slot_of, schedule_sweep
 from bets.autoresolve.selectors import claims_due_for_resolver
@@ -206,10 +207,11 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
         return None
     if is_live_spec(attempt.spec):  # runs the benchmark on the `evals` workers, in shards
         return live_run_start(attempt=attempt)
+    fetched: list = []  # what URL sources fetched: kept before the verdict is recorded
     try:
         # A published table with no snapshot to resolve from yet is retrieved now.
         claim_snapshots_poll(spec=attempt.spec, claim_id=claim_id)
-        verdict = execute_spec(attempt.spec, claim_id)
+        verdict = execute_spec(attempt.spec, claim_id, keep_fetched=fetched)
     except SpecError as exc:
         return _record_failure(attempt, "; ".join(exc.errors), retryable=False)
     except SourceError as exc:
@@ -221,7 +223,8 @@ def claim_run_resolver(*, claim_id: int, run_key: str) -> ResolutionAttempt | No
         logger.exception("Resolver run %s failed", run_key)
         return _record_failure(attempt, f"{type(exc).__name__}: {exc}", retryable=False)
     try:
-        return attempt_record_verdict(attempt=attempt, verdict=verdict)
+        return attempt_record_verdict(attempt=attempt,
+                                      verdict=verdict_keep_fetched(verdict, fetched))
     except Exception as exc:  # recording crashed: say so on the attempt, never leave it running
         logger.exception("Recording resolver run %s failed", run_key)
         # Only the attempt's status and the lease: whatever crashed is not run again here.

@@ -3,6 +3,7 @@
 from bets.models.autoresolve import (
     ClaimArtifact,
     Dispute,
+    FetchedSnapshot,
     ResolutionAttempt,
     ResolutionProposal,
     Snapshot,
@@ -69,6 +70,7 @@ __all__ = [
     "Endpoint",
     "EventFanout",
     "EventOutbox",
+    "FetchedSnapshot",
     "Forecast",
     "IdempotencyRecord",
     "JobHeartbeat",

@@ -206,3 +206,45 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} @ {self.retrieved_at:%Y-%m-%d %H:%M} ({self.sha256[:12]})"
+
+
+class FetchedSnapshot(models.Model):
+    """The exact bytes of one published file as Crux got them: fetched from `url` by a
+    resolver run (or, later, a poll of a published table), or uploaded by hand for it.
+
+    Content-addressed: the bytes lie once under snapshots/<sha[:2]>/<sha256> whichever URL
+    or upload brought them (bets.autoresolve.evidence.snapshots). A row is one distinct
+    version of one source, kept once however often the same bytes come back: `retrieved_at`
+    is the first retrieval that returned them, `last_seen_at` the latest. Each attempt's
+    evidence also records its own retrieval (time, status, ETag, Last-Modified).
+    """
+
+    class Origin(models.TextChoices):
+        FETCHED = "fetched", "Fetched"
+        UPLOADED = "uploaded", "Uploaded by hand"
+
+    url = models.CharField(max_length=2000)  # what was asked for: the source's key
+    final_url = models.CharField(max_length=2000, blank=True)  # after redirects
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)  # None: uploaded
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    retrieved_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FETCHED)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    # What the publisher asks of whoever shows the bytes (published tables; blank for now).
+    licence = models.CharField(max_length=200, blank=True)
+    attribution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-retrieved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url", "sha256"],
+                                    name="snapshot_once_per_source_and_bytes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.sha256[:12]})"

@@ -184,9 +184,7 @@ def read(ref: FileRef, context: RunContext, cache: LogCache, kind: str,
          parse: Callable[[bytes, str], Any]) -> ReadResult:
     """Bytes of `ref`, hashed and parsed once per distinct content (through the cache)."""
     if ref.url is not None:
-        fetched = netguard.fetch(ref.url, timeout=context.fetch_seconds(),
-                                 max_bytes=context.fetch_max_bytes,
-                                 allow_loopback=context.allow_loopback)
+        fetched = netguard.fetch_in(context, ref.url)
         check_archive(ref, fetched.content, context)
         parsed = cache.parsed(kind, fetched.sha256, lambda: _safe(parse, fetched.content, ref))
         return ReadResult(ref, fetched.sha256, len(fetched.content), parsed)

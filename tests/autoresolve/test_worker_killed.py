@@ -19,13 +19,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 VISIBILITY, RESTORE_INTERVAL = 4, 1
 
 
-@pytest.fixture
-def every_attempt_reverifies():
-    """Overrides the folder's check: this attempt read a URL, and Crux keeps no copy of a
-    URL's answer to re-run it from (the check reports exactly that)."""
-    yield
-
-
 def test_a_task_of_a_worker_killed_whole_is_completed_by_a_surviving_worker(
     transactional_db, tmp_path, eval_dir, json_server
 ):

@@ -2,12 +2,16 @@
 spec, the verdict with its numbers, and every file the run read with its sha256.
 
 Reads only. The zip carries the files themselves where their visibility allows it, each
-checked against the sha256 the run recorded (a file changed since is listed, not shipped).
+checked against the sha256 the run recorded (a file changed since is listed, not shipped),
+what URL sources fetched (their snapshots), the versions of the readers, and a README that
+says what was decided and the two commands that re-check it without Crux
+(`pip install ./resolvers`, `crux-verify BUNDLE.zip`: resolvers/verify.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import json
 import zipfile
@@ -22,6 +26,7 @@ from bets.autoresolve.evidence.disclosure import (
     attempt_disclose,
     live_logs_readable_by,
 )
+from bets.autoresolve.evidence.snapshots import snapshot_path
 from bets.autoresolve.evidence.visibility import artifact_readable_by
 from bets.autoresolve.live import runs as live_runs
 from bets.autoresolve.snapshots.store import bytes_path as snapshot_bytes_path
@@ -48,6 +53,35 @@ def attempt_visible_or_404(*, attempt_id: int, user: Viewer) -> ResolutionAttemp
     return attempt_disclose(attempt, user)
 
 
+def bundle_filename(attempt: ResolutionAttempt) -> str:
+    return f"claim-{attempt.claim_id}-attempt-{attempt_number(attempt)}.zip"
+
+
+def verify_commands(filename: str) -> list[str]:
+    """The two commands that re-check a bundle on anyone's machine (shown on the claim page
+    and in the bundle's README): install the resolvers, run crux-verify on the zip."""
+    return [settings.CRUX_VERIFY_INSTALL, f"crux-verify {filename}"]
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def reader_versions(attempt: ResolutionAttempt) -> dict:
+    """The versions that matter to a re-check: Crux and its resolvers serving this bundle,
+    and the readers the run itself used (recorded in its evidence)."""
+    import resolvers
+
+    used = (attempt.evidence or {}).get("tool_versions") or {}
+    return {"crux": _installed("crux"), "crux_resolvers": resolvers.__version__,
+            "inspect_ai": used.get("inspect_ai") or _installed("inspect-ai"),
+            "lm_eval": used.get("lm_eval (in results)") or _installed("lm-eval"),
+            "python": used.get("python")}
+
+
 def evidence_bundle(attempt: ResolutionAttempt) -> dict:
     """Everything needed to re-check the attempt, as JSON (the files are named, not carried)."""
     return {
@@ -63,6 +97,7 @@ def evidence_bundle(attempt: ResolutionAttempt) -> dict:
         "measurement": attempt.measurement or {},
         "evidence": attempt.evidence or {},
         "withheld": attempt.withheld,
+        "versions": reader_versions(attempt),
     }
 
 
@@ -71,7 +106,7 @@ class EvidenceFile:
     locator: str  # as the run recorded it, e.g. "data:gen2/x.eval" or "artifact:gen2.eval"
     sha256: str  # what the run read
     size: int | None
-    path: Path | None  # where it is stored now; None when Crux keeps no copy (URLs)
+    path: Path | None  # where it is stored now; None when Crux keeps no copy
     shared: bool  # whether this viewer may download it
     why_not: str  # when it is not in the zip: why
 
@@ -137,7 +172,12 @@ def evidence_files(attempt: ResolutionAttempt, *, user: Viewer | None) -> list[E
             shared = path is not None
             why = "" if shared else "no longer stored"
         elif kind == "url":
-            why = "fetched from a URL; Crux keeps no copy (fetch it and compare the sha256)"
+            # The bytes the run fetched, kept as a snapshot (bets.autoresolve.evidence.
+            # snapshots): published at that URL, so anyone who may see the claim gets them.
+            path = snapshot_path(sha)
+            shared = path is not None
+            why = "" if shared else ("fetched before Crux kept copies of what it fetches: "
+                                     "fetch it and compare the sha256")
         else:
             why = "no longer stored"
         if shared and aggregates_only:
@@ -173,10 +213,56 @@ def evidence_zip(attempt: ResolutionAttempt, *, user: Viewer) -> bytes:
                     entry.update(included=True, path=f.arcname, note="")
                     _record_bundle_access(attempt, f, user)
             manifest.append(entry)
-        archive.writestr("evidence.json", json.dumps(evidence_bundle(attempt), indent=2,
-                                                     sort_keys=True))
+        record = evidence_bundle(attempt)
+        archive.writestr("evidence.json", json.dumps(record, indent=2, sort_keys=True))
+        archive.writestr("spec.json", json.dumps(attempt.spec, indent=2, sort_keys=True))
         archive.writestr("manifest.json", json.dumps({"files": manifest}, indent=2))
+        archive.writestr("README.md", bundle_readme(record, manifest, bundle_filename(attempt)))
     return buffer.getvalue()
+
+
+def _reading_line(r: dict) -> str:
+    what = " ".join(str(x) for x in (r.get("alias") or r.get("model"), r.get("condition"),
+                                     r.get("metric")) if x)
+    stderr = "" if r.get("stderr") is None else f" (stderr {r['stderr']:.3g})"
+    return f"- {what}: {r.get('value')}{stderr}"
+
+
+def bundle_readme(record: dict, manifest: list[dict], filename: str) -> str:
+    """The bundle's README: what was decided, from which files, and how to re-check it."""
+    attempt, versions = record["attempt"], record["versions"]
+    verdict = str(attempt["verdict"] or attempt["status"]).upper()
+    missing = [f for f in manifest if not f["included"]]
+    lines = [
+        f"# Claim {attempt['claim']}, resolver attempt #{attempt['number']}: {verdict}", "",
+        "## What was decided", "",
+        f"On {attempt['finished_at'] or attempt['started_at']} (UTC) Crux ran the claim's "
+        f"resolver spec (spec.json) on the files listed below and found {verdict}: "
+        f"{attempt['reason'] or attempt['error'] or 'no reason recorded'}", "",
+        "Numbers it read:", "",
+        *([_reading_line(r) for r in record["measurement"].get("readings", [])]
+          or ["- none"]), "",
+        f"## The files it read ({len(manifest)})", "",
+        *[f"- {f['locator']}  sha256 {f['sha256']}"
+          + (f"  (in this zip: {f['path']})" if f["included"] else f"  (not in this zip: "
+                                                                   f"{f['note']})")
+          for f in manifest], "",
+        "## Re-check it yourself", "",
+        "With Python 3.11 or later, no Crux account and no Crux server:", "",
+        *[f"    {command}" for command in verify_commands(filename)], "",
+        "crux-verify checks every file against its sha256, re-runs the frozen spec on the "
+        "files in this zip (offline: what a URL served is read from the copy Crux kept, a "
+        "live run from the logs it wrote) and prints the verdict and the numbers it read. "
+        "It exits 0 when everything matches the record in evidence.json, and non-zero on "
+        "any difference: a file missing or changed (it names the file), another verdict, "
+        "reason or measurement.",
+    ]
+    if missing:
+        lines += ["", f"{len(missing)} of the files are not in this zip (see above), so "
+                      "crux-verify will report them missing and cannot re-run the spec."]
+    lines += ["", "## Versions", "",
+              *[f"- {name}: {value}" for name, value in versions.items() if value], ""]
+    return "\n".join(lines)
 
 
 def _record_bundle_access(attempt: ResolutionAttempt, f: EvidenceFile, user: Viewer | None) -> None:

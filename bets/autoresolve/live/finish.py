@@ -19,10 +19,14 @@ logger = logging.getLogger(__name__)
 RunStatus = LiveRun.Status
 
 
-def _inconclusive(reason: str, evidence: dict | None = None):
+def _inconclusive(reason: str):
+    """A verdict recorded without reading the run's logs (shards that did not finish, a
+    cancel, logs that cannot be read): its evidence says so, and a re-check has nothing to
+    re-run (resolvers.verify.recheck)."""
     from resolvers.base import Verdict
+    from resolvers.verify import NO_EVIDENCE_READ
 
-    return Verdict("inconclusive", reason, {"criterion": None}, evidence or {})
+    return Verdict("inconclusive", reason, {"criterion": None}, {NO_EVIDENCE_READ: True})
 
 
 def live_run_finish(*, run_id: int) -> ResolutionAttempt | None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bets.autoresolve import disputes as autoresolve_disputes
 from bets.autoresolve import runs as autoresolve
 from bets.autoresolve.evidence import artifacts as artifact_services
+from bets.autoresolve.evidence.bundles import verify_commands
 from bets.autoresolve.evidence.disclosure import attempts_disclose, flag_reason_for
 from bets.autoresolve.evidence.measurements import claim_measurement_series, measured_window
 from bets.autoresolve.evidence.visibility import claim_evidence, evidence_reader, withheld_summary
@@ -133,6 +134,9 @@ def autoresolve_panel(request: HttpRequest, claim: Claim) -> dict:
         "can_run": undecided and is_admin and bool(claim.resolver_spec),
         "signed_in": bool(user.is_authenticated),
         "preview": preview,
+        # The first of the two commands that re-check an attempt's bundle (the second,
+        # crux-verify on the zip, is written beside each attempt).
+        "verify_install": verify_commands("")[0],
     }
 
 

@@ -77,10 +77,3 @@ def evals_worker(transactional_db, tmp_path, live_settings):
         worker.stop()
 
 
-@pytest.fixture(autouse=True)
-def every_attempt_reverifies():
-    """Live runs stay out of tests/autoresolve's after-test re-verification (as they were
-    before they moved under it): re-verifying a live attempt today re-runs its spec, which
-    asks the endpoint for its models again, and the stub server has stopped by then. Their
-    evidence is checked file by file in test_live_evidence_files.py instead."""
-    yield

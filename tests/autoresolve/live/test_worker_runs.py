@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bets.autoresolve.evidence.bundles import evidence_files, sha256_of
+from bets.autoresolve.evidence.bundles import evidence_files, evidence_zip, sha256_of
 from bets.autoresolve.tasks import claim_run_resolver_task
 from bets.models import LiveProgress, LiveRun, ResolutionAttempt
+from resolvers.verify import verify_bundle
 from tests.autoresolve.conftest import make_spec_claim
 from tests.autoresolve.live.conftest import live_source
 from tests.celery_worker import wait_for
@@ -71,6 +72,11 @@ def test_live_runs_decide_yes_and_no_for_every_criterion_kind(evals_worker, stub
         kept = evidence_files(attempt, user=None)
         assert len(kept) == pairs and all(
             f.shared and f.path and sha256_of(f.path) == f.sha256 for f in kept)
+        # ... and its evidence zip re-checks without Crux, from the logs (the endpoint's
+        # name known only from the frozen spec, the endpoint never asked again).
+        zipped = evidence_zip(attempt, user=None)
+        status, lines = verify_bundle(zipped)
+        assert status == 0 and f"Re-run here: {expected.upper()}" in "\n".join(lines), lines
         progress = LiveProgress.objects.filter(shard__run=run)
         assert {(p.done, p.total) for p in progress} == {(10, 10)}
         served.update(_served_matches_logs(run, stub))
