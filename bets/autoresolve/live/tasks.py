@@ -27,11 +27,14 @@ SHARD_HARD_LIMIT = settings.CRUX_LIVE_MAX_SECONDS + 120
 def live_shard_run_task(self, shard_id: int) -> str:
     try:
         return shard_run(shard_id=shard_id)
-    except ShardHeld as exc:
-        # A watch, not a run: if the holder dies, this later delivery finds its heartbeat
-        # stale and takes over. The countdown stays below the visibility timeout.
-        raise self.retry(countdown=settings.CRUX_LIVE_STALE_SECONDS + 1,
-                         max_retries=None) from exc
+    except ShardHeld:
+        # A watch, not a run: if the holder dies, a later delivery finds its heartbeat stale
+        # and takes over. The countdown stays below the visibility timeout. The watch is a
+        # new message each round, not self.retry: Celery's retry(max_retries=None) means the
+        # task's own limit (endpoint retries), so the watch would give up after a few rounds
+        # and, once the holder died, the shard would have no message left to resume it.
+        self.apply_async((shard_id,), countdown=settings.CRUX_LIVE_STALE_SECONDS + 1)
+        return "watching"
 
 
 @shared_task(name="bets.tasks.live_run_finish", acks_late=True, reject_on_worker_lost=True)
