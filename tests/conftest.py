@@ -49,16 +49,34 @@ def fresh_leaderboard_cache(request):
     selectors.leaderboard_cache_clear()
 
 
+@pytest.fixture(scope="session")
+def prepared_var(tmp_path_factory) -> Path:
+    """An embedded var/ folder that run.py has nothing left to do in (migrated, static files
+    collected, demo loaded), made once per test run (tests/prepared.py)."""
+    from tests.ops.embedded import prepare_var
+    from tests.prepared import prepared
+
+    return prepared(tmp_path_factory, "embedded-var", prepare_var)
+
+
 @pytest.fixture
-def run_script(tmp_path):
+def run_script(tmp_path, request):
     """Start `make run`'s own stacks (scripts/run.py, each in tmp_path/varN on a free port;
-    tests/ops/embedded.py); every one is killed at the end."""
+    tests/ops/embedded.py); every one is killed at the end.
+
+    `start(prepared=True)` starts run.py on a copy of `prepared_var`, for tests about the
+    running stack rather than its first start: run.py still runs migrate, collectstatic and
+    load_demo, which then find nothing to do (a minute less per stack on a busy CI machine)."""
     from tests.ops.embedded import RunScript
+    from tests.prepared import copy_of
 
     started = []
 
-    def start(**kwargs) -> RunScript:
-        script = RunScript(tmp_path / f"var{len(started)}", **kwargs)
+    def start(*, prepared: bool = False, **kwargs) -> RunScript:
+        var_dir = tmp_path / f"var{len(started)}"
+        if prepared:
+            copy_of(request.getfixturevalue("prepared_var"), var_dir)
+        script = RunScript(var_dir, **kwargs)
         started.append(script)
         return script
 
