@@ -91,7 +91,12 @@ def test_a_worker_killed_mid_run_resumes_the_shard_and_records_once(evals_worker
     stub.config.hold_after = 20
     env = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY), "CRUX_LIVE_STALE_SECONDS": "3",
            "CRUX_LIVE_LOG_BUFFER": "2"}
-    first = evals_worker(**env)
+    # The first worker keeps the default visibility timeout (far longer than a run, as in
+    # production): with the short one it handed its own running shard's message back to the
+    # queue whenever the run outlasted 5 s before the kill (inspect's import alone can, on a
+    # busy machine); the duplicate then watched the held shard until its retries ran out and
+    # the shard's only message was gone ("the killed shard's message is lost").
+    first = evals_worker(**env | {"CELERY_VISIBILITY_TIMEOUT": "3600"})
     claim, _ = start_claim({"source": live_source(conditions=["cot"], limit=50,
                                                   max_connections=2),
                             "criterion": THRESHOLD})
