@@ -47,20 +47,27 @@ def stack_env(var_dir: Path) -> dict[str, str]:
                   "CRUX_CLOSE_SECONDS": "2"}
 
 
-# What scripts/run.py does to var/ before it starts web, worker and beat.
-PREPARE_COMMANDS = (("migrate", "--noinput", "-v", "0"), ("collectstatic", "--noinput", "-v", "0"),
-                    ("load_demo",))
+# What scripts/run.py does to var/ before it starts web, worker and beat: its own
+# prepare_embedded (the broker's folders, so what load_demo queues is kept for the worker),
+# then migrate, collectstatic and load_demo.
+PREPARE_COMMANDS = (
+    ("-c", "import sys; sys.path.insert(0, 'scripts'); import run; "
+           "run.prepare_embedded(run.django_settings())"),
+    ("manage.py", "migrate", "--noinput", "-v", "0"),
+    ("manage.py", "collectstatic", "--noinput", "-v", "0"),
+    ("manage.py", "load_demo"),
+)
 
 
 def prepare_var(var_dir: Path) -> None:
-    """A var/ folder as a first `make run` leaves it before its children start: migrated,
-    static files collected, demo loaded (the template of tests/conftest.py's prepared_var)."""
+    """A var/ folder as a first `make run` leaves it before its children start: broker
+    folders made, migrated, static files collected, demo loaded (the template of
+    tests/conftest.py's prepared_var)."""
     for args in PREPARE_COMMANDS:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT,
+        result = subprocess.run([sys.executable, *args], cwd=ROOT,
                                 env=stack_env(var_dir), capture_output=True, text=True,
                                 timeout=600)
-        assert result.returncode == 0, f"manage.py {args[0]} failed:\n{result.stdout}" \
-            f"{result.stderr}"
+        assert result.returncode == 0, f"{args} failed:\n{result.stdout}{result.stderr}"
 
 
 def groups_left(children: dict[str, int], timeout: float = 30.0) -> list[str]:
