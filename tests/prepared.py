@@ -13,7 +13,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,16 +35,22 @@ def prepared(tmp_path_factory: pytest.TempPathFactory, name: str,
 
     A build that failed is not marked done, so the next worker to ask builds it again from
     an empty folder (and fails the same way, with its own traceback)."""
-    root = _run_root(tmp_path_factory)
-    folder = root / f"prepared-{name}"
-    with open(root / f"prepared-{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    folder = _run_root(tmp_path_factory) / f"prepared-{name}"
+    with run_lock(tmp_path_factory, name):
         if not (folder / _DONE).exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             build(folder)
             (folder / _DONE).touch()
     return folder
+
+
+@contextmanager
+def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[None]:
+    """Held by one xdist worker of this run at a time."""
+    with open(_run_root(tmp_path_factory) / f"prepared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def copy_of(source: Path, target: Path) -> Path:
