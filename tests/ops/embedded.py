@@ -22,6 +22,10 @@ from tests.celery_worker import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
+# run.py migrates, collects static files and loads the demo before it starts anything; on a
+# fresh database on a busy CI machine that alone has taken two minutes. Waits for what the
+# stack does start from its children, not from run.py's launch.
+PREPARE_SECONDS = 600
 
 
 def free_port() -> int:
@@ -121,7 +125,17 @@ class RunScript:
         answer = self.get()
         return answer[1] if answer and answer[0] == 200 else None
 
+    def wait_until_started(self, name: str = "web") -> None:
+        """Until run.py has prepared var/ and the database and started child `name`."""
+        def started() -> bool:
+            assert self.proc.poll() is None, f"run.py exited early:\n{self.log()}"
+            return f"started {name} (pid" in self.log()
+
+        wait_for(started, timeout=PREPARE_SECONDS, interval=0.5,
+                 message=f"run.py never started {name} (its log: {self.log_path})")
+
     def wait_until_serving(self) -> str:
+        self.wait_until_started("web")
         return wait_for(self.home, timeout=STARTUP_SECONDS, interval=0.5,
                         message="the home page never answered 200")
 

@@ -149,8 +149,7 @@ def test_a_fresh_embedded_stack_is_healthy_within_90_seconds_and_shows_the_sites
     run_script,
 ):
     script = run_script()
-    wait_for(lambda: "started beat" in script.log(), timeout=120,
-             message=f"run.py never started beat (its log: {script.log_path})")
+    script.wait_until_started("beat")
     started = time.monotonic()
     answer = None
     while time.monotonic() - started < HEALTHY_WITHIN_SECONDS:
