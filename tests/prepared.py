@@ -54,6 +54,7 @@ def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[No
 
 
 def copy_of(source: Path, target: Path) -> Path:
-    """A private copy of a prepared folder (without the build's marker)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(_DONE))
+    """A private copy of a prepared folder (without the build's marker) into target, which
+    may exist already (a tmp_path_factory.mktemp folder)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(_DONE), dirs_exist_ok=True)
     return target

@@ -21,7 +21,7 @@ def eval_dir(tmp_path_factory) -> Path:
     once per run and copied into each xdist worker's own folder (tests/prepared.py)."""
     logs = prepared(tmp_path_factory, "autoresolve-evals",
                     lambda folder: generate_good_logs(folder / "good"))
-    return copy_of(logs, tmp_path_factory.getbasetemp() / "evals")
+    return copy_of(logs, tmp_path_factory.mktemp("evals"))
 
 
 @pytest.fixture(scope="session")

@@ -153,7 +153,9 @@ def _prepared_logs(tmp_path_factory, name: str, generate) -> tuple[Path, dict]:
         (folder / "manifest.json").write_text(json.dumps(_relative(made, folder / "logs")))
 
     built = prepared(tmp_path_factory, name, build)
-    root = copy_of(built / "logs", tmp_path_factory.getbasetemp() / name)
+    # mktemp: a package fixture is made again when its package's tests come back to this
+    # worker after others ran.
+    root = copy_of(built / "logs", tmp_path_factory.mktemp(name))
     return root, _under(json.loads((built / "manifest.json").read_text()), root)
 
 
