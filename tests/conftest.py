@@ -1,5 +1,6 @@
 """Shared fixtures. The suite runs on real PostgreSQL and Redis (see `make test`)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +35,63 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
+                    django_db_createdb, django_db_modify_db_settings, tmp_path_factory):
+    """pytest-django's test database set-up, except that under pytest-xdist the database is
+    migrated once per run, into a template, and each worker's own database (test_crux_gwN) is
+    a copy of it: a CREATE DATABASE ... TEMPLATE of a second, not a migrate of minutes per
+    worker on a busy two-core machine. --reuse-db keeps pytest-django's way."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.prepared import prepared, run_lock
+
+    verbosity = request.config.option.verbose
+    if not os.environ.get("PYTEST_XDIST_WORKER") or (django_db_keepdb and not django_db_createdb):
+        with django_db_blocker.unblock():
+            config = setup_databases(verbosity=verbosity, interactive=False,
+                                     keepdb=django_db_keepdb and not django_db_createdb)
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=verbosity)
+        return
+
+    test_settings = connection.settings_dict["TEST"]
+    own_name = connection.creation._get_test_db_name()  # test_crux_gwN (pytest-django's)
+    template = own_name.rpartition("_")[0] + "_template"
+    original_name = connection.settings_dict["NAME"]
+
+    def migrate_template(folder: Path) -> None:
+        test_settings["NAME"] = template
+        try:
+            connection.creation.create_test_db(verbosity=verbosity, autoclobber=True,
+                                               serialize=False)
+        finally:
+            test_settings["NAME"] = own_name
+            connection.close()
+            connection.settings_dict["NAME"] = original_name
+
+    with django_db_blocker.unblock():
+        prepared(tmp_path_factory, "test-database", migrate_template)
+        # One copy at a time: PostgreSQL refuses a template that another copy is reading.
+        with run_lock(tmp_path_factory, "test-database-copies"):
+            _copy_database(connection, template, own_name)
+        connection.close()
+        connection.settings_dict["NAME"] = own_name
+        settings.DATABASES["default"]["NAME"] = own_name
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(original_name, verbosity=verbosity)
+
+
+def _copy_database(connection, template: str, name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
 @pytest.fixture(autouse=True)
 def fresh_leaderboard_cache(request):
     """The leaderboard caches are keyed by a score-version counter that a rolled-back test
@@ -49,16 +107,34 @@ def fresh_leaderboard_cache(request):
     selectors.leaderboard_cache_clear()
 
 
+@pytest.fixture(scope="session")
+def prepared_var(tmp_path_factory) -> Path:
+    """An embedded var/ folder that run.py has nothing left to do in (migrated, static files
+    collected, demo loaded), made once per test run (tests/prepared.py)."""
+    from tests.ops.embedded import prepare_var
+    from tests.prepared import prepared
+
+    return prepared(tmp_path_factory, "embedded-var", prepare_var)
+
+
 @pytest.fixture
-def run_script(tmp_path):
+def run_script(tmp_path, request):
     """Start `make run`'s own stacks (scripts/run.py, each in tmp_path/varN on a free port;
-    tests/ops/embedded.py); every one is killed at the end."""
+    tests/ops/embedded.py); every one is killed at the end.
+
+    `start(prepared=True)` starts run.py on a copy of `prepared_var`, for tests about the
+    running stack rather than its first start: run.py still runs migrate, collectstatic and
+    load_demo, which then find nothing to do (a minute less per stack on a busy CI machine)."""
     from tests.ops.embedded import RunScript
+    from tests.prepared import copy_of
 
     started = []
 
-    def start(**kwargs) -> RunScript:
-        script = RunScript(tmp_path / f"var{len(started)}", **kwargs)
+    def start(*, prepared: bool = False, **kwargs) -> RunScript:
+        var_dir = tmp_path / f"var{len(started)}"
+        if prepared:
+            copy_of(request.getfixturevalue("prepared_var"), var_dir)
+        script = RunScript(var_dir, **kwargs)
         started.append(script)
         return script
 

@@ -12,14 +12,16 @@ from django.utils import timezone
 from bets.autoresolve import bridge
 from bets.claims.services import claim_approve, claim_propose
 from tests.fixtures.inspect_logs import generate_bad_logs, generate_good_logs
+from tests.prepared import copy_of, prepared
 
 
 @pytest.fixture(scope="session")
 def eval_dir(tmp_path_factory) -> Path:
-    """gen1..gen3 x snap/cot/tools logs written by inspect_ai itself (see fixtures)."""
-    root = tmp_path_factory.mktemp("evals")
-    generate_good_logs(root / "good")
-    return root
+    """gen1..gen3 x snap/cot/tools logs written by inspect_ai itself (see fixtures): generated
+    once per run and copied into each xdist worker's own folder (tests/prepared.py)."""
+    logs = prepared(tmp_path_factory, "autoresolve-evals",
+                    lambda folder: generate_good_logs(folder / "good"))
+    return copy_of(logs, tmp_path_factory.mktemp("evals"))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,6 +22,10 @@ from tests.celery_worker import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
+# run.py migrates, collects static files and loads the demo before it starts anything; on a
+# fresh database on a busy CI machine that alone has taken two minutes. Waits for what the
+# stack does start from its children, not from run.py's launch.
+PREPARE_SECONDS = 600
 
 
 def free_port() -> int:
@@ -37,19 +42,57 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def stack_env(var_dir: Path) -> dict[str, str]:
+    """The test's environment less its databases, and less the flag the browser fixture sets
+    for the test process alone: the embedded default, in var_dir."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    return env | {"CRUX_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1",
+                  "CRUX_CLOSE_SECONDS": "2"}
+
+
+# What scripts/run.py does to var/ before it starts web, worker and beat: its own
+# prepare_embedded (the broker's folders, so what load_demo queues is kept for the worker),
+# then migrate, collectstatic and load_demo.
+PREPARE_COMMANDS = (
+    ("-c", "import sys; sys.path.insert(0, 'scripts'); import run; "
+           "run.prepare_embedded(run.django_settings())"),
+    ("manage.py", "migrate", "--noinput", "-v", "0"),
+    ("manage.py", "collectstatic", "--noinput", "-v", "0"),
+    ("manage.py", "load_demo"),
+)
+
+
+def prepare_var(var_dir: Path) -> None:
+    """A var/ folder as a first `make run` leaves it before its children start: broker
+    folders made, migrated, static files collected, demo loaded (the template of
+    tests/conftest.py's prepared_var)."""
+    for args in PREPARE_COMMANDS:
+        result = subprocess.run([sys.executable, *args], cwd=ROOT,
+                                env=stack_env(var_dir), capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, f"{args} failed:\n{result.stdout}{result.stderr}"
+
+
+def groups_left(children: dict[str, int], timeout: float = 30.0) -> list[str]:
+    """The children whose process groups are still alive: [] as soon as every group is gone,
+    else those left after `timeout`. run.py waits for each child itself, but the other members
+    of a group it killed (pool processes, gunicorn's workers) exit, and are reaped, a moment
+    later, which on a busy machine can be after run.py has exited."""
+    deadline = time.monotonic() + timeout
+    while (left := [name for name, pid in children.items() if group_alive(pid)]) and \
+            time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
 class RunScript:
     def __init__(self, var_dir: Path, extra_env: dict | None = None):
         self.var_dir = var_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = var_dir.parent / f"{var_dir.name}-run.log"
-        # The stack gets the test's environment less its databases, and less the flag the
-        # browser fixture sets for the test process alone.
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-        env |= {"CRUX_VAR_DIR": str(var_dir), "PORT": str(self.port), "PYTHONUNBUFFERED": "1",
-                "CRUX_CLOSE_SECONDS": "2"}
-        self.env = env | (extra_env or {})
+        self.env = stack_env(var_dir) | {"PORT": str(self.port)} | (extra_env or {})
         self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in finish)
         self.proc = subprocess.Popen(
             [sys.executable, "scripts/run.py"],
@@ -82,7 +125,17 @@ class RunScript:
         answer = self.get()
         return answer[1] if answer and answer[0] == 200 else None
 
+    def wait_until_started(self, name: str = "web") -> None:
+        """Until run.py has prepared var/ and the database and started child `name`."""
+        def started() -> bool:
+            assert self.proc.poll() is None, f"run.py exited early:\n{self.log()}"
+            return f"started {name} (pid" in self.log()
+
+        wait_for(started, timeout=PREPARE_SECONDS, interval=0.5,
+                 message=f"run.py never started {name} (its log: {self.log_path})")
+
     def wait_until_serving(self) -> str:
+        self.wait_until_started("web")
         return wait_for(self.home, timeout=STARTUP_SECONDS, interval=0.5,
                         message="the home page never answered 200")
 

@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from bets.demo.data import SHOWCASE
 from tests.celery_worker import wait_for
 
 pytestmark = pytest.mark.worker
@@ -81,7 +82,7 @@ def test_eight_concurrent_api_writers_and_page_readers_on_the_embedded_stack_los
 ):
     # Each writer comments 25 times in a few seconds: far past the default per-person rate
     # limit, which would answer 429 and is not what this test is about.
-    script = run_script(extra_env={"CRUX_COMMENT_RATE_LIMIT": "100000"})
+    script = run_script(prepared=True, extra_env={"CRUX_COMMENT_RATE_LIMIT": "100000"})
     script.wait_until_running()
     setup = script.manage_json(SETUP)
     claim, tokens = setup["claim"], setup["tokens"]
@@ -148,8 +149,7 @@ def test_a_fresh_embedded_stack_is_healthy_within_90_seconds_and_shows_the_sites
     run_script,
 ):
     script = run_script()
-    wait_for(lambda: "started beat" in script.log(), timeout=120,
-             message=f"run.py never started beat (its log: {script.log_path})")
+    script.wait_until_started("beat")
     started = time.monotonic()
     answer = None
     while time.monotonic() - started < HEALTHY_WITHIN_SECONDS:
@@ -163,6 +163,10 @@ def test_a_fresh_embedded_stack_is_healthy_within_90_seconds_and_shows_the_sites
     assert json.loads(answer[1])["jobs"][0] == {
         "name": "forecast_reminders", "stale": False, "last_run_at": None}
 
+    # The first start loaded the demo (the other SQLite stacks start from a var/ prepared
+    # the same way, tests/conftest.py's prepared_var).
+    status, home = script.get("/")
+    assert status == 200 and SHOWCASE[0].title in home
     status, page = script.get("/no/such/page/")
     assert status == 404
     assert "Page not found" in page and "Browse the claims" in page

@@ -11,6 +11,7 @@ machine even when the code under test is wrong.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import threading
 import time
@@ -20,6 +21,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from tests.prepared import copy_of, prepared
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_EVALS = REPO / "demo" / "evals"
@@ -111,18 +114,21 @@ def network(loopback_only_network):
 @pytest.fixture(scope="package")
 def inspect_logs(tmp_path_factory, loopback_only_network):
     """Real inspect logs: gen1..gen3 x snap/cot/tools as .eval and as .json, and bad ones."""
+    started, cpu = time.perf_counter(), time.process_time()
+    root, paths = _prepared_logs(tmp_path_factory, "inspect_logs", _generate_inspect_logs)
+    TIMINGS["inspect logs (generated once a run, copied per worker)"] = (
+        time.perf_counter() - started, time.process_time() - cpu)
+    return SimpleNamespace(root=root, eval_dir=root / "eval", json_dir=root / "json", **paths)
+
+
+def _generate_inspect_logs(root: Path) -> dict:
     from tests.fixtures import inspect_logs as gen
 
-    root = tmp_path_factory.mktemp("inspect_logs")
-    started, cpu = time.perf_counter(), time.process_time()
     eval_logs = gen.generate_good_logs(root / "eval")
-    json_logs = gen.generate_good_logs(root / "json", log_format="json")
-    bad = gen.generate_bad_logs(root / "bad")
-    rerun = _rerun_of_gen2_cot(gen, root / "rerun", eval_logs)
-    TIMINGS["inspect log generation"] = (time.perf_counter() - started,
-                                         time.process_time() - cpu)
-    return SimpleNamespace(root=root, eval_dir=root / "eval", json_dir=root / "json",
-                           eval_logs=eval_logs, json_logs=json_logs, bad=bad, rerun=rerun)
+    return {"eval_logs": eval_logs,
+            "json_logs": gen.generate_good_logs(root / "json", log_format="json"),
+            "bad": gen.generate_bad_logs(root / "bad"),
+            "rerun": _rerun_of_gen2_cot(gen, root / "rerun", eval_logs)}
 
 
 @pytest.fixture(scope="package")
@@ -131,10 +137,10 @@ def epoch_logs(tmp_path_factory, loopback_only_network):
     mean only, gen1 over a single epoch (see tests/fixtures/inspect_epochs.py)."""
     from tests.fixtures.inspect_epochs import generate_epoch_logs
 
-    root = tmp_path_factory.mktemp("epoch_logs")
     started, cpu = time.perf_counter(), time.process_time()
-    logs = generate_epoch_logs(root)
-    TIMINGS["epoch log generation"] = (time.perf_counter() - started, time.process_time() - cpu)
+    root, logs = _prepared_logs(tmp_path_factory, "epoch_logs", generate_epoch_logs)
+    TIMINGS["epoch logs (generated once a run, copied per worker)"] = (
+        time.perf_counter() - started, time.process_time() - cpu)
     return SimpleNamespace(root=root, **logs)
 
 
@@ -150,6 +156,37 @@ def partial_logs(tmp_path_factory, inspect_logs):
     TIMINGS["partial log generation"] = (time.perf_counter() - started,
                                          time.process_time() - cpu)
     return SimpleNamespace(root=root, **logs)
+
+
+def _prepared_logs(tmp_path_factory, name: str, generate) -> tuple[Path, dict]:
+    """generate(folder) run once per test run (tests/prepared.py), copied into this worker's
+    own folder: (the copy, what generate returned with its paths moved into the copy). The
+    paths are kept relative beside the logs, in a manifest outside the copied folder."""
+    def build(folder: Path) -> None:
+        made = generate(folder / "logs")
+        (folder / "manifest.json").write_text(json.dumps(_relative(made, folder / "logs")))
+
+    built = prepared(tmp_path_factory, name, build)
+    # mktemp: a package fixture is made again when its package's tests come back to this
+    # worker after others ran.
+    root = copy_of(built / "logs", tmp_path_factory.mktemp(name))
+    return root, _under(json.loads((built / "manifest.json").read_text()), root)
+
+
+def _relative(value, base: Path):
+    if isinstance(value, dict):
+        return {k: _relative(v, base) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative(v, base) for v in value]
+    return str(Path(value).relative_to(base))
+
+
+def _under(value, base: Path):
+    if isinstance(value, dict):
+        return {k: _under(v, base) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_under(v, base) for v in value]
+    return base / value
 
 
 def _rerun_of_gen2_cot(gen, log_dir: Path, earlier: list[Path]) -> Path:

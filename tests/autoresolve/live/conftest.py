@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bets.models import Endpoint
+from resolvers.live import catalog
 from tests.autoresolve.live.stub_server import StubConfig, StubServer
 from tests.celery_worker import WorkerProcess
 
@@ -27,6 +28,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "live_model" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def catalog_restored():
+    """Tests that re-install the live-run catalog from changed settings (install_environment)
+    get this process's catalog back exactly as it was when they end.
+
+    Re-installing from settings at teardown is not the same: pytest-django's `settings` is
+    torn down after such a test's own fixtures (tests/autoresolve's autouse crux_settings asks
+    for it first), so a re-install then read the test's temporary CRUX_DATA_DIR and
+    retry limits and left them in the catalog for every later test in the process."""
+    saved = catalog.environment()
+    yield
+    catalog.set_environment(endpoint=saved.endpoint, limits=saved.limits,
+                            data_dir=saved.data_dir, allow_loopback=saved.allow_loopback)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ Under `tools` the model first calls the calculator and then answers with what it
 
 Every answered request is recorded (`records`), so tests can check that the logs hold exactly
 what was served. Options: per-request latency, failing after N answers (an endpoint that goes
-down half-way), naming another model in responses, a `system_fingerprint`.
+down half-way), holding requests after N answers until released, naming another model in
+responses, a `system_fingerprint`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class StubConfig:
     accuracy: dict[str, dict[str, float]]  # model -> condition -> fraction right
     latency: float = 0.0
     fail_after: int | None = None  # answer 503 to every chat request after this many
+    # Hold every chat request after this many answers until `release()`: a run that is
+    # certainly mid-way however fast or slow the machine is.
+    hold_after: int | None = None
     reported_model: str | None = None  # name this model in responses instead of the asked one
     fingerprint: str | None = "fp_crux_stub"
     models: list[str] = field(default_factory=list)  # /v1/models; defaults to accuracy's keys
@@ -61,6 +65,7 @@ class StubServer:
         self.records: list[dict] = []
         self.lock = threading.Lock()
         self.answered = 0
+        self.released = threading.Event()
         self.questions: dict[str, tuple[str, int, str]] = {}
         self.expressions: dict[str, str] = {}
         for name in evals.task_names():
@@ -80,11 +85,20 @@ class StubServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    def release(self) -> None:
+        """Answer the requests `hold_after` holds, and every later one."""
+        self.released.set()
+
     # --- answering ---------------------------------------------------------------------------
     def answer(self, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            held = self.config.hold_after is not None and self.answered >= self.config.hold_after
+        if held:
+            self.released.wait(120)
         with self.lock:
             if self.config.fail_after is not None and self.answered >= self.config.fail_after:
                 return 503, {"error": {"message": "the model server is down",

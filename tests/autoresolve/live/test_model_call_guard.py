@@ -68,14 +68,11 @@ class RedirectingEndpoint:
 
 
 @pytest.fixture
-def loopback_counts_as_public(settings):
+def loopback_counts_as_public(catalog_restored, settings):
     """The test switch, and no task-level retries (each would only repeat the refusal)."""
     settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK = True
     settings.CRUX_LIVE_TASK_RETRIES = 0
     settings.CRUX_LIVE_REQUEST_RETRIES = 0
-    install_environment()
-    yield
-    settings.CRUX_URL_SOURCE_ALLOW_LOOPBACK = False
     install_environment()
 
 

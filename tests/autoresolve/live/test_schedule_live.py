@@ -16,9 +16,7 @@ from tests.autoresolve.live.conftest import live_source
 from tests.celery_worker import wait_for
 from tests.factories import make_user
 
-# flaky: under a loaded CI machine a shard can miss these waits; a rerun is a whole new run.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True),
-              pytest.mark.flaky(reruns=2)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 FINISHED = (ResolutionAttempt.Status.DECIDED, ResolutionAttempt.Status.INCONCLUSIVE)
 
 

@@ -21,16 +21,10 @@ from tests.autoresolve.live.test_resolve_spec_live import resolve
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _catalog_restored():
-    yield
-    # Torn down after pytest-django's `settings` has put CRUX_DATA_DIR back.
-    install_environment()
-
-
 @pytest.fixture
-def data_dir(settings, tmp_path):
-    """A data directory of the test's own, which the live-run catalog reads too."""
+def data_dir(catalog_restored, settings, tmp_path):
+    """A data directory of the test's own, which the live-run catalog reads too (until the
+    test ends)."""
     settings.CRUX_DATA_DIR = tmp_path / "data"
     settings.CRUX_DATA_DIR.mkdir()
     install_environment()
