@@ -111,6 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         server_side_binding=True, prepare_threshold=2
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, minus the indexes only PostgreSQL has (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     # The embedded default takes writes from the web server's threads and the worker at once.
     # SQLite allows one writer at a time: write-ahead logging lets readers go on while it
     # writes, and every transaction takes the write lock when it begins (IMMEDIATE), where
@@ -232,6 +234,11 @@ SPECTACULAR_SETTINGS = {
         "YesNoEnum": "bets.models.claims.Claim.Outcome",
         "KindEnum": "bets.models.claims.Claim.Kind",
         "MeasurementRunKindEnum": "bets.autoresolve.evidence.measurements.RUN_KINDS",
+        # Three choice sets are each a field named "kind"; an agreement's terms and an
+        # arbiter's seat name the arbiter's powers with one set.
+        "AgreementMarkKindEnum": "bets.models.betting.AgreementMark.Kind",
+        "ArbiterDocumentKindEnum": ["decline", "pick", "decision"],
+        "ArbiterMayDecideEnum": ["disputes", "disputes_and_void"],
     },
 }
 
