@@ -20,7 +20,7 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
     def _model_indexes_sql(self, model: Any) -> list:
         skip = {self.quote_name(index.name) for index in model._meta.indexes
                 if isinstance(index, PostgresIndex)}
-        return [sql for sql in super()._model_indexes_sql(model)
+        return [sql for sql in super()._model_indexes_sql(model)  # type: ignore[misc]
                 if str(getattr(sql, "parts", {}).get("name", "")) not in skip]
 
     def add_index(self, model: Any, index: Any) -> None:
