@@ -361,6 +361,7 @@ class TrackRecordSerializer(serializers.Serializer):
     baseline_mean = serializers.FloatField(allow_null=True)
     brier_mean = serializers.FloatField(allow_null=True)
     log_mean = serializers.FloatField(allow_null=True)
+    crps_mean = serializers.FloatField(allow_null=True, help_text="numeric and date claims")
     coverage_mean = serializers.FloatField(allow_null=True)
 
 
@@ -382,8 +383,10 @@ class ScoreHistorySerializer(serializers.Serializer):
     baseline = serializers.FloatField()
     peer = serializers.FloatField()
     coverage = serializers.FloatField()
-    brier = serializers.FloatField()
-    log = serializers.FloatField()
+    brier = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
+    log = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
+    crps = serializers.FloatField(allow_null=True,
+                                  help_text="numeric and date claims; null otherwise")
 
 
 class ParticipantSerializer(serializers.Serializer):
