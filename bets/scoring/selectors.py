@@ -135,6 +135,11 @@ def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
     rows = cast(list[dict[str, Any]], list(
         _filtered_scores(tag=tag, since=since, until=until)
         .values("participant_id")
+        # Before the `brier` aggregate is named, so that these read the column.
+        .annotate(
+            binary_claims=Count("brier"),
+            binary_coverage=Avg("coverage", filter=Q(brier__isnull=False)),
+        )
         .annotate(
             peer=Sum("peer"),
             baseline=Sum("baseline"),
@@ -142,8 +147,6 @@ def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
             log=Avg("log"),
             claims=Count("id"),
             coverage=Avg("coverage"),
-            binary_claims=Count("brier"),
-            binary_coverage=Avg("coverage", filter=Q(brier__isnull=False)),
         )
         .order_by()
     ))
