@@ -134,16 +134,8 @@ class ResolutionEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResolutionEvent
-        fields = [
-            "action",
-            "outcome",
-            "resolution",
-            "actual_resolve_time",
-            "actor",
-            "method",
-            "note",
-            "created_at",
-        ]
+        fields = ["action", "outcome", "resolution", "actual_resolve_time", "actor", "method",
+                  "note", "created_at"]
 
 
 class ClaimDetailSerializer(kinds.KindDetailSerializer, ClaimListSerializer):
@@ -383,10 +375,9 @@ class ScoreHistorySerializer(serializers.Serializer):
     baseline = serializers.FloatField()
     peer = serializers.FloatField()
     coverage = serializers.FloatField()
-    brier = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
-    log = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
-    crps = serializers.FloatField(allow_null=True,
-                                  help_text="numeric and date claims; null otherwise")
+    brier = serializers.FloatField(allow_null=True, help_text="binary claims only")
+    log = serializers.FloatField(allow_null=True, help_text="binary claims only")
+    crps = serializers.FloatField(allow_null=True, help_text="numeric and date claims only")
 
 
 class ParticipantSerializer(serializers.Serializer):
