@@ -94,7 +94,8 @@ class ForecastAdmin(ReadOnlyAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "participant", "peer", "baseline", "coverage", "brier", "log"]
+    list_display = [
+        "claim", "participant", "peer", "baseline", "coverage", "brier", "log", "crps"]
     list_select_related = ["claim", "participant"]
     search_fields = ["participant__username", "claim__title"]
 

@@ -41,8 +41,10 @@ class ExportScoreSerializer(serializers.Serializer):
     baseline = serializers.FloatField()
     peer = serializers.FloatField()
     coverage = serializers.FloatField()
-    brier = serializers.FloatField()
-    log = serializers.FloatField()
+    brier = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
+    log = serializers.FloatField(allow_null=True, help_text="binary claims; null otherwise")
+    crps = serializers.FloatField(required=False,
+                                  help_text="numeric and date claims only (version 2)")
 
 
 class ExportClaimSerializer(serializers.Serializer):

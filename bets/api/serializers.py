@@ -134,16 +134,8 @@ class ResolutionEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResolutionEvent
-        fields = [
-            "action",
-            "outcome",
-            "resolution",
-            "actual_resolve_time",
-            "actor",
-            "method",
-            "note",
-            "created_at",
-        ]
+        fields = ["action", "outcome", "resolution", "actual_resolve_time", "actor", "method",
+                  "note", "created_at"]
 
 
 class ClaimDetailSerializer(kinds.KindDetailSerializer, ClaimListSerializer):
@@ -361,6 +353,7 @@ class TrackRecordSerializer(serializers.Serializer):
     baseline_mean = serializers.FloatField(allow_null=True)
     brier_mean = serializers.FloatField(allow_null=True)
     log_mean = serializers.FloatField(allow_null=True)
+    crps_mean = serializers.FloatField(allow_null=True, help_text="numeric and date claims")
     coverage_mean = serializers.FloatField(allow_null=True)
 
 
@@ -382,8 +375,9 @@ class ScoreHistorySerializer(serializers.Serializer):
     baseline = serializers.FloatField()
     peer = serializers.FloatField()
     coverage = serializers.FloatField()
-    brier = serializers.FloatField()
-    log = serializers.FloatField()
+    brier = serializers.FloatField(allow_null=True, help_text="binary claims only")
+    log = serializers.FloatField(allow_null=True, help_text="binary claims only")
+    crps = serializers.FloatField(allow_null=True, help_text="numeric and date claims only")
 
 
 class ParticipantSerializer(serializers.Serializer):

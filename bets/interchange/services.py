@@ -18,6 +18,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bets.claims.continuous.scale import CONTINUOUS_KINDS
 from bets.common.types import AuthUser
 from bets.interchange import kinds
 from bets.interchange.checks import (
@@ -107,6 +108,8 @@ def _export_claim(claim: Claim) -> dict:
                 "coverage": s.coverage,
                 "brier": s.brier,
                 "log": s.log,
+                # CRPS only where it applies (numeric and date), as the kind's fields are.
+                **({"crps": s.crps} if claim.kind in CONTINUOUS_KINDS else {}),
             }
             for s in scores
         ],

@@ -24,8 +24,11 @@ class Score(models.Model):
     baseline = models.FloatField()
     peer = models.FloatField()
     coverage = models.FloatField()
-    brier = models.FloatField()
-    log = models.FloatField()
+    # Brier and log score have no meaning for a numeric, date or multiple-choice claim: null
+    # there. CRPS (docs/scoring.md) is a numeric and date claim's only (null otherwise).
+    brier = models.FloatField(null=True, blank=True)
+    log = models.FloatField(null=True, blank=True)
+    crps = models.FloatField(null=True, blank=True)
     resolution_seq = models.PositiveIntegerField()
     resolved_at = models.DateTimeField(db_index=True)
     computed_at = models.DateTimeField(auto_now_add=True)

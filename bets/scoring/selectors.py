@@ -10,7 +10,7 @@ from typing import Any, cast
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 
 from bets.common.caching import VersionedLRU, responses
 from bets.common.types import AuthUser
@@ -26,6 +26,10 @@ LEADERBOARD_TYPES = {
     "brier": ("brier", Avg, False),
     "log": ("log", Avg, True),
 }
+# Brier and log exist for binary claims only (null on the other kinds' rows): their boards
+# rank, count and average coverage over binary claims, so a participant who forecast only
+# numeric claims is absent there rather than ranked on nothing.
+BINARY_ONLY_TYPES = frozenset({"brier", "log"})
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ def leaderboard_uncached_queryset(
     `leaderboard_queryset` must equal; also handy in the shell)."""
     column, aggregate, higher_is_better = LEADERBOARD_TYPES[score_type]
     value_order = "-value" if higher_is_better else "value"
+    scores = _filtered_scores(tag=tag, since=since, until=until)
+    if score_type in BINARY_ONLY_TYPES:
+        scores = scores.filter(brier__isnull=False)
     return (
-        _filtered_scores(tag=tag, since=since, until=until)
+        scores
         .values("participant_id", username=F("participant__username"))
         .annotate(value=aggregate(column), claims=Count("id"), coverage=Avg("coverage"))
         .filter(claims__gte=max(1, min_claims))
@@ -128,6 +135,11 @@ def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
     rows = cast(list[dict[str, Any]], list(
         _filtered_scores(tag=tag, since=since, until=until)
         .values("participant_id")
+        # Before the `brier` aggregate is named, so that these read the column.
+        .annotate(
+            binary_claims=Count("brier"),
+            binary_coverage=Avg("coverage", filter=Q(brier__isnull=False)),
+        )
         .annotate(
             peer=Sum("peer"),
             baseline=Sum("baseline"),
@@ -152,18 +164,20 @@ def _leaderboard_aggregates(*, tag: str | None, since: datetime | None,
 def _rank(aggregates: list[dict], score_type: str, column: str, higher_is_better: bool,
           min_claims: int) -> tuple[dict, ...]:
     sign = -1 if higher_is_better else 1
-    kept = [r for r in aggregates if r["claims"] >= min_claims]
-    kept.sort(key=lambda r: (sign * r[column], -r["claims"], r["username"]))
-    return tuple(
+    prefix = "binary_" if score_type in BINARY_ONLY_TYPES else ""
+    kept = [
         {
             "participant_id": r["participant_id"],
             "username": r["username"],
             "value": r[column],
-            "claims": r["claims"],
-            "coverage": r["coverage"],
+            "claims": r[prefix + "claims"],
+            "coverage": r[prefix + "coverage"],
         }
-        for r in kept
-    )
+        for r in aggregates
+        if r[prefix + "claims"] >= min_claims
+    ]
+    kept.sort(key=lambda r: (sign * r["value"], -r["claims"], r["username"]))
+    return tuple(kept)
 
 
 # Ranked leaderboards, one per score type and filter (see bets.common.caching): a tuple of
@@ -191,7 +205,8 @@ def leaderboard_rows(rows: Iterable[dict], *, offset: int = 0) -> list[Leaderboa
 
 
 def participant_track_record(*, user: AuthUser) -> dict:
-    """Totals and averages over the participant's scored claims."""
+    """Totals and averages over the participant's scored claims (Brier and log over binary
+    claims, CRPS over numeric and date claims: the rows that have them)."""
     agg = Score.objects.filter(participant=user).aggregate(
         claims=Count("id"),
         peer_total=Sum("peer"),
@@ -200,6 +215,7 @@ def participant_track_record(*, user: AuthUser) -> dict:
         baseline_mean=Avg("baseline"),
         brier_mean=Avg("brier"),
         log_mean=Avg("log"),
+        crps_mean=Avg("crps"),
         coverage_mean=Avg("coverage"),
     )
     agg["forecast_claims"] = (
@@ -214,7 +230,8 @@ def participant_score_history(*, user: AuthUser) -> QuerySet:
     return (
         Score.objects.filter(participant=user)
         .select_related("claim")
-        .only(*(f.name for f in Score._meta.concrete_fields), "claim__title", "claim__outcome")
+        .only(*(f.name for f in Score._meta.concrete_fields), "claim__title", "claim__outcome",
+              "claim__resolution")
         .order_by("resolved_at", "claim_id")
     )
 

@@ -8,11 +8,20 @@ statement; elsewhere (SQLite, `make run`) they fall back to the ORM. Results are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import connection
 
 from bets.common import sql
 from bets.models import Claim, Score
+from bets.scoring.continuous import ContinuousScores
 from bets.scoring.maths import ParticipantScores
+from bets.scoring.multiple_choice import MultipleChoiceScores
+
+# What one participant's row is written from, by the claim's kind: binary rows carry Brier and
+# log, numeric and date rows CRPS, multiple-choice rows neither (their columns stay null).
+Scored = ParticipantScores | ContinuousScores | MultipleChoiceScores
+COLUMNS = ("baseline", "peer", "coverage", "brier", "log", "crps")
 
 # Arrays travel as whole float8[]/bigint[] values in PostgreSQL's binary format, both ways:
 # psycopg converting 5,000 rows, or 5,000 floats of text parameters, element by element cost
@@ -20,15 +29,21 @@ from bets.scoring.maths import ParticipantScores
 # columns' values.
 _INSERT_SQL = """
     INSERT INTO bets_score (claim_id, participant_id, baseline, peer, coverage, brier, log,
-                            resolution_seq, resolved_at, computed_at)
-    SELECT %s, p, b, pe, c, br, l, %s, %s, now()
+                            crps, resolution_seq, resolved_at, computed_at)
+    SELECT %s, p, b, pe, c, br, l, cr, %s, %s, now()
     FROM unnest(%b::bigint[], %b::float8[], %b::float8[], %b::float8[], %b::float8[],
-                %b::float8[]) AS t(p, b, pe, c, br, l)
+                %b::float8[], %b::float8[]) AS t(p, b, pe, c, br, l, cr)
 """
 
 
-def scores_replace(*, claim: Claim, results: dict[int, ParticipantScores], seq: int) -> None:
-    """Replace the claim's score rows with `results` (participant id -> ParticipantScores).
+def _value(scores: Scored, name: str) -> float | None:
+    """A column's value, None where the kind has no such score (an array's NULL element)."""
+    value = getattr(scores, name, None)
+    return None if value is None else float(value)
+
+
+def scores_replace(*, claim: Claim, results: Mapping[int, Scored], seq: int) -> None:
+    """Replace the claim's score rows with `results` (participant id -> the kind's scores).
     Call inside the transaction that holds the claim's row lock."""
     sql.execute("DELETE FROM bets_score WHERE claim_id = %s", [claim.pk])
     if not results:
@@ -38,15 +53,13 @@ def scores_replace(*, claim: Claim, results: dict[int, ParticipantScores], seq: 
         raise ValueError(f"claim {claim.pk} has no actual_resolve_time to score at")
     if connection.vendor != "postgresql":
         Score.objects.bulk_create(
-            Score(claim_id=claim.pk, participant_id=pid, baseline=s.baseline, peer=s.peer,
-                  coverage=s.coverage, brier=s.brier, log=s.log, resolution_seq=seq,
-                  resolved_at=resolved_at)
+            Score(claim_id=claim.pk, participant_id=pid, resolution_seq=seq,
+                  resolved_at=resolved_at, **{name: _value(s, name) for name in COLUMNS})
             for pid, s in results.items()
         )
         return
     pids = list(results)
-    columns = [[float(getattr(results[p], name)) for p in pids]
-               for name in ("baseline", "peer", "coverage", "brier", "log")]
+    columns = [[_value(results[p], name) for p in pids] for name in COLUMNS]
     params = [claim.pk, seq, resolved_at, [int(p) for p in pids], *columns]
     with connection.cursor() as cursor, cursor.connection.cursor() as raw:
         raw.execute(_INSERT_SQL, params)  # %b: psycopg's own placeholders, not Django's

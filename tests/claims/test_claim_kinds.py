@@ -205,7 +205,7 @@ def test_a_resolved_numeric_claim_keeps_its_forecasters_pages_whole(ann, bob, mo
     claim = make_open_claim(author=ann, moderator=mod, **NUMERIC)
     forecast_submit_distribution(claim_id=claim.pk, participant=bob, given=QUANTILES)
     resolved = claim_resolve(claim_id=claim.pk, value=0.8, actor=mod)
-    # The scoring seam writes no rows yet, and records the resolution as scored.
     assert claim_score(claim_id=claim.pk, seq=resolved.resolution_seq)
+    assert claim.scores.get().brier is None  # scored, with no Brier score to show
     assert participant_calibration(user=bob) == []
     assert client.get(f"/u/{bob.username}/").status_code == 200

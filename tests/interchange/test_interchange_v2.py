@@ -12,7 +12,9 @@ from bets.claims.forecasts import forecast_submit_distribution
 from bets.claims.resolution import claim_resolve
 from bets.interchange.services import InterchangeError, export_document, import_document
 from bets.models import Claim, Forecast
+from bets.scoring.services import claim_score
 from tests.factories import make_open_claim, make_user
+from tests.interchange.test_interchange import assert_same
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,9 @@ def test_new_kinds_export_import_and_export_again_the_same():
                              options=["gen3", "gen4", "Other"])
     forecast_submit_distribution(claim_id=choice.pk, participant=bob,
                                  given={"probabilities": [0.5, 0.3, 0.2]})
-    claim_resolve(claim_id=choice.pk, value="gen4", actor=mod)
+    for resolved in (claim_resolve(claim_id=choice.pk, value="gen4", actor=mod),
+                     Claim.objects.get(pk=numeric.pk)):
+        assert claim_score(claim_id=resolved.pk, seq=resolved.resolution_seq)
     first = json.loads(json.dumps(export_document()))
     assert first["version"] == 2
     by_title = {c["title"]: c for c in first["claims"]}
@@ -48,12 +52,16 @@ def test_new_kinds_export_import_and_export_again_the_same():
     assert by_title["D"]["range_min"] == "2027-01-01T00:00:00+00:00"
     assert len(by_title["D"]["forecasts"][0]["cdf"]) == 201
     assert by_title["M"]["forecasts"][0]["probabilities"] == [0.5, 0.3, 0.2]
+    # Scores of the new kinds: no Brier or log; CRPS for numeric and date claims only.
+    (n_score,), (m_score,) = by_title["N"]["scores"], by_title["M"]["scores"]
+    assert (n_score["brier"], n_score["log"], m_score["brier"], m_score["log"]) == (None,) * 4
+    assert 0 <= n_score["crps"] <= 1 and "crps" not in m_score
     Claim.objects.all().delete()
 
     summary = import_document(copy.deepcopy(first))
 
     assert summary["claims"] == 3 and summary["forecasts"] == 3
-    assert export_document() == first
+    assert_same(export_document(), first)  # scores recomputed: equal within 1e-9
     assert Claim.objects.get(title="M").options_history[0][1] == ["gen3", "gen4", "Other"]
 
 

@@ -109,3 +109,27 @@ def test_a_rolled_back_score_write_never_lets_its_rows_be_served_later(people):
     Score.objects.filter(claim=claim, participant=people["bo"]).update(peer=F("peer"))
     assert "amy" in {r["username"] for r in selectors.leaderboard_queryset()}
     assert_cache_matches_live()
+
+
+def test_brier_and_log_boards_count_binary_claims_only_and_a_numeric_claim_counts_elsewhere(
+        people):
+    from bets.claims.forecasts import forecast_submit_distribution
+
+    resolved_claim(people, "Binary", "yes", [(100, "amy", 0.8), (90, "bo", 0.3)])
+    numeric = make_open_claim(author=people["amy"], moderator=people["admin"], title="Numeric",
+                              kind="numeric", range_min=0, range_max=1,
+                              opened_ago=timedelta(days=10), tags=("demo",))
+    now = timezone.now()
+    for hours_ago, name in ((80, "bo"), (70, "cy")):
+        forecast_submit_distribution(
+            claim_id=numeric.pk, participant=people[name], now=now - timedelta(hours=hours_ago),
+            given={"quantiles": [{"value": 0.4, "p": 0.2}, {"value": 0.6, "p": 0.8}]})
+    numeric = claim_resolve(claim_id=numeric.pk, value=0.5, actor=people["admin"])
+    claim_score(claim_id=numeric.pk, seq=numeric.resolution_seq)
+
+    peer = {r["username"]: r["claims"] for r in selectors.leaderboard_queryset()}
+    assert peer == {"amy": 1, "bo": 2, "cy": 1}
+    brier = {r["username"]: r["claims"]
+             for r in selectors.leaderboard_queryset(score_type="brier")}
+    assert brier == {"amy": 1, "bo": 1}  # cy forecast the numeric claim only
+    assert_cache_matches_live()
