@@ -121,5 +121,7 @@ def test_the_evidence_view_shows_the_table_and_the_chart(page, live_server, tran
     assert "0.7 ± 0.105" in table.inner_text()
     chart = page.locator("svg.evidence-chart")
     assert chart.is_visible()
-    assert chart.locator("circle.point").count() == 1 and chart.locator("line.bar").count() == 1
+    # The point and its bar (the threshold line, dashed).
+    assert chart.locator("circle.point").count() == 1
+    assert chart.locator("line.threshold").count() == 1
     assert page.locator("text=Attempt #1 decided YES.").is_visible()
