@@ -43,11 +43,12 @@ def load() -> None:
          "open_time", "close_time", "resolve_after", "outcome", "actual_resolve_time",
          "resolved_at", "resolution_method", "resolution_note", "review_note",
          "resolution_seq", "scored_seq", "settled_seq", "resolver_flag_reason",
-         "created_at", "updated_at", "featured"],
+         "created_at", "updated_at", "featured", "open_lower_bound", "open_upper_bound",
+         "unit"],
         ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0 + timedelta(hours=i),
           t0 + timedelta(hours=i + 240), t0 + timedelta(hours=i + 240),
           "yes" if i % 3 else "no", t0 + timedelta(hours=i + 240),
-          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0, False)
+          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0, False, False, False, "")
          for i in range(1, CLAIMS + 1)),
     )
     reset_sequence("bets_claim")

@@ -36,10 +36,11 @@ def load() -> None:
          "open_time", "close_time", "resolve_after", "outcome", "actual_resolve_time",
          "resolved_at", "resolution_method", "resolution_note", "review_note",
          "resolution_seq", "scored_seq", "settled_seq", "resolver_flag_reason",
-         "created_at", "updated_at", "featured"],
+         "created_at", "updated_at", "featured", "open_lower_bound", "open_upper_bound",
+         "unit"],
         ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0, t0 + timedelta(days=30),
           t0 + timedelta(days=30), "yes", t0 + timedelta(days=30), t0 + timedelta(days=30),
-          "manual", "", "", 1, 1, 0, "", t0, t0, False) for i in range(1, CLAIMS + 1)),
+          "manual", "", "", 1, 1, 0, "", t0, t0, False, False, False, "") for i in range(1, CLAIMS + 1)),
     )
     reset_sequence("bets_claim")
     # Each participant appears in exactly 5 claims: a shuffled deck of 5 copies of everyone.

@@ -38,10 +38,11 @@ def load() -> None:
          "open_time", "close_time", "resolve_after", "outcome", "actual_resolve_time",
          "resolved_at", "resolution_method", "resolution_note", "review_note",
          "resolution_seq", "scored_seq", "settled_seq", "resolver_flag_reason",
-         "created_at", "updated_at", "featured"],
+         "created_at", "updated_at", "featured", "open_lower_bound", "open_upper_bound",
+         "unit"],
         [(1, "Bench claim", "s", "c", "", "binary", "resolved", now - timedelta(days=2),
           now + timedelta(days=1), now - timedelta(days=2), "yes", now, now, "manual", "", "",
-          1, 1, 0, "", now, now, False)],
+          1, 1, 0, "", now, now, False, False, False, "")],
     )
     per_offer = BETS // OFFERERS
     copy_rows("bets_offer",
