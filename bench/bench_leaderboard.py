@@ -48,7 +48,8 @@ def load() -> None:
         ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0 + timedelta(hours=i),
           t0 + timedelta(hours=i + 240), t0 + timedelta(hours=i + 240),
           "yes" if i % 3 else "no", t0 + timedelta(hours=i + 240),
-          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0, False, False, False, "")
+          t0 + timedelta(hours=i + 240), "manual", "", "", 1, 1, 0, "", t0, t0, False,
+          False, False, "")
          for i in range(1, CLAIMS + 1)),
     )
     reset_sequence("bets_claim")

@@ -40,7 +40,8 @@ def load() -> None:
          "unit"],
         ((i, f"Claim {i}", "s", "c", "", "binary", "resolved", t0, t0 + timedelta(days=30),
           t0 + timedelta(days=30), "yes", t0 + timedelta(days=30), t0 + timedelta(days=30),
-          "manual", "", "", 1, 1, 0, "", t0, t0, False, False, False, "") for i in range(1, CLAIMS + 1)),
+          "manual", "", "", 1, 1, 0, "", t0, t0, False, False, False, "")
+         for i in range(1, CLAIMS + 1)),
     )
     reset_sequence("bets_claim")
     # Each participant appears in exactly 5 claims: a shuffled deck of 5 copies of everyone.
