@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from bets.autoresolve.snapshots.store import write_once
 from bets.common.errors import InvalidInput
 from bets.common.types import Viewer
 from bets.models import FetchedSnapshot
@@ -41,21 +40,8 @@ def snapshot_path(sha256: str) -> Path | None:
 
 
 def _store_bytes(content: bytes, sha256: str) -> None:
-    """Write the bytes under their digest unless they are there already. A temporary file
-    renamed into place: two runs storing the same bytes at once both end with one whole
-    file, and a reader never sees half of one."""
-    if snapshot_path(sha256) is not None:
-        return
-    path = Path(default_storage.path(snapshot_name(sha256)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the bytes under their digest in MEDIA_ROOT unless they are there already."""
+    write_once(content, Path(default_storage.path(snapshot_name(sha256))))
 
 
 def snapshot_record(*, url: str, content: bytes, retrieved_at: datetime,

@@ -31,11 +31,17 @@ def bytes_path(sha256: str) -> Path:
 
 
 def _write_once(data: bytes, sha256: str) -> Path:
-    """Store the bytes under their sha256 unless already there; atomic (a reader never sees
-    half a file, and two writers of the same bytes both leave the whole file)."""
     path = bytes_path(sha256)
+    write_once(data, path)
+    return path
+
+
+def write_once(data: bytes, path: Path) -> None:
+    """Store the bytes at `path` (named by their sha256) unless already there; atomic (a
+    reader never sees half a file, and two writers of the same bytes both leave the whole
+    file). Every content-addressed store of fetched bytes writes through here."""
     if path.is_file():
-        return path
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
@@ -45,7 +51,6 @@ def _write_once(data: bytes, sha256: str) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 def source_for_url(url: str) -> SnapshotSource:
